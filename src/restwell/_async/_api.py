@@ -1,0 +1,94 @@
+"""
+Module-level functions (``restwell.get(url)``): one call, one short-lived client.
+
+Convenient for scripts; for many calls, keep a client open (its pool reuses
+connections). Source of ``_sync/_api.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from .._config import DEFAULT_DEADLINE, DEFAULT_TIMEOUT
+from ..policies._retry import Retry
+from ._client import DEFAULT_RETRY, AsyncClient, TimeoutArg
+
+__all__ = ["delete", "get", "head", "options", "patch", "post", "put", "request"]
+
+
+async def request(
+    method: str,
+    url: str,
+    *,
+    timeout: TimeoutArg = DEFAULT_TIMEOUT,
+    deadline: float | timedelta | None = DEFAULT_DEADLINE,
+    retry: Retry | None = DEFAULT_RETRY,
+    raise_for_status: bool = False,
+    follow_redirects: bool = False,
+    transport: Any = "httpx",
+    hooks: Any = None,
+    **kwargs: Any,
+) -> Any:
+    """
+    Send one request with retries, through a client opened and closed for it.
+
+    Args:
+        method: HTTP method.
+        url: Absolute http(s) URL.
+        timeout, deadline, retry, raise_for_status, follow_redirects, transport,
+            hooks: As for ``AsyncClient`` (same defaults).
+        **kwargs: ``params``, ``headers``, ``content``, ``data``, ``json``,
+            ``idempotency_key``, ``model``: as for ``AsyncClient.request``.
+
+    Returns:
+        The ``Response`` (body read).
+
+    Raises:
+        As ``AsyncClient.request``.
+    """
+    async with AsyncClient(
+        timeout=timeout,
+        deadline=deadline,
+        retry=retry,
+        raise_for_status=raise_for_status,
+        follow_redirects=follow_redirects,
+        transport=transport,
+        hooks=hooks,
+    ) as client:
+        return await client.request(method, url, **kwargs)
+
+
+async def get(url: str, **kwargs: Any) -> Any:
+    """Send a GET with retries; arguments as ``request()``."""
+    return await request("GET", url, **kwargs)
+
+
+async def head(url: str, **kwargs: Any) -> Any:
+    """Send a HEAD with retries; arguments as ``request()``."""
+    return await request("HEAD", url, **kwargs)
+
+
+async def options(url: str, **kwargs: Any) -> Any:
+    """Send an OPTIONS with retries; arguments as ``request()``."""
+    return await request("OPTIONS", url, **kwargs)
+
+
+async def delete(url: str, **kwargs: Any) -> Any:
+    """Send a DELETE with retries; arguments as ``request()``."""
+    return await request("DELETE", url, **kwargs)
+
+
+async def put(url: str, **kwargs: Any) -> Any:
+    """Send a PUT with retries; arguments as ``request()``."""
+    return await request("PUT", url, **kwargs)
+
+
+async def post(url: str, **kwargs: Any) -> Any:
+    """Send a POST (retried only with an Idempotency-Key); arguments as ``request()``."""
+    return await request("POST", url, **kwargs)
+
+
+async def patch(url: str, **kwargs: Any) -> Any:
+    """Send a PATCH (retried only with an Idempotency-Key); arguments as ``request()``."""
+    return await request("PATCH", url, **kwargs)

@@ -1,0 +1,171 @@
+"""
+The httpx transport (async): restwell's ``AsyncTransport`` over ``httpx.AsyncClient``.
+
+Also drives ``httpx2`` (same API): the module is taken from the client passed in,
+or chosen by ``backend="httpx2"``. Lifecycle follows aresilient: a client passed in
+that is already open is *borrowed* and never closed by restwell; one passed in unopened
+(or created here) is *owned* and closed by ``aclose()``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator
+from types import ModuleType
+from typing import Any
+
+from .._exceptions import ConfigurationError
+from .._models import Headers, Request, Response
+from .._httpx_errors import map_httpx_error
+
+__all__ = ["AsyncHttpxTransport"]
+
+
+class _AsyncHttpxStream:
+    """An ``httpx.Response`` body as an ``AsyncResponseStream``, errors mapped."""
+
+    __slots__ = ("_raw", "_request")
+
+    def __init__(self, raw: Any, request: Request) -> None:
+        self._raw = raw
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._raw.aiter_bytes():
+                yield chunk
+        except Exception as exc:
+            mapped = map_httpx_error(exc, self._request)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+
+    async def aread(self) -> bytes:
+        try:
+            return await self._raw.aread()  # type: ignore[no-any-return]  # httpx is untyped here
+        except Exception as exc:
+            mapped = map_httpx_error(exc, self._request)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+
+    async def aclose(self) -> None:
+        await self._raw.aclose()
+
+
+class AsyncHttpxTransport:
+    """
+    Send requests with ``httpx.AsyncClient`` (or ``httpx2.AsyncClient``).
+
+    Args:
+        client: An ``httpx.AsyncClient`` / ``httpx2.AsyncClient`` to use. Already
+            open (inside its own ``async with``): borrowed, never closed by restwell.
+            Not yet open: owned, closed by ``aclose()``. Default: a new one, owned.
+            Its headers, cookies, auth and TLS settings apply to every request;
+            its redirect following is bypassed (restwell follows redirects itself).
+        backend: ``"httpx"`` or ``"httpx2"``, when ``client`` is not given.
+            Default ``"httpx"``.
+        owns_client: Override the open/unopened rule above. Default ``None``.
+        **client_kwargs: Passed to the new client when ``client`` is not given
+            (``verify``, ``limits``, ``http2``, ``proxy``, …). TLS verification
+            stays on unless you turn it off.
+
+    Raises:
+        ConfigurationError: If ``backend`` is unknown or its package is missing, or
+            both ``client`` and ``client_kwargs`` are given.
+    """
+
+    __slots__ = ("_build", "_client", "_owns", "_send", "module")
+
+    def __init__(
+        self,
+        client: Any = None,
+        *,
+        backend: str = "httpx",
+        owns_client: bool | None = None,
+        **client_kwargs: Any,
+    ) -> None:
+        if client is not None:
+            if client_kwargs:
+                raise ConfigurationError(
+                    f"AsyncHttpxTransport got a client and {sorted(client_kwargs)}: "
+                    "configure the client you pass, or pass only keyword arguments"
+                )
+            self.module = importlib.import_module(type(client).__module__.split(".")[0])
+            opened = getattr(getattr(client, "_state", None), "name", "") == "OPENED"
+            self._owns = (not opened) if owns_client is None else owns_client
+        else:
+            if backend not in ("httpx", "httpx2"):
+                raise ConfigurationError(
+                    f"backend={backend!r} is not an httpx backend: use 'httpx' or 'httpx2'"
+                )
+            self.module = _import_backend(backend)
+            client_kwargs.setdefault("follow_redirects", False)
+            client = self.module.AsyncClient(**client_kwargs)
+            self._owns = True if owns_client is None else owns_client
+        self._client = client
+        self._build = client.build_request
+        self._send = client.send
+
+    @property
+    def client(self) -> Any:
+        """The underlying ``httpx.AsyncClient`` (for what restwell does not wrap)."""
+        return self._client
+
+    @property
+    def owns_client(self) -> bool:
+        """Whether ``aclose()`` closes the underlying client."""
+        return self._owns
+
+    async def send(self, request: Request) -> Response[Any]:
+        """
+        Send ``request`` once; return the response with its body unread.
+
+        Raises:
+            TransportError: A subclass matching the httpx error (``ConnectError``,
+                ``ReadTimeout``, ``ProtocolError``, …); the httpx error is ``__cause__``.
+            InvalidURL: If httpx cannot send to the URL.
+        """
+        try:
+            raw_request = self._build(
+                request.method,
+                request.url,
+                headers=request.headers.multi_items(),
+                content=request.content,
+                extensions={"timeout": request.timeout.as_dict()},
+            )
+            raw = await self._send(raw_request, stream=True, follow_redirects=False)
+        except Exception as exc:
+            mapped = map_httpx_error(exc, request)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+        response: Response[Any] = Response(
+            raw.status_code,
+            headers=Headers.from_raw(raw.headers.raw),
+            stream=_AsyncHttpxStream(raw, request),
+            request=request,
+            url=request.url,
+            http_version=raw.http_version,
+            reason_phrase=raw.reason_phrase,
+            raw=raw,
+        )
+        return response
+
+    async def aclose(self) -> None:
+        """Close the underlying client if restwell owns it; otherwise do nothing."""
+        if self._owns:
+            await self._client.aclose()
+
+    def __repr__(self) -> str:
+        how = "owned" if self._owns else "borrowed"
+        return f"<AsyncHttpxTransport {self.module.__name__} ({how})>"
+
+
+def _import_backend(name: str) -> ModuleType:
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        raise ConfigurationError(
+            f"transport backend {name!r} is not installed: pip install 'restwell[{name}]'"
+        ) from exc

@@ -1,0 +1,244 @@
+"""
+The whole restwell error tree. Every error a call can raise is one of these.
+
+```
+RestwellError
+├── ConfigurationError(RestwellError, ValueError)    bad arguments; raised at construction
+├── RequestError                                     .request; anything during a call
+│   ├── TransportError                               backend error mapped, original as __cause__
+│   │   ├── TransportTimeout(…, TimeoutError)
+│   │   │   ├── ConnectTimeout                       request never sent: safe to retry
+│   │   │   ├── ReadTimeout
+│   │   │   ├── WriteTimeout
+│   │   │   └── PoolTimeout                          request never sent: safe to retry
+│   │   ├── NetworkError
+│   │   │   ├── ConnectError                         request never sent: safe to retry
+│   │   │   ├── ReadError
+│   │   │   └── WriteError
+│   │   ├── ProtocolError                            malformed or truncated HTTP from the peer
+│   │   └── DecodingError                            body could not be decoded (gzip, br, …)
+│   ├── InvalidURL(RequestError, ValueError)         a URL no transport can send
+│   ├── TooManyRedirects
+│   ├── PolicyError                                  .policy: a resilience policy refused the call
+│   │   └── DeadlineExceeded(…, TimeoutError)        .deadline, .elapsed (s)
+│   └── StreamConsumed                               a streamed body was read twice
+├── HTTPStatusError                                  .request, .response, .status_code
+└── ResponseValidationError(RestwellError, ValueError)  body did not fit the model
+```
+
+Rules (STYLE.md §6): backend exceptions are mapped at the transport edge to the most
+specific class (``raise X(msg) from exc``); messages never contain credentials; every
+error pickles; out of retries the last error is re-raised unchanged with a note
+(``restwell: gave up after 3 attempts in 7.9 s``) and ``.attempts`` set.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._models import Attempt, Request, Response
+
+__all__ = [
+    "ConfigurationError",
+    "ConnectError",
+    "ConnectTimeout",
+    "DeadlineExceeded",
+    "DecodingError",
+    "HTTPStatusError",
+    "InvalidURL",
+    "NetworkError",
+    "PolicyError",
+    "PoolTimeout",
+    "ProtocolError",
+    "ReadError",
+    "ReadTimeout",
+    "RequestError",
+    "ResponseValidationError",
+    "RestwellError",
+    "StreamConsumed",
+    "TooManyRedirects",
+    "TransportError",
+    "TransportTimeout",
+    "WriteError",
+    "WriteTimeout",
+]
+
+
+class RestwellError(Exception):
+    """
+    Root of every error restwell raises.
+
+    Attributes:
+        attempts: The attempts the call made before this error, oldest first
+            (a tuple of ``restwell.Attempt``); empty when the error was raised
+            outside a call (e.g. at construction).
+    """
+
+    attempts: tuple[Attempt, ...] = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only constructors do not survive default pickling (urllib3 does the same).
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(
+    cls: type[RestwellError], args: tuple[Any, ...], state: dict[str, Any]
+) -> RestwellError:
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, *args)
+    exc.__dict__.update(state)
+    return exc
+
+
+class ConfigurationError(RestwellError, ValueError):
+    """
+    An argument was wrong; raised when a client or policy is built, never mid-call.
+
+    The message names the argument, the value's problem and how to fix it, e.g.
+    ``max_delay=0.05 is below initial=0.1: raise max_delay or lower initial``.
+    """
+
+
+class RequestError(RestwellError):
+    """
+    Something went wrong while making a call.
+
+    Attributes:
+        request: The ``restwell.Request`` being sent when the error happened, or
+            ``None`` when it was raised before a request existed.
+    """
+
+    def __init__(self, message: str, *, request: Request | None = None) -> None:
+        super().__init__(message)
+        self.request = request
+
+
+class TransportError(RequestError):
+    """A backend (httpx, aiohttp, …) failed; its exception is ``__cause__``."""
+
+
+class TransportTimeout(TransportError, TimeoutError):
+    """A per-attempt timeout fired (connect, read, write or pool), in seconds."""
+
+
+class ConnectTimeout(TransportTimeout):
+    """No connection within ``Timeout.connect`` seconds; the request was never sent."""
+
+
+class ReadTimeout(TransportTimeout):
+    """No bytes from the server within ``Timeout.read`` seconds; it may have acted."""
+
+
+class WriteTimeout(TransportTimeout):
+    """The request could not be written within ``Timeout.write`` seconds."""
+
+
+class PoolTimeout(TransportTimeout):
+    """No pooled connection free within ``Timeout.pool`` seconds; nothing was sent."""
+
+
+class NetworkError(TransportError):
+    """The connection failed: refused, reset, or closed."""
+
+
+class ConnectError(NetworkError):
+    """The connection could not be made (refused, DNS, TLS); nothing was sent."""
+
+
+class ReadError(NetworkError):
+    """The connection failed while reading the response (e.g. reset mid-body)."""
+
+
+class WriteError(NetworkError):
+    """The connection failed while sending the request."""
+
+
+class ProtocolError(TransportError):
+    """The peer broke HTTP: truncated body, bad chunking, closed without a response."""
+
+
+class DecodingError(TransportError):
+    """The body could not be decoded with its Content-Encoding (gzip, deflate, br)."""
+
+
+class InvalidURL(RequestError, ValueError):
+    """The URL cannot be sent: no scheme/host, or a scheme other than http/https."""
+
+
+class TooManyRedirects(RequestError):
+    """More than ``max_redirects`` redirects were followed."""
+
+
+class StreamConsumed(RequestError):
+    """A streamed response body was read after it had already been consumed."""
+
+
+class PolicyError(RequestError):
+    """
+    A resilience policy refused or ended the call.
+
+    Attributes:
+        policy: Name of the policy that refused, e.g. ``"deadline"``.
+    """
+
+    policy: str = ""
+
+
+class DeadlineExceeded(PolicyError, TimeoutError):
+    """
+    The call's total ``deadline`` ran out, across all attempts and waits.
+
+    Raised when the deadline cut a running attempt short, or left no time for
+    another attempt. The transport timeout that fired (if any) is ``__cause__``.
+
+    Attributes:
+        deadline: The configured total deadline, in seconds.
+        elapsed: Seconds spent on the call when it was given up.
+    """
+
+    policy = "deadline"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: Request | None = None,
+        deadline: float,
+        elapsed: float,
+    ) -> None:
+        super().__init__(message, request=request)
+        self.deadline = deadline
+        self.elapsed = elapsed
+
+
+class HTTPStatusError(RestwellError):
+    """
+    The response status was 4xx or 5xx and ``raise_for_status`` was asked for.
+
+    Attributes:
+        request: The ``restwell.Request`` that got this response.
+        response: The ``restwell.Response`` (body already read).
+        status_code: ``response.status_code``.
+    """
+
+    def __init__(self, message: str, *, request: Request, response: Response[Any]) -> None:
+        super().__init__(message)
+        self.request = request
+        self.response = response
+        self.status_code = response.status_code
+        self.attempts = response.attempts
+
+
+class ResponseValidationError(RestwellError, ValueError):
+    """
+    The response body did not fit the requested model; pydantic's error is ``__cause__``.
+
+    Attributes:
+        response: The ``restwell.Response`` whose body failed validation.
+    """
+
+    def __init__(self, message: str, *, response: Response[Any]) -> None:
+        super().__init__(message)
+        self.response = response
+        self.attempts = response.attempts

@@ -1,0 +1,626 @@
+"""
+Transport-neutral models: ``Headers``, ``Request``, ``Response[T]`` and ``Attempt``.
+
+Slotted, no I/O of their own: a ``Response`` reads its body through the stream its
+transport gave it, so the same class serves httpx, aiohttp and user transports.
+"""
+
+from __future__ import annotations
+
+import json as _json
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    Sequence,
+)
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Generic, Protocol, cast
+
+from typing_extensions import TypeVar
+
+from ._config import DEFAULT_TIMEOUT, Timeout
+from ._exceptions import (
+    HTTPStatusError,
+    ResponseValidationError,
+    StreamConsumed,
+)
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
+__all__ = [
+    "AsyncResponseStream",
+    "Attempt",
+    "Headers",
+    "Request",
+    "Response",
+    "ResponseStream",
+]
+
+T = TypeVar("T", default=Any)
+
+HeaderTypes = (
+    "Headers | Mapping[str, str] | Sequence[tuple[str, str]] | None"  # documented alias
+)
+
+
+class Headers(MutableMapping[str, str]):
+    """
+    Case-insensitive, multi-valued, order-preserving HTTP headers.
+
+    ``headers["set-cookie"]`` joins repeated values with ``", "`` (RFC 9110 §5.3);
+    ``get_list(name)`` returns each value. Names keep the case they were given in;
+    lookups ignore case. Built lazily from a backend's raw bytes: nothing is decoded
+    until a header is read.
+
+    Args:
+        headers: A mapping of name to value, a sequence of ``(name, value)`` pairs,
+            another ``Headers``, or ``None`` for empty.
+
+    Raises:
+        TypeError: If a name or value is not a ``str``.
+    """
+
+    __slots__ = ("_items", "_raw")
+
+    def __init__(
+        self,
+        headers: Headers | Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+    ) -> None:
+        self._raw: Sequence[tuple[bytes, bytes]] | None = None
+        if headers is None:
+            self._items: list[tuple[str, str]] = []
+        elif isinstance(headers, Headers):
+            self._items = list(headers._pairs())
+        elif isinstance(headers, Mapping):
+            self._items = list(headers.items())
+        else:
+            self._items = list(headers)
+        for name, value in self._items:
+            if not isinstance(name, str) or not isinstance(value, str):
+                raise TypeError(
+                    f"header {name!r}: names and values must be str, got "
+                    f"{type(name).__name__}/{type(value).__name__}; decode bytes first"
+                )
+
+    @classmethod
+    def from_raw(cls, raw: Sequence[tuple[bytes, bytes]]) -> Headers:
+        """
+        Build headers from a backend's raw ``(name, value)`` byte pairs, decoded lazily.
+
+        Args:
+            raw: Pairs as received; decoded as Latin-1 (RFC 9110 §5.5) on first use.
+
+        Returns:
+            The ``Headers``.
+        """
+        h = cls.__new__(cls)
+        h._raw = raw
+        h._items = []
+        return h
+
+    def _pairs(self) -> list[tuple[str, str]]:
+        raw = self._raw
+        if raw is not None:
+            self._items = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw]
+            self._raw = None
+        return self._items
+
+    def __getitem__(self, name: str) -> str:
+        key = name.lower()
+        values = [v for k, v in self._pairs() if k.lower() == key]
+        if not values:
+            raise KeyError(name)
+        return values[0] if len(values) == 1 else ", ".join(values)
+
+    def get_list(self, name: str) -> list[str]:
+        """Return every value of ``name`` (case-insensitive), in order; ``[]`` if absent."""
+        key = name.lower()
+        return [v for k, v in self._pairs() if k.lower() == key]
+
+    def __setitem__(self, name: str, value: str) -> None:
+        key = name.lower()
+        items = [(k, v) for k, v in self._pairs() if k.lower() != key]
+        items.append((name, value))
+        self._items = items
+
+    def add(self, name: str, value: str) -> None:
+        """Append a value for ``name``, keeping any existing ones (e.g. ``Set-Cookie``)."""
+        self._pairs().append((name, value))
+
+    def setdefault(self, name: str, default: str = "") -> str:
+        """Set ``name`` to ``default`` unless present; return the current value."""
+        key = name.lower()
+        for k, v in self._pairs():
+            if k.lower() == key:
+                return v
+        self._items.append((name, default))
+        return default
+
+    def __delitem__(self, name: str) -> None:
+        key = name.lower()
+        before = self._pairs()
+        after = [(k, v) for k, v in before if k.lower() != key]
+        if len(after) == len(before):
+            raise KeyError(name)
+        self._items = after
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        key = name.lower()
+        return any(k.lower() == key for k, _ in self._pairs())
+
+    def __iter__(self) -> Iterator[str]:
+        seen: set[str] = set()
+        for k, _ in self._pairs():
+            low = k.lower()
+            if low not in seen:
+                seen.add(low)
+                yield k
+
+    def __len__(self) -> int:
+        return len({k.lower() for k, _ in self._pairs()})
+
+    def multi_items(self) -> list[tuple[str, str]]:
+        """Return every ``(name, value)`` pair, repeats included, in order."""
+        return list(self._pairs())
+
+    def copy(self) -> Headers:
+        """Return an independent copy."""
+        return Headers(self._pairs())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Headers):
+            mine = sorted((k.lower(), v) for k, v in self._pairs())
+            return mine == sorted((k.lower(), v) for k, v in other._pairs())
+        if isinstance(other, Mapping):
+            return self == Headers(cast("Mapping[str, str]", other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable mapping: unhashable, like dict
+
+    def __repr__(self) -> str:
+        from .instrumentation._redact import redact_headers
+
+        return f"Headers({redact_headers(self._pairs())!r})"
+
+
+RequestContent = bytes | Iterable[bytes] | AsyncIterable[bytes] | None
+
+
+class Request:
+    """
+    One HTTP request, as a transport sends it.
+
+    Args:
+        method: HTTP method, upper-cased on construction (``"GET"``).
+        url: Absolute ``http``/``https`` URL, as a ``str``.
+        headers: Request headers (see ``Headers``). Default none.
+        content: Body: ``bytes``, a sync or async iterable of ``bytes`` (streamed,
+            replayable only if restwell buffered it), or ``None`` for no body.
+        timeout: Per-attempt ``Timeout`` the transport must apply; the retry
+            driver lowers it to the time left before the deadline. Default
+            ``DEFAULT_TIMEOUT``.
+        extensions: Free-form per-request data for middleware and transports
+            (a ``dict[str, Any]``). Default empty.
+
+    Attributes:
+        attempt: 1-based number of the attempt this request object is sent as.
+    """
+
+    __slots__ = ("attempt", "content", "extensions", "headers", "method", "timeout", "url")
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Headers | Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        content: RequestContent = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        extensions: dict[str, Any] | None = None,
+    ) -> None:
+        self.method = method.upper()
+        self.url = url
+        self.headers = headers if isinstance(headers, Headers) else Headers(headers)
+        self.content = content
+        self.timeout = timeout
+        self.extensions: dict[str, Any] = {} if extensions is None else extensions
+        self.attempt = 1
+
+    def copy_for_attempt(self, attempt: int, timeout: Timeout) -> Request:
+        """
+        Return a shallow copy to send as ``attempt`` with ``timeout``.
+
+        Headers are copied so per-attempt middleware cannot leak into later attempts.
+        """
+        new = Request.__new__(Request)
+        new.method = self.method
+        new.url = self.url
+        new.headers = self.headers.copy()
+        new.content = self.content
+        new.timeout = timeout
+        new.extensions = dict(self.extensions)
+        new.attempt = attempt
+        return new
+
+    def __repr__(self) -> str:
+        from .instrumentation._redact import redact_url
+
+        return f"<Request {self.method} {redact_url(self.url)}>"
+
+
+class AsyncResponseStream(Protocol):
+    """
+    The body of a response as an async transport hands it over.
+
+    ``aread()`` returns the whole (decoded) body; iteration yields it in chunks;
+    ``aclose()`` releases the connection. Errors must already be restwell errors.
+    """
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        """Yield the decoded body in chunks."""
+        ...
+
+    async def aread(self) -> bytes:
+        """Return the whole decoded body."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release the connection; idempotent."""
+        ...
+
+
+class ResponseStream(Protocol):
+    """The sync twin of ``AsyncResponseStream``: ``__iter__``, ``read()``, ``close()``."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        """Yield the decoded body in chunks."""
+        ...
+
+    def read(self) -> bytes:
+        """Return the whole decoded body."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection; idempotent."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Attempt:
+    """
+    What one attempt of a call did; ``Response.attempts`` lists them all.
+
+    Attributes:
+        number: 1-based attempt number (OTel ``http.request.resend_count`` = n - 1).
+        started: Seconds from the start of the call to this attempt's start.
+        duration: Seconds the attempt took (until the response head, or the error).
+        status_code: The response status, or ``None`` if the attempt raised.
+        error: The exception the attempt raised, or ``None``.
+        delay: Seconds waited after this attempt before the next one (0.0 if none).
+        reason: Why the call retried or stopped after this attempt, in words
+            (``"status 503 is retryable"``, ``"success"``, ``"out of attempts (3)"``).
+    """
+
+    number: int
+    started: float
+    duration: float
+    status_code: int | None = None
+    error: BaseException | None = None
+    delay: float = 0.0
+    reason: str = ""
+
+    @property
+    def outcome(self) -> str:
+        """The status code as text, or the error's class name."""
+        if self.error is not None:
+            return type(self.error).__name__
+        return str(self.status_code)
+
+    def __str__(self) -> str:
+        tail = f" → wait {self.delay:.3f} s" if self.delay else ""
+        return (
+            f"attempt {self.number}: {self.outcome} after {self.duration:.3f} s"
+            f" ({self.reason}){tail}"
+        )
+
+
+@lru_cache(maxsize=256)
+def _adapter(model: Any) -> TypeAdapter[Any]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(model)
+
+
+_NOT_READ = object()
+
+
+class Response(Generic[T]):
+    """
+    One HTTP response, with its body, its decoded ``data`` and the attempts behind it.
+
+    Built by transports; users get it from ``Client`` / ``AsyncClient`` calls with the
+    body already read (except under ``client.stream(...)``).
+
+    Attributes:
+        status_code: The HTTP status code (``int``).
+        headers: Response headers (``Headers``: case-insensitive, multi-valued).
+        request: The ``Request`` this answers (the final attempt's).
+        url: Final URL, as ``str``.
+        http_version: ``"HTTP/1.1"``, ``"HTTP/2"``, ….
+        reason_phrase: The status line's reason phrase, or ``""``.
+        raw: The backend's own response object (e.g. ``httpx.Response``).
+        elapsed: Seconds from the start of the call (first attempt) until this
+            response's head arrived, waits included.
+        attempts: Every attempt of the call, oldest first (``tuple[Attempt, ...]``).
+    """
+
+    __slots__ = (
+        "_content",
+        "_data",
+        "_model",
+        "_stream",
+        "attempts",
+        "elapsed",
+        "headers",
+        "http_version",
+        "raw",
+        "reason_phrase",
+        "request",
+        "status_code",
+        "url",
+    )
+
+    def __init__(
+        self,
+        status_code: int,
+        *,
+        headers: Headers | Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        content: bytes | None = None,
+        stream: AsyncResponseStream | ResponseStream | None = None,
+        request: Request | None = None,
+        url: str | None = None,
+        http_version: str = "HTTP/1.1",
+        reason_phrase: str = "",
+        raw: Any = None,
+    ) -> None:
+        self.status_code = status_code
+        self.headers = headers if isinstance(headers, Headers) else Headers(headers)
+        self._content: Any = _NOT_READ if content is None and stream is not None else (
+            content or b""
+        )
+        self._stream = stream
+        self.request = cast("Request", request)
+        self.url = url if url is not None else (request.url if request is not None else "")
+        self.http_version = http_version
+        self.reason_phrase = reason_phrase
+        self.raw = raw
+        self.elapsed = 0.0
+        self.attempts: tuple[Attempt, ...] = ()
+        self._model: Any = None
+        self._data: Any = _NOT_READ
+
+    # -- status ---------------------------------------------------------------------
+    @property
+    def is_success(self) -> bool:
+        """``True`` for 2xx."""
+        return 200 <= self.status_code < 300
+
+    @property
+    def is_redirect(self) -> bool:
+        """``True`` for 301, 302, 303, 307 and 308 with a ``Location`` header."""
+        return self.status_code in (301, 302, 303, 307, 308) and "location" in self.headers
+
+    @property
+    def is_client_error(self) -> bool:
+        """``True`` for 4xx."""
+        return 400 <= self.status_code < 500
+
+    @property
+    def is_server_error(self) -> bool:
+        """``True`` for 5xx."""
+        return 500 <= self.status_code < 600
+
+    @property
+    def is_error(self) -> bool:
+        """``True`` for 4xx and 5xx."""
+        return 400 <= self.status_code < 600
+
+    def raise_for_status(self) -> Response[T]:
+        """
+        Raise ``HTTPStatusError`` for a 4xx/5xx status; return ``self`` otherwise.
+
+        Raises:
+            HTTPStatusError: With ``.response`` and ``.status_code`` set.
+        """
+        if 400 <= self.status_code < 600:
+            kind = "client error" if self.status_code < 500 else "server error"
+            from .instrumentation._redact import redact_url
+
+            raise HTTPStatusError(
+                f"{kind} {self.status_code} {self.reason_phrase} for "
+                f"{self.request.method if self.request else ''} {redact_url(self.url)}"
+                + (f" after {len(self.attempts)} attempts" if len(self.attempts) > 1 else ""),
+                request=self.request,
+                response=self,
+            )
+        return self
+
+    # -- body -----------------------------------------------------------------------
+    @property
+    def is_read(self) -> bool:
+        """Whether the body has been read into ``content``."""
+        return self._content is not _NOT_READ
+
+    @property
+    def content(self) -> bytes:
+        """
+        The whole decoded body, as ``bytes``.
+
+        Raises:
+            StreamConsumed: If the response is streamed and not read yet: call
+                ``read()`` / ``await aread()`` first.
+        """
+        if self._content is _NOT_READ:
+            raise StreamConsumed(
+                "the body of a streamed response is not read yet: call "
+                "response.read() or `await response.aread()` first",
+                request=self.request,
+            )
+        return cast("bytes", self._content)
+
+    @property
+    def encoding(self) -> str:
+        """The ``charset`` of ``Content-Type``, else ``"utf-8"``."""
+        ctype = self.headers.get("content-type", "")
+        for param in ctype.split(";")[1:]:
+            key, _, value = param.strip().partition("=")
+            if key.lower() == "charset" and value:
+                return value.strip('"').lower()
+        return "utf-8"
+
+    @property
+    def text(self) -> str:
+        """The body decoded with ``encoding``; undecodable bytes become U+FFFD."""
+        try:
+            return self.content.decode(self.encoding, errors="replace")
+        except LookupError:
+            return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """
+        Parse the body as JSON.
+
+        Raises:
+            ResponseValidationError: If the body is not valid JSON (a ``ValueError``;
+                ``json.JSONDecodeError`` is ``__cause__``).
+        """
+        try:
+            return _json.loads(self.content)
+        except ValueError as exc:
+            raise ResponseValidationError(
+                f"response body is not valid JSON ({exc.msg} at char {getattr(exc, 'pos', '?')}); "
+                "check response.text or the Content-Type",
+                response=self,
+            ) from exc
+
+    @property
+    def data(self) -> T:
+        """
+        The decoded body, computed once.
+
+        With a model (``client.get(url, model=User)``): the validated instance
+        (pydantic, any type a ``TypeAdapter`` takes: a model, ``list[User]``, …).
+        Without one: parsed JSON for a JSON ``Content-Type``, ``None`` for an empty
+        body, else ``text``.
+
+        Raises:
+            ResponseValidationError: If the body does not fit the model or is bad JSON.
+        """
+        if self._data is _NOT_READ:
+            self._data = self._decode()
+        return cast("T", self._data)
+
+    def _decode(self) -> Any:
+        content = self.content
+        model = self._model
+        if model is not None:
+            from pydantic import ValidationError
+
+            try:
+                if not content:
+                    return _adapter(model).validate_python(None)
+                return _adapter(model).validate_json(content)
+            except ValidationError as exc:
+                raise ResponseValidationError(
+                    f"response body does not fit {getattr(model, '__name__', model)}: "
+                    f"{exc.error_count()} validation error(s); see __cause__",
+                    response=self,
+                ) from exc
+        if not content:
+            return None
+        ctype = self.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype == "application/json" or ctype.endswith("+json"):
+            return self.json()
+        return self.text
+
+    async def aread(self) -> bytes:
+        """Read the rest of the body (async); return ``content``. Idempotent."""
+        if self._content is _NOT_READ:
+            stream = cast("AsyncResponseStream", self._stream)
+            try:
+                self._content = await stream.aread()
+            finally:
+                await stream.aclose()
+        return cast("bytes", self._content)
+
+    def read(self) -> bytes:
+        """Read the rest of the body (sync); return ``content``. Idempotent."""
+        if self._content is _NOT_READ:
+            stream = cast("ResponseStream", self._stream)
+            try:
+                self._content = stream.read()
+            finally:
+                stream.close()
+        return cast("bytes", self._content)
+
+    async def aiter_bytes(self) -> AsyncIterator[bytes]:
+        """
+        Yield the decoded body in chunks as they arrive (async).
+
+        Raises:
+            StreamConsumed: If the body was already read or iterated.
+        """
+        if self._content is not _NOT_READ:
+            if self._content:
+                yield self._content
+            return
+        stream = cast("AsyncResponseStream", self._stream)
+        self._content = _CONSUMED
+        try:
+            async for chunk in stream:
+                yield chunk
+        finally:
+            await stream.aclose()
+
+    def iter_bytes(self) -> Iterator[bytes]:
+        """Yield the decoded body in chunks as they arrive (sync)."""
+        if self._content is not _NOT_READ:
+            if self._content:
+                yield self._content
+            return
+        stream = cast("ResponseStream", self._stream)
+        self._content = _CONSUMED
+        try:
+            yield from stream
+        finally:
+            stream.close()
+
+    async def aclose(self) -> None:
+        """Release the connection without reading the rest of the body (async)."""
+        if self._content is _NOT_READ and self._stream is not None:
+            self._content = _CONSUMED
+            await cast("AsyncResponseStream", self._stream).aclose()
+
+    def close(self) -> None:
+        """Release the connection without reading the rest of the body (sync)."""
+        if self._content is _NOT_READ and self._stream is not None:
+            self._content = _CONSUMED
+            cast("ResponseStream", self._stream).close()
+
+    def __repr__(self) -> str:
+        return f"<Response [{self.status_code} {self.reason_phrase}]>".replace(" ]", "]")
+
+
+class _Consumed(bytes):
+    """Marks a body handed out by iteration: ``content`` is then empty bytes."""
+
+
+_CONSUMED = _Consumed()

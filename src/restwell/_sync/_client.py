@@ -1,0 +1,669 @@
+# GENERATED from src/restwell/_async/_client.py by scripts/unasync.py: do not edit; edit the source and re-run.
+"""
+``Client``: the resilient client. This file is the source of the sync
+``Client`` (``scripts/unasync.py`` generates ``_sync/_client.py`` from it).
+
+The road of a call (DESIGN.md): build a ``Request`` → call stack (events, user
+``"call"`` middleware, redirects) → retry loop (deadline, per-attempt timeout,
+``Retry`` decisions, waits) → attempt stack (user ``"attempt"`` middleware) →
+transport → body read → ``Response[T]``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator, Iterable, Mapping, Sequence
+from datetime import timedelta
+from random import Random
+from types import TracebackType
+from typing import Any, overload
+
+from .._body import buffer_body, encode_body
+from .._clock import Clock, SystemClock
+from .._config import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_REDIRECTS,
+    DEFAULT_MAX_REPLAY_BUFFER,
+    DEFAULT_TIMEOUT,
+    UNSET,
+    Timeout,
+    Unset,
+    seconds,
+)
+from .._exceptions import (
+    ConfigurationError,
+    DeadlineExceeded,
+    RestwellError,
+    TooManyRedirects,
+    TransportTimeout,
+)
+from .._hooks import emit, subscribe
+from .._middleware import Handler
+from .._models import Attempt, Headers, Request, Response, T
+from .._transport_base import Transport
+from .._urls import QueryParams, check_base_url, join_url, redirect_target, same_origin
+from .._version import USER_AGENT
+from ..instrumentation._events import (
+    AttemptFailed,
+    CallFailed,
+    CallSucceeded,
+    RequestSent,
+    ResponseReceived,
+    RetryAfterIgnored,
+    RetryScheduled,
+)
+from ..instrumentation._logging import LoggingHook
+from ..instrumentation._redact import redact_url
+from ..policies._decision import Raise, Return, Sleep
+from ..policies._retry import Retry
+from ._transport_httpx import HttpxTransport
+
+__all__ = ["Client"]
+
+DEFAULT_RETRY = Retry()
+_DEADLINE_SLACK = 0.05  # s: a timeout this close to the deadline was the deadline's
+_STRIP_ON_CROSS_ORIGIN = ("authorization", "proxy-authorization", "cookie")
+
+TimeoutArg = Timeout | float | timedelta | None
+
+
+class _Call:
+    """Per-call options, carried in ``request.extensions['restwell']``."""
+
+    __slots__ = ("deadline", "raise_for_status", "replayable", "retry", "stream", "timeout")
+
+    def __init__(
+        self,
+        retry: Retry,
+        timeout: Timeout,
+        deadline: float | None,
+        stream: bool,
+        replayable: bool,
+        raise_for_status: bool,
+    ) -> None:
+        self.retry = retry
+        self.timeout = timeout
+        self.deadline = deadline
+        self.stream = stream
+        self.replayable = replayable
+        self.raise_for_status = raise_for_status
+
+
+def _note(exc: BaseException, attempts: Sequence[Attempt], elapsed: float, reason: str) -> None:
+    n = len(attempts)
+    exc.add_note(
+        f"restwell: gave up after {n} attempt{'s' if n != 1 else ''} in {elapsed:.3f} s: {reason}"
+    )
+    for a in attempts:
+        exc.add_note(f"  {a}")
+    if isinstance(exc, RestwellError):
+        exc.attempts = tuple(attempts)
+
+
+class Client:
+    """
+    An async HTTP client that retries, backs off, honours Retry-After and deadlines.
+
+    Use it as ``with restwell.Client(...) as client:``, or call
+    ``client.close()`` when done. Every argument below can be overridden per
+    call (``client.get(url, retry=..., timeout=..., deadline=...)``).
+
+    Args:
+        base_url: Prefix for relative URLs (``"https://api.example.com/v1"``).
+        transport: ``"httpx"`` (default) or ``"httpx2"``; an ``Transport``; or an
+            ``httpx.Client`` to send with (borrowed if already open, else owned:
+            the aresilient lifecycle, see ``HttpxTransport``).
+        headers: Headers sent with every request (mapping or ``(name, value)`` pairs).
+        timeout: Per-attempt ``Timeout`` (or seconds for every phase, or ``None``).
+            Default connect 5, read 10, write 10, pool 5 s.
+        deadline: Total seconds for a call, across attempts and waits; it also cuts
+            the running attempt short. ``None`` disables. Default 30.0.
+        retry: The ``Retry`` policy. Default ``Retry()``: 3 attempts, exponential
+            backoff 0.5 s ×2 capped at 20 s with full jitter, statuses
+            408/429/500/502/503/504, idempotent methods (or an Idempotency-Key).
+            ``Retry(max_attempts=1)`` disables retries.
+        raise_for_status: Raise ``HTTPStatusError`` for a final 4xx/5xx response.
+            Default ``False``: the response is returned.
+        follow_redirects: Follow 301/302/303/307/308. Default ``False`` (httpx).
+            Cross-origin hops drop ``Authorization``, ``Proxy-Authorization`` and
+            ``Cookie``.
+        max_redirects: Most redirects per call. Default 20.
+        middleware: User middleware, outermost first; each runs per attempt unless
+            its ``stage`` attribute is ``"call"`` (see ``restwell.middleware``).
+        hooks: Event hooks ``(event) -> None`` (sync or async). Default
+            ``[LoggingHook()]``: retries and give-ups logged to ``"restwell"``.
+        clock: Time source and waiter. Default ``SystemClock()``; tests pass a
+            ``restwell.testing.FakeClock``.
+        rng: Randomness for jitter. Default a new ``random.Random()``.
+        max_replay_buffer: Bytes of a streamed request body kept so it can be
+            resent. Default 1 MiB.
+
+    Raises:
+        ConfigurationError: For an invalid argument (the message names it).
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        transport: Transport | str | Any = "httpx",
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        timeout: TimeoutArg = DEFAULT_TIMEOUT,
+        deadline: float | timedelta | None = DEFAULT_DEADLINE,
+        retry: Retry | None = DEFAULT_RETRY,
+        raise_for_status: bool = False,
+        follow_redirects: bool = False,
+        max_redirects: int = DEFAULT_MAX_REDIRECTS,
+        middleware: Sequence[Any] = (),
+        hooks: Sequence[Any] | None = None,
+        clock: Clock | None = None,
+        rng: Random | None = None,
+        max_replay_buffer: int = DEFAULT_MAX_REPLAY_BUFFER,
+    ) -> None:
+        self._base_url = check_base_url(base_url)
+        self._transport = self._make_transport(transport)
+        self._headers = Headers({"User-Agent": USER_AGENT})
+        if headers is not None:
+            for name, value in Headers(headers).multi_items():
+                self._headers[name] = value
+        self._timeout = Timeout.coerce(timeout)
+        self._deadline = seconds(deadline, "deadline")
+        self._retry = self._check_retry(retry)
+        self._retry.warn_if_unbounded(self._deadline)
+        self._raise_for_status = bool(raise_for_status)
+        self._follow_redirects = bool(follow_redirects)
+        if isinstance(max_redirects, bool) or not isinstance(max_redirects, int) or max_redirects < 0:
+            raise ConfigurationError(f"max_redirects={max_redirects!r} must be an int >= 0")
+        self._max_redirects = max_redirects
+        if isinstance(max_replay_buffer, bool) or not isinstance(max_replay_buffer, int) or max_replay_buffer < 0:
+            raise ConfigurationError(
+                f"max_replay_buffer={max_replay_buffer!r} must be a number of bytes >= 0"
+            )
+        self._max_replay_buffer = max_replay_buffer
+        self._clock: Clock = SystemClock() if clock is None else clock
+        self._rng = Random() if rng is None else rng  # noqa: S311 - jitter, not secrets
+        self._subs = subscribe([LoggingHook()] if hooks is None else hooks)
+        self._sent = self._subs.get(RequestSent, ())
+        self._received = self._subs.get(ResponseReceived, ())
+        self._failed = self._subs.get(AttemptFailed, ())
+        self._call_stack, self._attempt_stack = self._build_stacks(middleware)
+        self._closed = False
+
+    # -- construction helpers --------------------------------------------------------
+    @staticmethod
+    def _make_transport(transport: Any) -> Transport:
+        if isinstance(transport, str):
+            if transport in ("httpx", "httpx2"):
+                return HttpxTransport(backend=transport)
+            raise ConfigurationError(
+                f"transport={transport!r} is not known: use 'httpx', 'httpx2', an "
+                "Transport, or an httpx.Client"
+            )
+        module = type(transport).__module__.split(".")[0]
+        if module in ("httpx", "httpx2"):
+            if type(transport).__name__ != "Client":
+                raise ConfigurationError(
+                    f"transport={type(transport).__name__} is not an Client: pass "
+                    f"{module}.Client() here (sync clients go to restwell.Client)"
+                )
+            return HttpxTransport(transport)
+        if callable(getattr(transport, "send", None)) and callable(getattr(transport, "close", None)):
+            return transport  # type: ignore[no-any-return]  # checked structurally
+        raise ConfigurationError(
+            f"transport={transport!r} has no send(request) and close(): implement "
+            "restwell.transports.Transport"
+        )
+
+    @staticmethod
+    def _check_retry(retry: Retry | None) -> Retry:
+        if retry is None:
+            return Retry(max_attempts=1)
+        if not isinstance(retry, Retry):
+            raise ConfigurationError(
+                f"retry={retry!r} must be restwell.Retry(...), or None to disable retries"
+            )
+        return retry
+
+    def _build_stacks(self, middleware: Sequence[Any]) -> tuple[Handler, Handler]:
+        call_mw = [m for m in middleware if getattr(m, "stage", "attempt") == "call"]
+        attempt_mw = [m for m in middleware if getattr(m, "stage", "attempt") != "call"]
+        for m in middleware:
+            if not callable(m):
+                raise ConfigurationError(
+                    f"middleware {m!r} is not callable: it must be (request, call_next) -> Response"
+                )
+            if getattr(m, "stage", "attempt") not in ("call", "attempt"):
+                raise ConfigurationError(
+                    f"middleware {m!r} has stage={m.stage!r}: use 'call' or 'attempt'"
+                )
+        self._has_attempt_mw = bool(attempt_mw)
+        attempt: Handler = self._transport.send
+        for m in reversed(attempt_mw):
+            attempt = _bind(m, attempt)
+        call: Handler = self._follow if self._follow_redirects else self._retrying
+        for m in reversed(call_mw):
+            call = _bind(m, call)
+        return call, attempt
+
+    # -- lifecycle -----------------------------------------------------------------
+    @property
+    def transport(self) -> Transport:
+        """The transport this client sends with."""
+        return self._transport
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether ``close()`` has been called."""
+        return self._closed
+
+    def close(self) -> None:
+        """Close the transport (an httpx client lent to restwell stays open)."""
+        if not self._closed:
+            self._closed = True
+            self._transport.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- building requests --------------------------------------------------------
+    def build_request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: QueryParams = None,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        content: Any = None,
+        data: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+    ) -> Request:
+        """
+        Build the ``Request`` a call would send (URL joined, headers merged, body
+        encoded), without sending it.
+
+        Args:
+            method: HTTP method.
+            url: Absolute URL, or relative to ``base_url``.
+            params: Query parameters (mapping, pairs, or an encoded string).
+            headers: Per-call headers; they replace client headers of the same name.
+            content: Raw body: ``bytes``, ``str`` (UTF-8), or an (async) iterable of bytes.
+            data: Form fields, sent ``application/x-www-form-urlencoded``.
+            json: A JSON-serialisable value or pydantic model, sent as JSON.
+            idempotency_key: A key sent as the ``Idempotency-Key`` header on every
+                attempt; ``"auto"`` makes one (a UUID4) for this call. Makes a POST
+                or PATCH safe to retry (Stripe's convention).
+
+        Raises:
+            InvalidURL: If the URL is not absolute http(s) and there is no base_url.
+            ConfigurationError: If more than one body argument is given.
+            TypeError, ValueError: If ``json`` cannot be encoded.
+        """
+        full_url = join_url(self._base_url, url, params)
+        body, content_type = encode_body(content, data, json)
+        merged = self._headers.copy()
+        if headers is not None:
+            for name, value in (
+                headers.multi_items() if isinstance(headers, Headers) else Headers(headers).multi_items()
+            ):
+                merged[name] = value
+        if content_type is not None and "content-type" not in merged:
+            merged["Content-Type"] = content_type
+        if idempotency_key is not None:
+            key = str(uuid.uuid4()) if idempotency_key == "auto" else idempotency_key
+            header = self._retry.idempotency_header
+            if header not in merged:
+                merged[header] = key
+        return Request(method, full_url, headers=merged, content=body, timeout=self._timeout)
+
+    # -- the call ------------------------------------------------------------------
+    @overload
+    def request(
+        self, method: str, url: str, *, model: type[T], **kwargs: Any
+    ) -> Response[T]: ...
+
+    @overload
+    def request(self, method: str, url: str, *, model: None = None, **kwargs: Any) -> Response[Any]: ...
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: QueryParams = None,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        content: Any = None,
+        data: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+        timeout: TimeoutArg | Unset = UNSET,
+        deadline: float | timedelta | None | Unset = UNSET,
+        retry: Retry | None | Unset = UNSET,
+        raise_for_status: bool | Unset = UNSET,
+        model: Any = None,
+    ) -> Response[Any]:
+        """
+        Send a request with retries; return its ``Response`` (body read).
+
+        Args:
+            method: HTTP method (``"GET"``, ``"POST"``, …).
+            url: Absolute URL, or relative to ``base_url``.
+            params, headers, content, data, json, idempotency_key: As in
+                ``build_request``.
+            timeout: Per-attempt ``Timeout`` for this call. Default: the client's.
+            deadline: Total seconds for this call. Default: the client's.
+            retry: ``Retry`` policy for this call (``None``: no retries). Default:
+                the client's.
+            raise_for_status: Raise ``HTTPStatusError`` for a final 4xx/5xx.
+                Default: the client's.
+            model: A type to decode the JSON body into (a pydantic model,
+                ``list[Model]``, any type pydantic's ``TypeAdapter`` takes); then
+                ``response.data`` is that type. Default ``None``: JSON or text.
+
+        Returns:
+            The final ``Response``; ``response.attempts`` lists every attempt.
+
+        Raises:
+            TransportError: The last attempt's transport error (connect, timeout,
+                network, protocol), unchanged, with a note and ``.attempts``.
+            DeadlineExceeded: The deadline cut the call short.
+            HTTPStatusError: With ``raise_for_status``, for a final 4xx/5xx.
+            InvalidURL, ConfigurationError: For bad arguments (never retried).
+        """
+        request = self.build_request(
+            method, url, params=params, headers=headers, content=content, data=data,
+            json=json, idempotency_key=idempotency_key,
+        )
+        response = self._send(request, timeout, deadline, retry, raise_for_status, stream=False)
+        if model is not None:
+            response._model = model  # noqa: SLF001 - the client owns the response it builds
+        return response
+
+    def send(
+        self,
+        request: Request,
+        *,
+        timeout: TimeoutArg | Unset = UNSET,
+        deadline: float | timedelta | None | Unset = UNSET,
+        retry: Retry | None | Unset = UNSET,
+        raise_for_status: bool | Unset = UNSET,
+    ) -> Response[Any]:
+        """
+        Send a ``Request`` (e.g. from ``build_request``) with retries; body read.
+
+        Raises:
+            As ``request()``.
+        """
+        return self._send(request, timeout, deadline, retry, raise_for_status, stream=False)
+
+    @contextlib.contextmanager
+    def stream(self, method: str, url: str, **kwargs: Any) -> Iterator[Response[Any]]:
+        """
+        Send a request and yield the response with its body unread, streaming.
+
+        Retries happen only before the response is handed over: a retryable status
+        is closed and retried; once you hold the response, a broken body raises
+        (``ReadError``, ``ProtocolError``) and is not retried. Use
+        ``response.iter_bytes()`` or ``response.read()``. Takes the same
+        arguments as ``request()`` except ``model``.
+
+        Raises:
+            As ``request()``.
+        """
+        opts = {k: kwargs.pop(k) for k in ("timeout", "deadline", "retry", "raise_for_status") if k in kwargs}
+        request = self.build_request(method, url, **kwargs)
+        response = self._send(
+            request,
+            opts.get("timeout", UNSET),
+            opts.get("deadline", UNSET),
+            opts.get("retry", UNSET),
+            opts.get("raise_for_status", UNSET),
+            stream=True,
+        )
+        try:
+            yield response
+        finally:
+            response.close()
+
+    def get(self, url: str, **kwargs: Any) -> Response[Any]:
+        """Send a GET with retries. Arguments as ``request()``."""
+        return self.request("GET", url, **kwargs)
+
+    def head(self, url: str, **kwargs: Any) -> Response[Any]:
+        """Send a HEAD with retries. Arguments as ``request()``."""
+        return self.request("HEAD", url, **kwargs)
+
+    def options(self, url: str, **kwargs: Any) -> Response[Any]:
+        """Send an OPTIONS with retries. Arguments as ``request()``."""
+        return self.request("OPTIONS", url, **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> Response[Any]:
+        """Send a DELETE with retries. Arguments as ``request()``."""
+        return self.request("DELETE", url, **kwargs)
+
+    def put(self, url: str, **kwargs: Any) -> Response[Any]:
+        """Send a PUT with retries. Arguments as ``request()``."""
+        return self.request("PUT", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> Response[Any]:
+        """
+        Send a POST. Retried only after errors raised before sending, unless it has
+        an ``Idempotency-Key`` (``idempotency_key="auto"``). Arguments as ``request()``.
+        """
+        return self.request("POST", url, **kwargs)
+
+    def patch(self, url: str, **kwargs: Any) -> Response[Any]:
+        """Send a PATCH; retried like ``post()``. Arguments as ``request()``."""
+        return self.request("PATCH", url, **kwargs)
+
+    # -- drivers -------------------------------------------------------------------
+    def _send(
+        self,
+        request: Request,
+        timeout: TimeoutArg | Unset,
+        deadline: float | timedelta | None | Unset,
+        retry: Retry | None | Unset,
+        raise_for_status: bool | Unset,
+        *,
+        stream: bool,
+    ) -> Response[Any]:
+        if self._closed:
+            raise ConfigurationError(
+                "this client is closed: create a new one, or keep calls inside its `with`"
+            )
+        policy = self._retry if retry is UNSET else self._check_retry(retry)
+        if timeout is not UNSET:
+            request.timeout = Timeout.coerce(timeout)
+        limit = self._deadline if deadline is UNSET else seconds(deadline, "deadline")
+        content, replayable = buffer_body(request.content, self._max_replay_buffer)
+        request.content = content
+        rfs = self._raise_for_status if raise_for_status is UNSET else bool(raise_for_status)
+        request.extensions["restwell"] = _Call(policy, request.timeout, limit, stream, replayable, rfs)
+        response = self._call_stack(request)
+        if rfs:
+            response.raise_for_status()
+        return response
+
+    def _follow(self, request: Request) -> Response[Any]:
+        """Follow redirects; each hop is retried on its own (RFC 9110 §15.4)."""
+        call: _Call = request.extensions["restwell"]
+        response = self._retrying(request)
+        hops = 0
+        while response.is_redirect:
+            hops += 1
+            if hops > self._max_redirects:
+                response.close()
+                raise TooManyRedirects(
+                    f"more than {self._max_redirects} redirects from {redact_url(request.url)}",
+                    request=request,
+                )
+            target = redirect_target(response.url, response.headers["location"])
+            method = request.method
+            content = request.content
+            headers = request.headers.copy()
+            status = response.status_code
+            if status == 303 and method != "HEAD" or status in (301, 302) and method == "POST":
+                method, content = "GET", None
+                for name in ("content-type", "content-length", "transfer-encoding"):
+                    headers.pop(name, None)
+            if not same_origin(request.url, target):
+                for name in _STRIP_ON_CROSS_ORIGIN:
+                    headers.pop(name, None)
+            if content is not None and not isinstance(content, bytes):
+                # A streamed body was sent once and cannot be replayed to the new location.
+                return response
+            response.close()
+            request = Request(
+                method, target, headers=headers, content=content, timeout=call.timeout,
+                extensions={"restwell": call},
+            )
+            response = self._retrying(request)
+        return response
+
+    def _retrying(self, request: Request) -> Response[Any]:
+        """The retry loop: one call of the ``Retry`` policy per attempt outcome."""
+        call: _Call = request.extensions["restwell"]
+        policy = call.retry
+        clock = self._clock
+        started = clock.monotonic()
+        state = policy.start(
+            request.method, request.headers, started, call.deadline, replayable_body=call.replayable
+        )
+        base_timeout = call.timeout
+        attempts: list[Attempt] = []
+        send = self._attempt_stack
+        fresh = request
+        while True:
+            n = state.attempt
+            t0 = clock.monotonic() if n > 1 else started
+            timeout = base_timeout
+            if state.deadline_at is not None:
+                left = state.deadline_at - t0
+                if left <= 0:
+                    exc = DeadlineExceeded(
+                        f"deadline of {call.deadline:g} s ran out before attempt {n} of "
+                        f"{request.method} {redact_url(request.url)}",
+                        request=request, deadline=call.deadline or 0.0, elapsed=t0 - started,
+                    )
+                    _note(exc, attempts, t0 - started, "deadline")
+                    raise exc
+                timeout = base_timeout.capped(left)
+            if n > 1 or self._has_attempt_mw or timeout is not request.timeout:
+                request = fresh.copy_for_attempt(n, timeout)
+            if self._sent:
+                emit(self._sent, RequestSent(request=request, attempt=n))
+            outcome: Response[Any] | BaseException
+            try:
+                response = send(request)
+                if not call.stream:
+                    response.read()
+                outcome = response
+            except Exception as exc:  # every outcome goes to the policy, which decides
+                outcome = exc
+            now = clock.monotonic()
+            if isinstance(outcome, BaseException):
+                if self._failed:
+                    emit(self._failed, AttemptFailed(request=request, attempt=n, error=outcome, duration=now - t0))
+                if (
+                    isinstance(outcome, TransportTimeout)
+                    and state.deadline_at is not None
+                    and now + _DEADLINE_SLACK >= state.deadline_at
+                    and timeout is not base_timeout
+                ):
+                    exc = DeadlineExceeded(
+                        f"deadline of {call.deadline:g} s cut attempt {n} of "
+                        f"{request.method} {redact_url(request.url)} short",
+                        request=request, deadline=call.deadline or 0.0, elapsed=now - started,
+                    )
+                    attempts.append(Attempt(number=n, started=t0 - started, duration=now - t0, error=outcome, reason="deadline"))
+                    self._gave_up(request, exc, attempts, now - started, "deadline exceeded")
+                    _note(exc, attempts, now - started, "deadline exceeded")
+                    raise exc from outcome
+            elif self._received:
+                emit(self._received, ResponseReceived(request=request, attempt=n, response=outcome, duration=now - t0))
+            decision = policy.next(state, outcome, now, clock.time(), self._rng)
+            if type(decision) is Return:
+                assert not isinstance(outcome, BaseException)  # noqa: S101 - policy contract
+                attempts.append(Attempt(number=n, started=t0 - started, duration=now - t0, status_code=outcome.status_code, reason=decision.reason))
+                outcome.attempts = tuple(attempts)
+                outcome.elapsed = now - started
+                if decision.ignored_retry_after is not None:
+                    self._ignored(request, n, decision.ignored_retry_after)
+                if decision.gave_up:
+                    self._gave_up(request, outcome, attempts, now - started, decision.reason)
+                elif CallSucceeded in self._subs:
+                    emit(
+                        self._subs[CallSucceeded],
+                        CallSucceeded(request=request, attempt=n, response=outcome, attempts=outcome.attempts, elapsed=now - started, reason=decision.reason),
+                    )
+                return outcome
+            if type(decision) is Raise:
+                assert isinstance(outcome, BaseException)  # noqa: S101 - policy contract
+                attempts.append(Attempt(number=n, started=t0 - started, duration=now - t0, error=outcome, reason=decision.reason))
+                self._gave_up(request, outcome, attempts, now - started, decision.reason)
+                if isinstance(outcome, RestwellError) or len(attempts) > 1:
+                    _note(outcome, attempts, now - started, decision.reason)
+                raise outcome
+            assert isinstance(decision, Sleep)  # noqa: S101 - Decision is a closed union
+            delay = decision.delay
+            if isinstance(outcome, BaseException):
+                attempts.append(Attempt(number=n, started=t0 - started, duration=now - t0, error=outcome, delay=delay, reason=decision.reason))
+            else:
+                attempts.append(Attempt(number=n, started=t0 - started, duration=now - t0, status_code=outcome.status_code, delay=delay, reason=decision.reason))
+                outcome.close()
+            if decision.ignored_retry_after is not None:
+                self._ignored(request, n, decision.ignored_retry_after)
+            spans = []
+            if RetryScheduled in self._subs:
+                spans = emit(
+                    self._subs[RetryScheduled],
+                    RetryScheduled(request=request, attempt=n, delay=delay, reason=decision.reason, retry_after=decision.retry_after, outcome=outcome),
+                )
+            if spans:
+                with contextlib.ExitStack() as stack:
+                    for span in spans:
+                        stack.enter_context(span)
+                    clock.sleep(delay)
+            else:
+                clock.sleep(delay)
+
+    def _ignored(self, request: Request, n: int, value: str) -> None:
+        hooks = self._subs.get(RetryAfterIgnored)
+        if hooks:
+            emit(hooks, RetryAfterIgnored(request=request, attempt=n, value=value))
+
+    def _gave_up(
+        self,
+        request: Request,
+        outcome: Response[Any] | BaseException,
+        attempts: list[Attempt],
+        elapsed: float,
+        reason: str,
+    ) -> None:
+        hooks = self._subs.get(CallFailed)
+        if hooks:
+            emit(
+                hooks,
+                CallFailed(request=request, attempt=len(attempts), outcome=outcome, attempts=tuple(attempts), elapsed=elapsed, reason=reason),
+            )
+
+    def __repr__(self) -> str:
+        base = f" base_url={redact_url(self._base_url)!r}" if self._base_url else ""
+        return f"<Client{base} {self._transport!r}>"
+
+
+
+def _bind(middleware: Any, call_next: Handler) -> Handler:
+    def handler(request: Request) -> Response[Any]:
+        return middleware(request, call_next)  # type: ignore[no-any-return]  # user code
+
+    return handler

@@ -1,0 +1,77 @@
+"""URL building for the client facade: base URL joining, query params, origin checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlencode, urljoin, urlsplit
+
+from ._exceptions import ConfigurationError, InvalidURL
+
+__all__ = ["check_base_url", "join_url", "same_origin"]
+
+QueryParams = Mapping[str, Any] | Sequence[tuple[str, Any]] | str | None
+
+
+def check_base_url(base_url: str | None) -> str:
+    """
+    Validate a client's ``base_url``; return it with exactly one trailing slash.
+
+    Raises:
+        ConfigurationError: If it is not an absolute http(s) URL.
+    """
+    if base_url is None:
+        return ""
+    base = str(base_url)
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigurationError(
+            f"base_url={base!r} must be an absolute http:// or https:// URL, "
+            "e.g. 'https://api.example.com/v1'"
+        )
+    return base.rstrip("/") + "/"
+
+
+def join_url(base: str, url: str, params: QueryParams) -> str:
+    """
+    Resolve ``url`` against ``base`` and append ``params``.
+
+    A relative ``url`` extends the base path (``/v1/`` + ``/users`` → ``/v1/users``,
+    as httpx does), unlike RFC 3986 resolution which would drop ``/v1``.
+
+    Raises:
+        InvalidURL: If the result is not an absolute http(s) URL.
+    """
+    url = str(url)
+    if not (url.startswith(("http://", "https://"))):
+        if not base:
+            raise InvalidURL(
+                f"URL {url!r} is relative and the client has no base_url: pass an "
+                "absolute http(s) URL or set base_url"
+            )
+        if "://" in url.split("?", 1)[0]:
+            raise InvalidURL(f"URL scheme in {url!r} is not supported: use http:// or https://")
+        url = base + url.lstrip("/") if not url.startswith("?") else base.rstrip("/") + url
+    if params:
+        query = params if isinstance(params, str) else urlencode(params, doseq=True)
+        if query:
+            url = f"{url}{'&' if '?' in url else '?'}{query}"
+    return url
+
+
+def same_origin(a: str, b: str) -> bool:
+    """Whether two absolute URLs share scheme, host and port (RFC 6454 origin)."""
+    pa, pb = urlsplit(a), urlsplit(b)
+
+    def port(p: Any) -> int | None:
+        return p.port or {"http": 80, "https": 443}.get(p.scheme)
+
+    return (pa.scheme, pa.hostname, port(pa)) == (pb.scheme, pb.hostname, port(pb))
+
+
+def redirect_target(current: str, location: str) -> str:
+    """Resolve a ``Location`` header against the current URL (RFC 9110 §10.2.2)."""
+    target = urljoin(current, location)
+    if urlsplit(target).scheme not in ("http", "https"):
+        raise InvalidURL(f"redirect to unsupported URL scheme: {location[:80]!r}")
+    return target

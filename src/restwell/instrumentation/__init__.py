@@ -1,0 +1,44 @@
+"""
+Observability: the event classes, the hook protocol, the logging hook, redaction.
+
+Hooks are ``(event) -> None`` callables given to a client (``hooks=[...]``); logging,
+OpenTelemetry and Prometheus are hooks too.
+"""
+
+from ._events import (
+    ALL_EVENTS,
+    AttemptFailed,
+    CallFailed,
+    CallSucceeded,
+    Event,
+    EventHook,
+    RequestSent,
+    ResponseReceived,
+    RetryAfterIgnored,
+    RetryScheduled,
+)
+from ._logging import LoggingHook
+from ._redact import REDACTED, is_sensitive_name, redact_headers, redact_url
+
+__all__ = [
+    "ALL_EVENTS",
+    "REDACTED",
+    "AttemptFailed",
+    "CallFailed",
+    "CallSucceeded",
+    "Event",
+    "EventHook",
+    "LoggingHook",
+    "RequestSent",
+    "ResponseReceived",
+    "RetryAfterIgnored",
+    "RetryScheduled",
+    "is_sensitive_name",
+    "redact_headers",
+    "redact_url",
+]
+
+for _name in __all__:
+    _obj = globals()[_name]
+    if isinstance(_obj, type) or callable(_obj):
+        _obj.__module__ = __name__

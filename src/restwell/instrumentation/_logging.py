@@ -1,0 +1,102 @@
+"""
+Logging as a subscriber of the event stream, with credentials redacted.
+
+``LoggingHook()`` (on by default in every client) logs the rare events: retries
+scheduled and ignored Retry-After values at INFO, calls that gave up at WARNING.
+``LoggingHook(verbose=True)`` adds every attempt sent and answered, at DEBUG.
+Nothing it writes contains ``Authorization``, ``Cookie``, API-key headers or query
+parameters, or URL userinfo (``restwell.instrumentation.redact_url``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ._events import (
+    AttemptFailed,
+    CallFailed,
+    CallSucceeded,
+    Event,
+    RequestSent,
+    ResponseReceived,
+    RetryAfterIgnored,
+    RetryScheduled,
+)
+from ._redact import redact_headers, redact_url
+
+__all__ = ["LoggingHook"]
+
+
+def _outcome(outcome: Any) -> str:
+    if isinstance(outcome, BaseException):
+        return type(outcome).__name__
+    return str(outcome.status_code)
+
+
+class LoggingHook:
+    """
+    Write events to a ``logging.Logger``, redacted.
+
+    Args:
+        logger: A logger or its name. Default ``"restwell"``.
+        verbose: Also log each attempt sent (with redacted headers) and each
+            response or failure, at DEBUG, and successful calls. Default ``False``.
+
+    Attributes:
+        events: The event classes this hook handles (the client skips the rest).
+    """
+
+    __slots__ = ("events", "logger", "verbose")
+
+    def __init__(self, logger: logging.Logger | str = "restwell", *, verbose: bool = False) -> None:
+        self.logger = logging.getLogger(logger) if isinstance(logger, str) else logger
+        self.verbose = verbose
+        quiet: set[type[Event]] = {RetryScheduled, RetryAfterIgnored, CallFailed}
+        if verbose:
+            quiet |= {RequestSent, ResponseReceived, AttemptFailed, CallSucceeded}
+        self.events = frozenset(quiet)
+
+    def __call__(self, event: Event) -> None:
+        """Log ``event`` at its level (see the module docstring)."""
+        log = self.logger
+        req = event.request
+        where = f"{req.method} {redact_url(req.url)}"
+        if isinstance(event, RetryScheduled):
+            if log.isEnabledFor(logging.INFO):
+                log.info(
+                    "%s: attempt %d got %s; retrying in %.3f s (%s)",
+                    where, event.attempt, _outcome(event.outcome), event.delay, event.reason,
+                )
+        elif isinstance(event, CallFailed):
+            if log.isEnabledFor(logging.WARNING):
+                log.warning(
+                    "%s: gave up after %d attempt(s) in %.3f s: %s",
+                    where, len(event.attempts), event.elapsed, event.reason,
+                )
+        elif isinstance(event, RetryAfterIgnored):
+            log.info("%s: ignored unusable Retry-After %r", where, event.value[:64])
+        elif isinstance(event, RequestSent):
+            if log.isEnabledFor(logging.DEBUG):
+                log.debug(
+                    "%s: attempt %d sent, headers %s",
+                    where, event.attempt, redact_headers(req.headers.multi_items()),
+                )
+        elif isinstance(event, ResponseReceived):
+            log.debug(
+                "%s: attempt %d got %d in %.3f s",
+                where, event.attempt, event.response.status_code, event.duration,
+            )
+        elif isinstance(event, AttemptFailed):
+            log.debug(
+                "%s: attempt %d failed with %s in %.3f s",
+                where, event.attempt, type(event.error).__name__, event.duration,
+            )
+        elif isinstance(event, CallSucceeded):
+            log.debug(
+                "%s: %d after %d attempt(s) in %.3f s",
+                where, event.response.status_code, len(event.attempts), event.elapsed,
+            )
+
+    def __repr__(self) -> str:
+        return f"LoggingHook({self.logger.name!r}, verbose={self.verbose})"

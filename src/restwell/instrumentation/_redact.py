@@ -1,0 +1,86 @@
+"""
+Redaction of credentials from anything restwell prints, logs or raises.
+
+Never printed: ``Authorization``, ``Proxy-Authorization``, ``Cookie``, ``Set-Cookie``,
+API-key headers (any name containing ``key``, ``token``, ``secret``, ``password``,
+``auth``, ``session`` or ``signature``), query parameters named the same way, and URL
+userinfo (``user:pass@``). Values are replaced by ``[REDACTED]``; names stay, so a
+log still shows that a credential was sent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import SplitResult, urlsplit
+
+__all__ = ["REDACTED", "is_sensitive_name", "redact_headers", "redact_url"]
+
+REDACTED = "[REDACTED]"
+
+_SENSITIVE_EXACT = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
+)
+_SENSITIVE_PART = re.compile(
+    r"(key|token|secret|passw|pwd|auth|session|signature|credential|sig$)", re.IGNORECASE
+)
+
+
+def is_sensitive_name(name: str) -> bool:
+    """
+    Whether a header or query-parameter name carries a credential.
+
+    Args:
+        name: A header or parameter name, any case.
+
+    Returns:
+        ``True`` for the fixed set above and for names containing key, token,
+        secret, passw, pwd, auth, session, signature or credential.
+    """
+    low = name.lower()
+    return low in _SENSITIVE_EXACT or _SENSITIVE_PART.search(low) is not None
+
+
+def redact_headers(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """
+    Return ``(name, value)`` pairs with credential values replaced by ``[REDACTED]``.
+
+    Args:
+        pairs: Header pairs, in order.
+
+    Returns:
+        A new list of pairs; the input is not changed.
+    """
+    return [(k, REDACTED if is_sensitive_name(k) else v) for k, v in pairs]
+
+
+def redact_url(url: str) -> str:
+    """
+    Return ``url`` without userinfo and with credential query values redacted.
+
+    ``https://u:p@h/x?api_key=1&q=2`` becomes ``https://[REDACTED]@h/x?api_key=[REDACTED]&q=2``.
+    A URL that cannot be parsed is returned with everything after ``?`` dropped.
+
+    Args:
+        url: An absolute or relative URL string.
+
+    Returns:
+        The redacted URL string.
+    """
+    if "@" not in url and "?" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url.split("?", 1)[0]
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = REDACTED + "@" + netloc.rsplit("@", 1)[1]
+    query = parts.query
+    if query:
+        out = []
+        for piece in query.split("&"):
+            name, eq, _ = piece.partition("=")
+            out.append(f"{name}={REDACTED}" if eq and is_sensitive_name(name) else piece)
+        query = "&".join(out)
+    return SplitResult(parts.scheme, netloc, parts.path, query, parts.fragment).geturl()

@@ -1,0 +1,28 @@
+"""
+Test helpers for code that calls HTTP APIs through restwell.
+
+- `FaultServer`: a scriptable HTTP/1.1 server on 127.0.0.1, port 0, injecting faults
+  (resets, truncated bodies, bad chunking, invalid JSON, delays, Retry-After values).
+- `Step`: one scripted response of a `FaultServer`.
+- `RecordedRequest`: one request a `FaultServer` received.
+- `FakeClock`: a clock whose sleeps advance it instantly; pass it as `clock=`.
+- `MockTransport` / `AsyncMockTransport`: answer requests with a function (pure logic only).
+"""
+
+from restwell._clock import FakeClock
+from restwell._transport_base import AsyncMockTransport, MockTransport
+from restwell.testing._fault_server import FaultServer, RecordedRequest, Step
+
+__all__ = [
+    "AsyncMockTransport",
+    "FakeClock",
+    "FaultServer",
+    "MockTransport",
+    "RecordedRequest",
+    "Step",
+]
+
+# Exported objects report the public package they belong to (httpx does the same).
+for _name in ("FakeClock", "FaultServer", "RecordedRequest", "Step"):
+    globals()[_name].__module__ = __name__
+del _name

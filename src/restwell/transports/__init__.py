@@ -1,0 +1,24 @@
+"""
+Transports: the one seam to the network. Implement ``AsyncTransport`` /
+``Transport`` (``send(request) -> Response`` and ``aclose()`` / ``close()``) to plug
+in any backend; restwell ships httpx/httpx2 (sync and async) and mock transports.
+"""
+
+from .._async._transport_httpx import AsyncHttpxTransport
+from .._models import AsyncResponseStream, ResponseStream
+from .._sync._transport_httpx import HttpxTransport
+from .._transport_base import AsyncMockTransport, AsyncTransport, MockTransport, Transport
+
+__all__ = [
+    "AsyncHttpxTransport",
+    "AsyncMockTransport",
+    "AsyncResponseStream",
+    "AsyncTransport",
+    "HttpxTransport",
+    "MockTransport",
+    "ResponseStream",
+    "Transport",
+]
+
+for _name in __all__:
+    globals()[_name].__module__ = __name__
