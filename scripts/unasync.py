@@ -94,7 +94,9 @@ def main(check: bool) -> int:
     unused += [p for p, _ in SYNTAX if p not in used and "pytest" not in p]
     if check:
         if drift:
-            print("unasync: generated files out of date; run `python scripts/unasync.py`:")
+            print(
+                "unasync: generated files out of date; run `python scripts/unasync.py`:"
+            )
             for d in drift:
                 print("  ", d)
         if unused:

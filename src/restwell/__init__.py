@@ -150,8 +150,13 @@ __all__ = [
     "request",
 ]
 
-for _name in __all__:
-    _obj = globals()[_name]
-    if isinstance(_obj, type) and _obj.__module__.startswith("restwell._"):
-        _obj.__module__ = __name__
-del _name, _obj
+
+def _set_public_module() -> None:
+    # Exported classes report `restwell` as their module (httpx does the same).
+    for name in __all__:
+        obj = globals()[name]
+        if isinstance(obj, type) and obj.__module__.startswith("restwell._"):
+            obj.__module__ = __name__
+
+
+_set_public_module()

@@ -11,7 +11,7 @@ one stream and the call is not retried once it has been sent (the reason is in
 from __future__ import annotations
 
 import json as _json
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,10 +26,16 @@ def _dumps(value: Any) -> bytes:
         return dump().encode()  # type: ignore[no-any-return]  # pydantic returns str
     try:
         return _json.dumps(
-            value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_default
+            value,
+            ensure_ascii=False,
+            separators=(",", ":"),
+            allow_nan=False,
+            default=_default,
         ).encode()
     except ValueError as exc:
-        raise ValueError(f"json= body cannot be encoded: {exc} (NaN/Infinity are not JSON)") from exc
+        raise ValueError(
+            f"json= body cannot be encoded: {exc} (NaN/Infinity are not JSON)"
+        ) from exc
 
 
 def _default(value: Any) -> Any:
@@ -42,9 +48,7 @@ def _default(value: Any) -> Any:
     )
 
 
-def encode_body(
-    content: Any, data: Any, json: Any
-) -> tuple[Any, str | None]:
+def encode_body(content: Any, data: Any, json: Any) -> tuple[Any, str | None]:
     """
     Turn ``content=`` / ``data=`` / ``json=`` into a body and its Content-Type.
 
@@ -62,12 +66,16 @@ def encode_body(
         return _dumps(json), "application/json"
     if data is not None:
         if isinstance(data, Mapping):
-            return urlencode(data, doseq=True).encode(), "application/x-www-form-urlencoded"
+            return urlencode(
+                data, doseq=True
+            ).encode(), "application/x-www-form-urlencoded"
         if isinstance(data, str | bytes):
             raise ConfigurationError(
                 "data= takes a mapping of form fields; pass raw bodies as content="
             )
-        raise ConfigurationError(f"data={type(data).__name__}: pass a mapping of form fields")
+        raise ConfigurationError(
+            f"data={type(data).__name__}: pass a mapping of form fields"
+        )
     if isinstance(content, str):
         return content.encode(), None
     if isinstance(content, bytearray | memoryview):
@@ -80,10 +88,18 @@ def _chain(prefix: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
     yield from rest
 
 
-async def _achain(prefix: list[bytes], rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+async def _achain(
+    prefix: list[bytes], rest: AsyncIterator[bytes]
+) -> AsyncIterator[bytes]:
     for chunk in prefix:
         yield chunk
     async for chunk in rest:
+        yield chunk
+
+
+async def _to_async(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+    # Async transports (httpx.AsyncClient) refuse sync iterators.
+    for chunk in chunks:
         yield chunk
 
 
@@ -122,9 +138,12 @@ def buffer_body(content: Any, limit: int) -> tuple[Any, bool]:
 
 
 async def abuffer_body(content: Any, limit: int) -> tuple[Any, bool]:
-    """Like ``buffer_body``, and also for async iterables."""
+    """Like ``buffer_body``, and also for async iterables; streams come out async."""
     if not isinstance(content, AsyncIterable):
-        return buffer_body(content, limit)
+        body, replayable = buffer_body(content, limit)
+        if replayable:
+            return body, True
+        return _to_async(body), False
     iterator = aiter(content)
     kept: list[bytes] = []
     size = 0

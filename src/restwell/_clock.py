@@ -115,7 +115,9 @@ class FakeClock:
         if isinstance(seconds, timedelta):
             seconds = seconds.total_seconds()
         if seconds < 0:
-            raise ValueError(f"FakeClock cannot go back: advance({seconds}) must be >= 0")
+            raise ValueError(
+                f"FakeClock cannot go back: advance({seconds}) must be >= 0"
+            )
         with self._lock:
             self._now += seconds
 

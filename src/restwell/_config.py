@@ -22,7 +22,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Final, Literal
+from typing import Final
 
 from ._exceptions import ConfigurationError
 
@@ -37,6 +37,7 @@ __all__ = [
     "IDEMPOTENT_METHODS",
     "UNSET",
     "Timeout",
+    "check_int",
     "Unset",
     "seconds",
 ]
@@ -56,14 +57,18 @@ UNSET: Final = Unset.UNSET
 
 DEFAULT_MAX_ATTEMPTS: Final = 3
 DEFAULT_RETRY_STATUSES: Final = frozenset({408, 429, 500, 502, 503, 504})
-IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+IDEMPOTENT_METHODS: Final = frozenset(
+    {"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"}
+)
 DEFAULT_MAX_RETRY_AFTER: Final = 120.0
 DEFAULT_DEADLINE: Final = 30.0
 DEFAULT_MAX_REPLAY_BUFFER: Final = 1024 * 1024
 DEFAULT_MAX_REDIRECTS: Final = 20
 
 
-def seconds(value: float | timedelta | None, name: str, *, allow_zero: bool = False) -> float | None:
+def seconds(
+    value: float | timedelta | None, name: str, *, allow_zero: bool = False
+) -> float | None:
     """
     Normalise a duration argument to float seconds, once (as stamina does).
 
@@ -90,14 +95,36 @@ def seconds(value: float | timedelta | None, name: str, *, allow_zero: bool = Fa
         )
     v = float(value)
     if v != v or v in (float("inf"), float("-inf")):
-        raise ConfigurationError(f"{name}={value!r} is not finite: pass seconds, or None to disable")
+        raise ConfigurationError(
+            f"{name}={value!r} is not finite: pass seconds, or None to disable"
+        )
     if v < 0 or (v == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
-        raise ConfigurationError(f"{name}={value!r} must be {bound} seconds, or None to disable")
+        raise ConfigurationError(
+            f"{name}={value!r} must be {bound} seconds, or None to disable"
+        )
     return v
 
 
-_KIND = Literal["connect", "read", "write", "pool"]
+def check_int(value: object, name: str, minimum: int, hint: str = "") -> int:
+    """
+    Check an integer argument.
+
+    Args:
+        value: The argument.
+        name: How to name it in the error, e.g. ``"Retry(max_attempts)"``.
+        minimum: Smallest value allowed.
+        hint: Extra advice appended to the error message.
+
+    Returns:
+        ``value`` as an ``int``.
+
+    Raises:
+        ConfigurationError: If it is not an ``int`` (``bool`` excluded) >= ``minimum``.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigurationError(f"{name}={value!r} must be an int >= {minimum}{hint}")
+    return value
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -127,12 +154,12 @@ class Timeout:
 
     def __init__(
         self,
-        timeout: float | timedelta | None | Unset = UNSET,
+        timeout: float | timedelta | Unset | None = UNSET,
         *,
-        connect: float | timedelta | None | Unset = UNSET,
-        read: float | timedelta | None | Unset = UNSET,
-        write: float | timedelta | None | Unset = UNSET,
-        pool: float | timedelta | None | Unset = UNSET,
+        connect: float | timedelta | Unset | None = UNSET,
+        read: float | timedelta | Unset | None = UNSET,
+        write: float | timedelta | Unset | None = UNSET,
+        pool: float | timedelta | Unset | None = UNSET,
     ) -> None:
         defaults = {"connect": 5.0, "read": 10.0, "write": 10.0, "pool": 5.0}
         given = {"connect": connect, "read": read, "write": write, "pool": pool}
@@ -172,14 +199,20 @@ class Timeout:
         """
         c, r, w, p = self.connect, self.read, self.write, self.pool
         if (
-            c is not None and c <= remaining
-            and r is not None and r <= remaining
-            and w is not None and w <= remaining
-            and p is not None and p <= remaining
+            c is not None
+            and c <= remaining
+            and r is not None
+            and r <= remaining
+            and w is not None
+            and w <= remaining
+            and p is not None
+            and p <= remaining
         ):
             return self
         new = object.__new__(Timeout)
-        object.__setattr__(new, "connect", remaining if c is None else min(c, remaining))
+        object.__setattr__(
+            new, "connect", remaining if c is None else min(c, remaining)
+        )
         object.__setattr__(new, "read", remaining if r is None else min(r, remaining))
         object.__setattr__(new, "write", remaining if w is None else min(w, remaining))
         object.__setattr__(new, "pool", remaining if p is None else min(p, remaining))
@@ -187,7 +220,12 @@ class Timeout:
 
     def as_dict(self) -> dict[str, float | None]:
         """Return ``{"connect", "read", "write", "pool"}`` in seconds (httpx's form)."""
-        return {"connect": self.connect, "read": self.read, "write": self.write, "pool": self.pool}
+        return {
+            "connect": self.connect,
+            "read": self.read,
+            "write": self.write,
+            "pool": self.pool,
+        }
 
 
 DEFAULT_TIMEOUT: Final = Timeout()

@@ -222,7 +222,9 @@ class HTTPStatusError(RestwellError):
         status_code: ``response.status_code``.
     """
 
-    def __init__(self, message: str, *, request: Request, response: Response[Any]) -> None:
+    def __init__(
+        self, message: str, *, request: Request, response: Response[Any]
+    ) -> None:
         super().__init__(message)
         self.request = request
         self.response = response

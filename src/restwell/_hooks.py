@@ -29,7 +29,9 @@ def subscribe(hooks: Iterable[Any], *, sync: bool = True) -> Subscriptions:
     table: dict[type[Event], list[Any]] = {cls: [] for cls in ALL_EVENTS}
     for hook in hooks:
         if not callable(hook):
-            raise ConfigurationError(f"hook {hook!r} is not callable: hooks are (event) -> None")
+            raise ConfigurationError(
+                f"hook {hook!r} is not callable: hooks are (event) -> None"
+            )
         if sync and (
             inspect.iscoroutinefunction(hook)
             or inspect.iscoroutinefunction(getattr(hook, "__call__", None))  # noqa: B004
@@ -38,7 +40,7 @@ def subscribe(hooks: Iterable[Any], *, sync: bool = True) -> Subscriptions:
                 f"hook {hook!r} is async, but this is a sync Client: pass a plain "
                 "function, or use restwell.AsyncClient"
             )
-        wanted = getattr(hook, "events", None)
+        wanted = getattr(hook, "event_types", None)
         classes = ALL_EVENTS if wanted is None else frozenset(wanted)
         for cls in classes:
             if cls not in table:
@@ -55,7 +57,9 @@ def asubscribe(hooks: Iterable[Any]) -> Subscriptions:
 
 
 def _failed(hook: Any, event: Event) -> None:
-    _log.exception("restwell: hook %r raised on %s; ignored", hook, type(event).__name__)
+    _log.exception(
+        "restwell: hook %r raised on %s; ignored", hook, type(event).__name__
+    )
 
 
 def emit(hooks: Sequence[Any], event: Event) -> list[AbstractContextManager[Any]]:
@@ -72,7 +76,9 @@ def emit(hooks: Sequence[Any], event: Event) -> list[AbstractContextManager[Any]
     return spans
 
 
-async def aemit(hooks: Sequence[Any], event: Event) -> list[AbstractContextManager[Any]]:
+async def aemit(
+    hooks: Sequence[Any], event: Event
+) -> list[AbstractContextManager[Any]]:
     """Like ``emit``; awaits hooks that are ``async``."""
     spans: list[AbstractContextManager[Any]] = []
     for hook in hooks:

@@ -60,7 +60,9 @@ def map_httpx_error(exc: BaseException, request: Request) -> BaseException:
             break
     else:
         target = e.TransportError
-    detail = str(exc).replace(request.url, redact_url(request.url)) or type(exc).__name__
+    detail = (
+        str(exc).replace(request.url, redact_url(request.url)) or type(exc).__name__
+    )
     return target(
         f"{target.__name__} on {request.method} {redact_url(request.url)}: {detail}",
         request=request,

@@ -82,7 +82,7 @@ class Headers(MutableMapping[str, str]):
         else:
             self._items = list(headers)
         for name, value in self._items:
-            if not isinstance(name, str) or not isinstance(value, str):
+            if type(name) is not str or type(value) is not str:  # noqa: E721 - exact str
                 raise TypeError(
                     f"header {name!r}: names and values must be str, got "
                     f"{type(name).__name__}/{type(value).__name__}; decode bytes first"
@@ -214,7 +214,15 @@ class Request:
         attempt: 1-based number of the attempt this request object is sent as.
     """
 
-    __slots__ = ("attempt", "content", "extensions", "headers", "method", "timeout", "url")
+    __slots__ = (
+        "attempt",
+        "content",
+        "extensions",
+        "headers",
+        "method",
+        "timeout",
+        "url",
+    )
 
     def __init__(
         self,
@@ -393,12 +401,14 @@ class Response(Generic[T]):
     ) -> None:
         self.status_code = status_code
         self.headers = headers if isinstance(headers, Headers) else Headers(headers)
-        self._content: Any = _NOT_READ if content is None and stream is not None else (
-            content or b""
+        self._content: Any = (
+            _NOT_READ if content is None and stream is not None else (content or b"")
         )
         self._stream = stream
         self.request = cast("Request", request)
-        self.url = url if url is not None else (request.url if request is not None else "")
+        self.url = (
+            url if url is not None else (request.url if request is not None else "")
+        )
         self.http_version = http_version
         self.reason_phrase = reason_phrase
         self.raw = raw
@@ -416,7 +426,9 @@ class Response(Generic[T]):
     @property
     def is_redirect(self) -> bool:
         """``True`` for 301, 302, 303, 307 and 308 with a ``Location`` header."""
-        return self.status_code in (301, 302, 303, 307, 308) and "location" in self.headers
+        return (
+            self.status_code in (301, 302, 303, 307, 308) and "location" in self.headers
+        )
 
     @property
     def is_client_error(self) -> bool:
@@ -446,8 +458,12 @@ class Response(Generic[T]):
 
             raise HTTPStatusError(
                 f"{kind} {self.status_code} {self.reason_phrase} for "
-                f"{self.request.method if self.request else ''} {redact_url(self.url)}"
-                + (f" after {len(self.attempts)} attempts" if len(self.attempts) > 1 else ""),
+                f"{getattr(self.request, 'method', '')} {redact_url(self.url)}"
+                + (
+                    f" after {len(self.attempts)} attempts"
+                    if len(self.attempts) > 1
+                    else ""
+                ),
                 request=self.request,
                 response=self,
             )
@@ -506,7 +522,7 @@ class Response(Generic[T]):
             return _json.loads(self.content)
         except ValueError as exc:
             raise ResponseValidationError(
-                f"response body is not valid JSON ({exc.msg} at char {getattr(exc, 'pos', '?')}); "
+                f"response body is not valid JSON ({exc}); "
                 "check response.text or the Content-Type",
                 response=self,
             ) from exc
@@ -616,7 +632,9 @@ class Response(Generic[T]):
             cast("ResponseStream", self._stream).close()
 
     def __repr__(self) -> str:
-        return f"<Response [{self.status_code} {self.reason_phrase}]>".replace(" ]", "]")
+        return f"<Response [{self.status_code} {self.reason_phrase}]>".replace(
+            " ]", "]"
+        )
 
 
 class _Consumed(bytes):

@@ -11,7 +11,7 @@ any backend (cf. python-aioarango's ``HTTPClient``): two methods.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Iterator, AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, Protocol, runtime_checkable
 
 from ._models import Request, Response
@@ -86,7 +86,7 @@ class _BytesStream:
 
 
 def _prepare(request: Request, response: Response[Any]) -> Response[Any]:
-    body = response._content if response.is_read else b""  # noqa: SLF001 - same package
+    body = response._content if response.is_read else b""
     mock = Response(
         response.status_code,
         headers=response.headers,

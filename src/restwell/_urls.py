@@ -50,8 +50,14 @@ def join_url(base: str, url: str, params: QueryParams) -> str:
                 "absolute http(s) URL or set base_url"
             )
         if "://" in url.split("?", 1)[0]:
-            raise InvalidURL(f"URL scheme in {url!r} is not supported: use http:// or https://")
-        url = base + url.lstrip("/") if not url.startswith("?") else base.rstrip("/") + url
+            raise InvalidURL(
+                f"URL scheme in {url!r} is not supported: use http:// or https://"
+            )
+        url = (
+            base + url.lstrip("/")
+            if not url.startswith("?")
+            else base.rstrip("/") + url
+        )
     if params:
         query = params if isinstance(params, str) else urlencode(params, doseq=True)
         if query:

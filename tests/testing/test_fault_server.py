@@ -43,7 +43,7 @@ def wait_until(condition: Callable[[], bool]) -> None:
 def raw_exchange(
     server: FaultServer, request: bytes
 ) -> tuple[bytes, BaseException | None]:
-    """Send raw request bytes, read until EOF or error; return what came back and the error."""
+    """Send raw bytes, read until EOF or error; return what came back and the error."""
     received = b""
     with socket.create_connection((server.host, server.port), timeout=WAIT) as sock:
         sock.sendall(request)
@@ -69,7 +69,7 @@ def split_response(raw: bytes) -> tuple[str, dict[str, str], bytes]:
     return status_line, headers, body
 
 
-# -- lifecycle and addresses --------------------------------------------------------------
+# -- lifecycle and addresses -----------------------------------------------------------
 
 
 def test_url_is_loopback_with_the_bound_port_and_no_trailing_slash(
@@ -103,7 +103,7 @@ def test_ipv6_loopback_is_served(client: httpx.Client) -> None:
 
 
 def test_start_and_stop_without_with_and_restart() -> None:
-    """start()/stop() work without `with`; stop() is idempotent and a restart serves again."""
+    """start()/stop() work without `with`, stop() is idempotent, and restart works."""
     server = FaultServer()
     server.start()
     try:
@@ -126,7 +126,7 @@ def test_start_and_stop_without_with_and_restart() -> None:
 @pytest.mark.parametrize("anyio_backend", ["asyncio", "trio"])
 @pytest.mark.anyio
 async def test_async_with_serves_async_clients() -> None:
-    """`async with FaultServer()` serves an async client without the test yielding to it."""
+    """`async with FaultServer()` serves async clients under asyncio and trio."""
     async with FaultServer() as server:
         server.script("/flaky", [Step(503), Step(200, json={"ok": True})])
         async with httpx.AsyncClient(timeout=WAIT) as client:
@@ -136,13 +136,13 @@ async def test_async_with_serves_async_clients() -> None:
     assert second.json() == {"ok": True}
 
 
-# -- scripting -------------------------------------------------------------------------------
+# -- scripting -------------------------------------------------------------------------
 
 
 def test_steps_are_consumed_in_order_and_the_last_repeats(
     server: FaultServer, client: httpx.Client
 ) -> None:
-    """Requests to a scripted path take its steps in order, then repeat the last one forever."""
+    """A scripted path answers with its steps in order, then repeats the last one."""
     server.script(
         "/flaky",
         [
@@ -195,7 +195,7 @@ def test_reset_clears_scripts_and_records(
 
 
 def test_script_rejects_bad_paths_and_empty_steps(server: FaultServer) -> None:
-    """script() needs a path starting with "/", without a query, and at least one Step."""
+    """script() needs a "/" path without a query, and at least one Step."""
     with pytest.raises(ValueError, match="must start with"):
         server.script("flaky", [Step()])
     with pytest.raises(ValueError, match="query"):
@@ -226,13 +226,13 @@ def test_step_validates_its_fields(kwargs: dict[str, object], match: str) -> Non
         Step(**kwargs)  # type: ignore[arg-type]
 
 
-# -- recording -------------------------------------------------------------------------------
+# -- recording -------------------------------------------------------------------------
 
 
 def test_records_method_path_headers_body_and_time(
     server: FaultServer, client: httpx.Client
 ) -> None:
-    """Each request is recorded with method, target, raw-case headers, body and a monotonic time."""
+    """Requests are recorded with method, target, raw headers, body and a time."""
     before = time.monotonic()
     client.post(
         server.url_for("/rec?a=1"),
@@ -255,7 +255,7 @@ def test_records_method_path_headers_body_and_time(
 
 
 def test_chunked_request_body_is_read_fully(server: FaultServer) -> None:
-    """A chunked request body is de-chunked and recorded whole before the response is sent."""
+    """A chunked request body is de-chunked and recorded whole."""
     conn = http.client.HTTPConnection(server.host, server.port, timeout=WAIT)
     try:
         conn.request("PUT", "/echo", body=iter([b"hello ", b"chunked ", b"world"]))
@@ -278,7 +278,7 @@ def test_large_content_length_body_is_read_fully(
 
 
 def test_expect_100_continue_gets_an_interim_response(server: FaultServer) -> None:
-    """A request with Expect: 100-continue gets "100 Continue" before it sends its body."""
+    """Expect: 100-continue gets "100 Continue" before the client sends its body."""
     with socket.create_connection((server.host, server.port), timeout=WAIT) as sock:
         sock.sendall(
             b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n"
@@ -305,7 +305,7 @@ def test_malformed_request_gets_400_and_is_not_recorded(server: FaultServer) -> 
     assert server.hits() == 0
 
 
-# -- responses -------------------------------------------------------------------------------
+# -- responses -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -349,7 +349,7 @@ def test_every_response_has_date_content_type_and_framing(
 def test_step_headers_replace_generated_ones(
     server: FaultServer, client: httpx.Client
 ) -> None:
-    """A Step header replaces the generated one; a lying Content-Length then closes early."""
+    """A Step header replaces the generated one, e.g. a lying Content-Length."""
     server.script("/ct", [Step(body="<p>", headers={"Content-Type": "text/html"})])
     response = client.get(server.url_for("/ct"))
     assert response.headers.get_list("content-type") == ["text/html"]
@@ -372,7 +372,7 @@ def test_chunked_response_is_decoded_by_clients(
 
 
 def test_head_and_204_responses_have_no_body(server: FaultServer) -> None:
-    """HEAD gets the GET headers without a body; a 204 has neither body nor Content-Length."""
+    """HEAD gets GET's headers but no body; a 204 has no body and no Content-Length."""
     server.script("/h", [Step(body="twelve bytes")])
     server.script("/n", [Step(204, body="ignored")])
     conn = http.client.HTTPConnection(server.host, server.port, timeout=WAIT)
@@ -400,7 +400,7 @@ def test_delay_waits_before_the_head(server: FaultServer, client: httpx.Client) 
 
 
 def test_body_delay_pauses_mid_body(server: FaultServer) -> None:
-    """Step(body_delay=d) sends the head and half the body, then the rest after a pause."""
+    """Step(body_delay=d) sends the head and half the body, pauses, then the rest."""
     server.script("/mid", [Step(body=b"0123456789", body_delay=0.5)])
     with socket.create_connection((server.host, server.port), timeout=WAIT) as sock:
         sock.sendall(get_request("/mid", "Connection: close\r\n"))
@@ -416,7 +416,7 @@ def test_body_delay_pauses_mid_body(server: FaultServer) -> None:
     assert split_response(received)[2] == b"0123456789"
 
 
-# -- connections -----------------------------------------------------------------------------
+# -- connections -----------------------------------------------------------------------
 
 
 def test_keep_alive_serves_several_requests_on_one_connection(
@@ -455,7 +455,7 @@ def test_pipelined_requests_are_answered_in_order(server: FaultServer) -> None:
 def test_http_1_0_and_connection_close_requests_are_answered_then_closed(
     server: FaultServer,
 ) -> None:
-    """HTTP/1.0 requests and requests with Connection: close get a response, then EOF."""
+    """HTTP/1.0 and Connection: close requests get a response, then EOF."""
     raw, error = raw_exchange(server, b"GET /json HTTP/1.0\r\n\r\n")
     assert error is None
     status_line, headers, body = split_response(raw)
@@ -467,7 +467,7 @@ def test_http_1_0_and_connection_close_requests_are_answered_then_closed(
 
 
 def test_connections_are_served_concurrently(server: FaultServer) -> None:
-    """A second connection is read while the first waits in a delay, and stop() ends both."""
+    """A second connection is served while the first waits in a delay."""
     server.script("/slow", [Step(delay=60)])
     errors: list[BaseException] = []
 
@@ -490,7 +490,7 @@ def test_connections_are_served_concurrently(server: FaultServer) -> None:
 
 
 def test_stop_cuts_off_an_in_flight_delayed_request() -> None:
-    """stop() returns while a request waits in /delay/60; the client sees the connection end."""
+    """stop() returns while a request waits in /delay/60, and that client sees EOF."""
     server = FaultServer()
     server.start()
     outcome: list[BaseException] = []
@@ -515,7 +515,7 @@ def test_stop_cuts_off_an_in_flight_delayed_request() -> None:
         _ = server.url
 
 
-# -- faults ----------------------------------------------------------------------------------
+# -- faults ----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -535,7 +535,8 @@ def test_faults_raise_transport_errors_in_httpx(
     error: type[httpx.TransportError],
 ) -> None:
     """Each connection-level fault surfaces in httpx as the matching transport error."""
-    server.script("/f", [Step(body="hello world", fault=fault)])  # type: ignore[arg-type]
+    step = Step(body="hello world", fault=fault)  # type: ignore[arg-type]
+    server.script("/f", [step])
     with pytest.raises(error):
         client.get(server.url_for("/f"))
     assert server.hits("/f") == 1
@@ -544,7 +545,7 @@ def test_faults_raise_transport_errors_in_httpx(
 def test_malformed_json_is_well_framed_but_does_not_parse(
     server: FaultServer, client: httpx.Client
 ) -> None:
-    """fault="malformed_json" sends a complete application/json body that is invalid JSON."""
+    """fault="malformed_json" sends a well-framed JSON response that does not parse."""
     server.script("/mj", [Step(json={"ok": True}, fault="malformed_json")])
     response = client.get(server.url_for("/mj"))
     assert response.status_code == 200
@@ -571,7 +572,7 @@ def test_close_sends_fin_without_a_response(server: FaultServer) -> None:
 
 
 def test_truncate_sends_half_the_body_then_fin(server: FaultServer) -> None:
-    """fault="truncate" announces the full Content-Length, sends half, then closes cleanly."""
+    """fault="truncate" announces the full Content-Length, sends half, then a FIN."""
     server.script("/t", [Step(body=b"0123456789", fault="truncate")])
     raw, error = raw_exchange(server, get_request("/t"))
     assert error is None
@@ -621,7 +622,7 @@ def test_a_fault_closes_the_connection_and_the_next_request_reconnects(
     assert client.get(server.url_for("/then-ok")).text == "ok"
 
 
-# -- built-in routes -------------------------------------------------------------------------
+# -- built-in routes -------------------------------------------------------------------
 
 
 def test_builtin_status_route_with_retry_after(

@@ -15,8 +15,8 @@ from types import ModuleType
 from typing import Any
 
 from .._exceptions import ConfigurationError
-from .._models import Headers, Request, Response
 from .._httpx_errors import map_httpx_error
+from .._models import Headers, Request, Response
 
 __all__ = ["AsyncHttpxTransport"]
 

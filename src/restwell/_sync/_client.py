@@ -29,6 +29,7 @@ from .._config import (
     UNSET,
     Timeout,
     Unset,
+    check_int,
     seconds,
 )
 from .._exceptions import (
@@ -71,7 +72,14 @@ TimeoutArg = Timeout | float | timedelta | None
 class _Call:
     """Per-call options, carried in ``request.extensions['restwell']``."""
 
-    __slots__ = ("deadline", "raise_for_status", "replayable", "retry", "stream", "timeout")
+    __slots__ = (
+        "deadline",
+        "raise_for_status",
+        "replayable",
+        "retry",
+        "stream",
+        "timeout",
+    )
 
     def __init__(
         self,
@@ -90,7 +98,9 @@ class _Call:
         self.raise_for_status = raise_for_status
 
 
-def _note(exc: BaseException, attempts: Sequence[Attempt], elapsed: float, reason: str) -> None:
+def _note(
+    exc: BaseException, attempts: Sequence[Attempt], elapsed: float, reason: str
+) -> None:
     n = len(attempts)
     exc.add_note(
         f"restwell: gave up after {n} attempt{'s' if n != 1 else ''} in {elapsed:.3f} s: {reason}"
@@ -173,16 +183,10 @@ class Client:
         self._retry.warn_if_unbounded(self._deadline)
         self._raise_for_status = bool(raise_for_status)
         self._follow_redirects = bool(follow_redirects)
-        if isinstance(max_redirects, bool) or not isinstance(max_redirects, int) or max_redirects < 0:
-            raise ConfigurationError(f"max_redirects={max_redirects!r} must be an int >= 0")
-        self._max_redirects = max_redirects
-        if isinstance(max_replay_buffer, bool) or not isinstance(max_replay_buffer, int) or max_replay_buffer < 0:
-            raise ConfigurationError(
-                f"max_replay_buffer={max_replay_buffer!r} must be a number of bytes >= 0"
-            )
-        self._max_replay_buffer = max_replay_buffer
+        self._max_redirects = check_int(max_redirects, "max_redirects", 0)
+        self._max_replay_buffer = check_int(max_replay_buffer, "max_replay_buffer", 0)
         self._clock: Clock = SystemClock() if clock is None else clock
-        self._rng = Random() if rng is None else rng  # noqa: S311 - jitter, not secrets
+        self._rng = Random() if rng is None else rng
         self._subs = subscribe([LoggingHook()] if hooks is None else hooks)
         self._sent = self._subs.get(RequestSent, ())
         self._received = self._subs.get(ResponseReceived, ())
@@ -208,7 +212,9 @@ class Client:
                     f"{module}.Client() here (sync clients go to restwell.Client)"
                 )
             return HttpxTransport(transport)
-        if callable(getattr(transport, "send", None)) and callable(getattr(transport, "close", None)):
+        if callable(getattr(transport, "send", None)) and callable(
+            getattr(transport, "close", None)
+        ):
             return transport  # type: ignore[no-any-return]  # checked structurally
         raise ConfigurationError(
             f"transport={transport!r} has no send(request) and close(): implement "
@@ -225,7 +231,9 @@ class Client:
             )
         return retry
 
-    def _build_stacks(self, middleware: Sequence[Any]) -> tuple[Handler, Handler]:
+    def _build_stacks(
+        self, middleware: Sequence[Any]
+    ) -> tuple[Handler, Handler]:
         call_mw = [m for m in middleware if getattr(m, "stage", "attempt") == "call"]
         attempt_mw = [m for m in middleware if getattr(m, "stage", "attempt") != "call"]
         for m in middleware:
@@ -313,7 +321,9 @@ class Client:
         merged = self._headers.copy()
         if headers is not None:
             for name, value in (
-                headers.multi_items() if isinstance(headers, Headers) else Headers(headers).multi_items()
+                headers.multi_items()
+                if isinstance(headers, Headers)
+                else Headers(headers).multi_items()
             ):
                 merged[name] = value
         if content_type is not None and "content-type" not in merged:
@@ -323,17 +333,12 @@ class Client:
             header = self._retry.idempotency_header
             if header not in merged:
                 merged[header] = key
-        return Request(method, full_url, headers=merged, content=body, timeout=self._timeout)
+        return Request(
+            method, full_url, headers=merged, content=body, timeout=self._timeout
+        )
 
     # -- the call ------------------------------------------------------------------
     @overload
-    def request(
-        self, method: str, url: str, *, model: type[T], **kwargs: Any
-    ) -> Response[T]: ...
-
-    @overload
-    def request(self, method: str, url: str, *, model: None = None, **kwargs: Any) -> Response[Any]: ...
-
     def request(
         self,
         method: str,
@@ -348,6 +353,43 @@ class Client:
         timeout: TimeoutArg | Unset = UNSET,
         deadline: float | timedelta | None | Unset = UNSET,
         retry: Retry | None | Unset = UNSET,
+        raise_for_status: bool | Unset = UNSET,
+        model: type[T],
+    ) -> Response[T]: ...
+
+    @overload
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: QueryParams = None,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        content: Any = None,
+        data: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+        timeout: TimeoutArg | Unset = UNSET,
+        deadline: float | timedelta | None | Unset = UNSET,
+        retry: Retry | None | Unset = UNSET,
+        raise_for_status: bool | Unset = UNSET,
+        model: None = None,
+    ) -> Response[Any]: ...
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: QueryParams = None,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        content: Any = None,
+        data: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+        timeout: TimeoutArg | Unset = UNSET,
+        deadline: float | timedelta | Unset | None = UNSET,
+        retry: Retry | Unset | None = UNSET,
         raise_for_status: bool | Unset = UNSET,
         model: Any = None,
     ) -> Response[Any]:
@@ -380,12 +422,20 @@ class Client:
             InvalidURL, ConfigurationError: For bad arguments (never retried).
         """
         request = self.build_request(
-            method, url, params=params, headers=headers, content=content, data=data,
-            json=json, idempotency_key=idempotency_key,
+            method,
+            url,
+            params=params,
+            headers=headers,
+            content=content,
+            data=data,
+            json=json,
+            idempotency_key=idempotency_key,
         )
-        response = self._send(request, timeout, deadline, retry, raise_for_status, stream=False)
+        response = self._send(
+            request, timeout, deadline, retry, raise_for_status, stream=False
+        )
         if model is not None:
-            response._model = model  # noqa: SLF001 - the client owns the response it builds
+            response._model = model
         return response
 
     def send(
@@ -393,8 +443,8 @@ class Client:
         request: Request,
         *,
         timeout: TimeoutArg | Unset = UNSET,
-        deadline: float | timedelta | None | Unset = UNSET,
-        retry: Retry | None | Unset = UNSET,
+        deadline: float | timedelta | Unset | None = UNSET,
+        retry: Retry | Unset | None = UNSET,
         raise_for_status: bool | Unset = UNSET,
     ) -> Response[Any]:
         """
@@ -403,10 +453,14 @@ class Client:
         Raises:
             As ``request()``.
         """
-        return self._send(request, timeout, deadline, retry, raise_for_status, stream=False)
+        return self._send(
+            request, timeout, deadline, retry, raise_for_status, stream=False
+        )
 
     @contextlib.contextmanager
-    def stream(self, method: str, url: str, **kwargs: Any) -> Iterator[Response[Any]]:
+    def stream(
+        self, method: str, url: str, **kwargs: Any
+    ) -> Iterator[Response[Any]]:
         """
         Send a request and yield the response with its body unread, streaming.
 
@@ -419,7 +473,11 @@ class Client:
         Raises:
             As ``request()``.
         """
-        opts = {k: kwargs.pop(k) for k in ("timeout", "deadline", "retry", "raise_for_status") if k in kwargs}
+        opts = {
+            k: kwargs.pop(k)
+            for k in ("timeout", "deadline", "retry", "raise_for_status")
+            if k in kwargs
+        }
         request = self.build_request(method, url, **kwargs)
         response = self._send(
             request,
@@ -470,8 +528,8 @@ class Client:
         self,
         request: Request,
         timeout: TimeoutArg | Unset,
-        deadline: float | timedelta | None | Unset,
-        retry: Retry | None | Unset,
+        deadline: float | timedelta | Unset | None,
+        retry: Retry | Unset | None,
         raise_for_status: bool | Unset,
         *,
         stream: bool,
@@ -484,10 +542,18 @@ class Client:
         if timeout is not UNSET:
             request.timeout = Timeout.coerce(timeout)
         limit = self._deadline if deadline is UNSET else seconds(deadline, "deadline")
-        content, replayable = buffer_body(request.content, self._max_replay_buffer)
+        content, replayable = buffer_body(
+            request.content, self._max_replay_buffer
+        )
         request.content = content
-        rfs = self._raise_for_status if raise_for_status is UNSET else bool(raise_for_status)
-        request.extensions["restwell"] = _Call(policy, request.timeout, limit, stream, replayable, rfs)
+        rfs = (
+            self._raise_for_status
+            if raise_for_status is UNSET
+            else bool(raise_for_status)
+        )
+        request.extensions["restwell"] = _Call(
+            policy, request.timeout, limit, stream, replayable, rfs
+        )
         response = self._call_stack(request)
         if rfs:
             response.raise_for_status()
@@ -511,7 +577,9 @@ class Client:
             content = request.content
             headers = request.headers.copy()
             status = response.status_code
-            if status == 303 and method != "HEAD" or status in (301, 302) and method == "POST":
+            if (status == 303 and method != "HEAD") or (
+                status in (301, 302) and method == "POST"
+            ):
                 method, content = "GET", None
                 for name in ("content-type", "content-length", "transfer-encoding"):
                     headers.pop(name, None)
@@ -523,7 +591,11 @@ class Client:
                 return response
             response.close()
             request = Request(
-                method, target, headers=headers, content=content, timeout=call.timeout,
+                method,
+                target,
+                headers=headers,
+                content=content,
+                timeout=call.timeout,
                 extensions={"restwell": call},
             )
             response = self._retrying(request)
@@ -536,7 +608,11 @@ class Client:
         clock = self._clock
         started = clock.monotonic()
         state = policy.start(
-            request.method, request.headers, started, call.deadline, replayable_body=call.replayable
+            request.method,
+            request.headers,
+            started,
+            call.deadline,
+            replayable_body=call.replayable,
         )
         base_timeout = call.timeout
         attempts: list[Attempt] = []
@@ -549,13 +625,15 @@ class Client:
             if state.deadline_at is not None:
                 left = state.deadline_at - t0
                 if left <= 0:
-                    exc = DeadlineExceeded(
+                    err = DeadlineExceeded(
                         f"deadline of {call.deadline:g} s ran out before attempt {n} of "
                         f"{request.method} {redact_url(request.url)}",
-                        request=request, deadline=call.deadline or 0.0, elapsed=t0 - started,
+                        request=request,
+                        deadline=call.deadline or 0.0,
+                        elapsed=t0 - started,
                     )
-                    _note(exc, attempts, t0 - started, "deadline")
-                    raise exc
+                    _note(err, attempts, t0 - started, "deadline")
+                    raise err
                 timeout = base_timeout.capped(left)
             if n > 1 or self._has_attempt_mw or timeout is not request.timeout:
                 request = fresh.copy_for_attempt(n, timeout)
@@ -572,53 +650,120 @@ class Client:
             now = clock.monotonic()
             if isinstance(outcome, BaseException):
                 if self._failed:
-                    emit(self._failed, AttemptFailed(request=request, attempt=n, error=outcome, duration=now - t0))
+                    emit(
+                        self._failed,
+                        AttemptFailed(
+                            request=request, attempt=n, error=outcome, duration=now - t0
+                        ),
+                    )
                 if (
                     isinstance(outcome, TransportTimeout)
                     and state.deadline_at is not None
                     and now + _DEADLINE_SLACK >= state.deadline_at
                     and timeout is not base_timeout
                 ):
-                    exc = DeadlineExceeded(
+                    err = DeadlineExceeded(
                         f"deadline of {call.deadline:g} s cut attempt {n} of "
                         f"{request.method} {redact_url(request.url)} short",
-                        request=request, deadline=call.deadline or 0.0, elapsed=now - started,
+                        request=request,
+                        deadline=call.deadline or 0.0,
+                        elapsed=now - started,
                     )
-                    attempts.append(Attempt(number=n, started=t0 - started, duration=now - t0, error=outcome, reason="deadline"))
-                    self._gave_up(request, exc, attempts, now - started, "deadline exceeded")
-                    _note(exc, attempts, now - started, "deadline exceeded")
-                    raise exc from outcome
+                    attempts.append(
+                        Attempt(
+                            number=n,
+                            started=t0 - started,
+                            duration=now - t0,
+                            error=outcome,
+                            reason="deadline",
+                        )
+                    )
+                    self._gave_up(
+                        request, err, attempts, now - started, "deadline exceeded"
+                    )
+                    _note(err, attempts, now - started, "deadline exceeded")
+                    raise err from outcome
             elif self._received:
-                emit(self._received, ResponseReceived(request=request, attempt=n, response=outcome, duration=now - t0))
+                emit(
+                    self._received,
+                    ResponseReceived(
+                        request=request, attempt=n, response=outcome, duration=now - t0
+                    ),
+                )
             decision = policy.next(state, outcome, now, clock.time(), self._rng)
             if type(decision) is Return:
                 assert not isinstance(outcome, BaseException)  # noqa: S101 - policy contract
-                attempts.append(Attempt(number=n, started=t0 - started, duration=now - t0, status_code=outcome.status_code, reason=decision.reason))
+                attempts.append(
+                    Attempt(
+                        number=n,
+                        started=t0 - started,
+                        duration=now - t0,
+                        status_code=outcome.status_code,
+                        reason=decision.reason,
+                    )
+                )
                 outcome.attempts = tuple(attempts)
                 outcome.elapsed = now - started
                 if decision.ignored_retry_after is not None:
                     self._ignored(request, n, decision.ignored_retry_after)
                 if decision.gave_up:
-                    self._gave_up(request, outcome, attempts, now - started, decision.reason)
+                    self._gave_up(
+                        request, outcome, attempts, now - started, decision.reason
+                    )
                 elif CallSucceeded in self._subs:
                     emit(
                         self._subs[CallSucceeded],
-                        CallSucceeded(request=request, attempt=n, response=outcome, attempts=outcome.attempts, elapsed=now - started, reason=decision.reason),
+                        CallSucceeded(
+                            request=request,
+                            attempt=n,
+                            response=outcome,
+                            attempts=outcome.attempts,
+                            elapsed=now - started,
+                            reason=decision.reason,
+                        ),
                     )
                 return outcome
             if type(decision) is Raise:
                 assert isinstance(outcome, BaseException)  # noqa: S101 - policy contract
-                attempts.append(Attempt(number=n, started=t0 - started, duration=now - t0, error=outcome, reason=decision.reason))
-                self._gave_up(request, outcome, attempts, now - started, decision.reason)
+                attempts.append(
+                    Attempt(
+                        number=n,
+                        started=t0 - started,
+                        duration=now - t0,
+                        error=outcome,
+                        reason=decision.reason,
+                    )
+                )
+                self._gave_up(
+                    request, outcome, attempts, now - started, decision.reason
+                )
                 if isinstance(outcome, RestwellError) or len(attempts) > 1:
                     _note(outcome, attempts, now - started, decision.reason)
                 raise outcome
             assert isinstance(decision, Sleep)  # noqa: S101 - Decision is a closed union
             delay = decision.delay
             if isinstance(outcome, BaseException):
-                attempts.append(Attempt(number=n, started=t0 - started, duration=now - t0, error=outcome, delay=delay, reason=decision.reason))
+                attempts.append(
+                    Attempt(
+                        number=n,
+                        started=t0 - started,
+                        duration=now - t0,
+                        error=outcome,
+                        delay=delay,
+                        reason=decision.reason,
+                    )
+                )
             else:
-                attempts.append(Attempt(number=n, started=t0 - started, duration=now - t0, status_code=outcome.status_code, delay=delay, reason=decision.reason))
+                attempts.append(
+                    Attempt(
+                        number=n,
+                        started=t0 - started,
+                        duration=now - t0,
+                        status_code=outcome.status_code,
+                        delay=delay,
+                        reason=decision.reason,
+                    )
+                )
                 outcome.close()
             if decision.ignored_retry_after is not None:
                 self._ignored(request, n, decision.ignored_retry_after)
@@ -626,7 +771,14 @@ class Client:
             if RetryScheduled in self._subs:
                 spans = emit(
                     self._subs[RetryScheduled],
-                    RetryScheduled(request=request, attempt=n, delay=delay, reason=decision.reason, retry_after=decision.retry_after, outcome=outcome),
+                    RetryScheduled(
+                        request=request,
+                        attempt=n,
+                        delay=delay,
+                        reason=decision.reason,
+                        retry_after=decision.retry_after,
+                        outcome=outcome,
+                    ),
                 )
             if spans:
                 with contextlib.ExitStack() as stack:
@@ -639,7 +791,9 @@ class Client:
     def _ignored(self, request: Request, n: int, value: str) -> None:
         hooks = self._subs.get(RetryAfterIgnored)
         if hooks:
-            emit(hooks, RetryAfterIgnored(request=request, attempt=n, value=value))
+            emit(
+                hooks, RetryAfterIgnored(request=request, attempt=n, value=value)
+            )
 
     def _gave_up(
         self,
@@ -653,13 +807,19 @@ class Client:
         if hooks:
             emit(
                 hooks,
-                CallFailed(request=request, attempt=len(attempts), outcome=outcome, attempts=tuple(attempts), elapsed=elapsed, reason=reason),
+                CallFailed(
+                    request=request,
+                    attempt=len(attempts),
+                    outcome=outcome,
+                    attempts=tuple(attempts),
+                    elapsed=elapsed,
+                    reason=reason,
+                ),
             )
 
     def __repr__(self) -> str:
         base = f" base_url={redact_url(self._base_url)!r}" if self._base_url else ""
         return f"<Client{base} {self._transport!r}>"
-
 
 
 def _bind(middleware: Any, call_next: Handler) -> Handler:

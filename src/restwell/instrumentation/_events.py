@@ -7,7 +7,7 @@ client it may also be ``async``. A hook may return a context manager from
 ``RetryScheduled``: it is entered before the wait and exited after (stamina). A hook
 that raises is logged (logger ``restwell.hooks``) and ignored. Times are seconds.
 
-A hook may declare the event classes it wants as ``hook.events`` (a collection of
+A hook may declare the event classes it wants as ``hook.event_types`` (a collection of
 classes); the client then builds only those events for it (no cost for the rest).
 """
 
@@ -169,7 +169,7 @@ class EventHook(Protocol):
     A subscriber: ``hook(event)``; may return ``None``, a context manager (spans the
     wait after ``RetryScheduled``) or, in an async client, an awaitable.
 
-    Optional attribute ``events``: the event classes wanted (default: all).
+    Optional attribute ``event_types``: the event classes wanted (default: all).
     """
 
     def __call__(self, event: Event, /) -> Any:

@@ -44,18 +44,20 @@ class LoggingHook:
             response or failure, at DEBUG, and successful calls. Default ``False``.
 
     Attributes:
-        events: The event classes this hook handles (the client skips the rest).
+        event_types: The event classes this hook handles (the client skips the rest).
     """
 
-    __slots__ = ("events", "logger", "verbose")
+    __slots__ = ("event_types", "logger", "verbose")
 
-    def __init__(self, logger: logging.Logger | str = "restwell", *, verbose: bool = False) -> None:
+    def __init__(
+        self, logger: logging.Logger | str = "restwell", *, verbose: bool = False
+    ) -> None:
         self.logger = logging.getLogger(logger) if isinstance(logger, str) else logger
         self.verbose = verbose
         quiet: set[type[Event]] = {RetryScheduled, RetryAfterIgnored, CallFailed}
         if verbose:
             quiet |= {RequestSent, ResponseReceived, AttemptFailed, CallSucceeded}
-        self.events = frozenset(quiet)
+        self.event_types = frozenset(quiet)
 
     def __call__(self, event: Event) -> None:
         """Log ``event`` at its level (see the module docstring)."""
@@ -66,13 +68,20 @@ class LoggingHook:
             if log.isEnabledFor(logging.INFO):
                 log.info(
                     "%s: attempt %d got %s; retrying in %.3f s (%s)",
-                    where, event.attempt, _outcome(event.outcome), event.delay, event.reason,
+                    where,
+                    event.attempt,
+                    _outcome(event.outcome),
+                    event.delay,
+                    event.reason,
                 )
         elif isinstance(event, CallFailed):
             if log.isEnabledFor(logging.WARNING):
                 log.warning(
                     "%s: gave up after %d attempt(s) in %.3f s: %s",
-                    where, len(event.attempts), event.elapsed, event.reason,
+                    where,
+                    len(event.attempts),
+                    event.elapsed,
+                    event.reason,
                 )
         elif isinstance(event, RetryAfterIgnored):
             log.info("%s: ignored unusable Retry-After %r", where, event.value[:64])
@@ -80,22 +89,33 @@ class LoggingHook:
             if log.isEnabledFor(logging.DEBUG):
                 log.debug(
                     "%s: attempt %d sent, headers %s",
-                    where, event.attempt, redact_headers(req.headers.multi_items()),
+                    where,
+                    event.attempt,
+                    redact_headers(req.headers.multi_items()),
                 )
         elif isinstance(event, ResponseReceived):
             log.debug(
                 "%s: attempt %d got %d in %.3f s",
-                where, event.attempt, event.response.status_code, event.duration,
+                where,
+                event.attempt,
+                event.response.status_code,
+                event.duration,
             )
         elif isinstance(event, AttemptFailed):
             log.debug(
                 "%s: attempt %d failed with %s in %.3f s",
-                where, event.attempt, type(event.error).__name__, event.duration,
+                where,
+                event.attempt,
+                type(event.error).__name__,
+                event.duration,
             )
         elif isinstance(event, CallSucceeded):
             log.debug(
                 "%s: %d after %d attempt(s) in %.3f s",
-                where, event.response.status_code, len(event.attempts), event.elapsed,
+                where,
+                event.response.status_code,
+                len(event.attempts),
+                event.elapsed,
             )
 
     def __repr__(self) -> str:

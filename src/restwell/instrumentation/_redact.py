@@ -19,10 +19,18 @@ __all__ = ["REDACTED", "is_sensitive_name", "redact_headers", "redact_url"]
 REDACTED = "[REDACTED]"
 
 _SENSITIVE_EXACT = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-api-key",
+        "api-key",
+    }
 )
 _SENSITIVE_PART = re.compile(
-    r"(key|token|secret|passw|pwd|auth|session|signature|credential|sig$)", re.IGNORECASE
+    r"(key|token|secret|passw|pwd|auth|session|signature|credential|sig$)",
+    re.IGNORECASE,
 )
 
 
@@ -81,6 +89,8 @@ def redact_url(url: str) -> str:
         out = []
         for piece in query.split("&"):
             name, eq, _ = piece.partition("=")
-            out.append(f"{name}={REDACTED}" if eq and is_sensitive_name(name) else piece)
+            out.append(
+                f"{name}={REDACTED}" if eq and is_sensitive_name(name) else piece
+            )
         query = "&".join(out)
     return SplitResult(parts.scheme, netloc, parts.path, query, parts.fragment).geturl()

@@ -19,7 +19,13 @@ from ._backoff import (
 )
 from ._decision import Decision, Raise, Return, Sleep
 from ._jitter import DecorrelatedJitter, EqualJitter, FullJitter, Jitter, NoJitter
-from ._predicates import DEFAULT_RETRY_ON, Predicate, on_exception, on_response, on_status
+from ._predicates import (
+    DEFAULT_RETRY_ON,
+    Predicate,
+    on_exception,
+    on_response,
+    on_status,
+)
 from ._retry import NEVER_SENT_ERRORS, Retry, RetryState
 from ._retry_after import RetryAfter, parse_http_date, parse_retry_after
 

@@ -44,7 +44,9 @@ class BackoffStrategy(Protocol):
         ...
 
 
-def _positive(value: float | timedelta, name: str, *, allow_zero: bool = False) -> float:
+def _positive(
+    value: float | timedelta, name: str, *, allow_zero: bool = False
+) -> float:
     v = seconds(value, name, allow_zero=allow_zero)
     if v is None:  # pragma: no cover - callers never pass None
         raise ConfigurationError(f"{name} must not be None")
@@ -82,7 +84,9 @@ class Backoff:
         capped = min(self.max_delay, self.raw(n))
         return max(
             0.0,
-            self.jitter(capped, previous=previous, base=self.base, cap=self.max_delay, rng=rng),
+            self.jitter(
+                capped, previous=previous, base=self.base, cap=self.max_delay, rng=rng
+            ),
         )
 
     def __add__(self, other: BackoffStrategy) -> Sum:
@@ -131,7 +135,12 @@ class Exponential(Backoff):
     ) -> None:
         ini = _positive(initial, "Exponential(initial)")
         cap = _positive(max_delay, "Exponential(max_delay)")
-        if not isinstance(factor, int | float) or not factor >= 1.0 or factor == float("inf"):
+        given: object = factor
+        if (
+            not isinstance(given, int | float)
+            or not given >= 1.0
+            or given == float("inf")
+        ):
             raise ConfigurationError(
                 f"Exponential(factor={factor!r}) must be a finite number >= 1; "
                 "use Constant for a fixed delay"
@@ -182,7 +191,11 @@ class Linear(Backoff):
         jitter: Jitter | None = None,
     ) -> None:
         ini = _positive(initial, "Linear(initial)")
-        inc = ini if increment is None else _positive(increment, "Linear(increment)", allow_zero=True)
+        inc = (
+            ini
+            if increment is None
+            else _positive(increment, "Linear(increment)", allow_zero=True)
+        )
         cap = _positive(max_delay, "Linear(max_delay)")
         _check_cap(cap, ini)
         object.__setattr__(self, "initial", ini)
@@ -260,7 +273,9 @@ class Constant(Backoff):
     max_delay: float = field(repr=False)
     base: float = field(repr=False)
 
-    def __init__(self, delay: float | timedelta = 1.0, *, jitter: Jitter | None = None) -> None:
+    def __init__(
+        self, delay: float | timedelta = 1.0, *, jitter: Jitter | None = None
+    ) -> None:
         d = _positive(delay, "Constant(delay)", allow_zero=True)
         object.__setattr__(self, "delay_seconds", d)
         object.__setattr__(self, "jitter", NoJitter() if jitter is None else jitter)
@@ -298,10 +313,14 @@ class Custom(Backoff):
 
     def raw(self, n: int) -> float:
         """Return ``fn(n)`` after checking it is a valid delay."""
-        value = self.fn(n)
+        value: object = self.fn(n)
         if isinstance(value, timedelta):
             value = value.total_seconds()
-        if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not value >= 0
+        ):
             raise ConfigurationError(
                 f"backoff function {getattr(self.fn, '__name__', self.fn)!r} returned "
                 f"{value!r} for retry {n}: it must return seconds >= 0"

@@ -12,8 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .._config import DEFAULT_RETRY_STATUSES
-from .._exceptions import ConfigurationError, NetworkError, ProtocolError, TransportTimeout
+from .._config import DEFAULT_RETRY_STATUSES, check_int
+from .._exceptions import (
+    ConfigurationError,
+    NetworkError,
+    ProtocolError,
+    TransportTimeout,
+)
 
 if TYPE_CHECKING:
     from .._models import Response
@@ -70,7 +75,10 @@ class _Status(Predicate):
     statuses: frozenset[int]
 
     def __call__(self, outcome: Response[Any] | BaseException) -> bool:
-        return not isinstance(outcome, BaseException) and outcome.status_code in self.statuses
+        return (
+            not isinstance(outcome, BaseException)
+            and outcome.status_code in self.statuses
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +108,14 @@ def on_status(*statuses: int) -> Predicate:
         ConfigurationError: If none is given or one is out of range.
     """
     if not statuses:
-        raise ConfigurationError("on_status() needs at least one status code, e.g. on_status(503)")
+        raise ConfigurationError(
+            "on_status() needs at least one status code, e.g. on_status(503)"
+        )
     for s in statuses:
-        if isinstance(s, bool) or not isinstance(s, int) or not 100 <= s <= 599:
-            raise ConfigurationError(f"on_status({s!r}): status codes are ints from 100 to 599")
+        if check_int(s, "on_status(status)", 100) > 599:
+            raise ConfigurationError(
+                f"on_status({s!r}): status codes are ints from 100 to 599"
+            )
     return _Status(frozenset(statuses))
 
 
@@ -120,7 +132,8 @@ def on_exception(*types: type[BaseException]) -> Predicate:
     if not types:
         raise ConfigurationError("on_exception() needs at least one exception class")
     for t in types:
-        if not (isinstance(t, type) and issubclass(t, BaseException)):
+        candidate: object = t
+        if not (isinstance(candidate, type) and issubclass(candidate, BaseException)):
             raise ConfigurationError(f"on_exception({t!r}): pass exception classes")
     return _Exception(tuple(types))
 
@@ -136,7 +149,9 @@ def on_response(fn: Callable[[Response[Any]], bool]) -> Predicate:
         ConfigurationError: If ``fn`` is not callable.
     """
     if not callable(fn):
-        raise ConfigurationError(f"on_response({fn!r}): pass a function (response) -> bool")
+        raise ConfigurationError(
+            f"on_response({fn!r}): pass a function (response) -> bool"
+        )
     return _ResponseFn(fn)
 
 

@@ -19,6 +19,7 @@ from .._config import (
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_MAX_RETRY_AFTER,
     IDEMPOTENT_METHODS,
+    check_int,
     seconds,
 )
 from .._exceptions import (
@@ -38,14 +39,28 @@ if TYPE_CHECKING:
 
 __all__ = ["NEVER_SENT_ERRORS", "Retry", "RetryState"]
 
-NEVER_SENT_ERRORS: tuple[type[BaseException], ...] = (ConnectError, ConnectTimeout, PoolTimeout)
+NEVER_SENT_ERRORS: tuple[type[BaseException], ...] = (
+    ConnectError,
+    ConnectTimeout,
+    PoolTimeout,
+)
 """Errors raised before any byte of the request left: safe to retry for any method."""
 
 _SUCCESS = Return("success")
 
 
+def _is_programming_error(error: BaseException) -> bool:
+    # Reached only when a user predicate matched a non-transport error; a bug in the
+    # caller's code (TypeError, ValueError from encoding, …) is never retried.
+    return not isinstance(error, TransportError) and isinstance(
+        error, TypeError | ValueError | AttributeError | KeyError | LookupError
+    )
+
+
 def _gave_up(reason: str) -> Return:
     return Return(reason, gave_up=True)
+
+
 _NO_RETRY = Raise("retries are disabled (max_attempts=1)")
 
 
@@ -124,12 +139,12 @@ class Retry:
         respect_retry_after: bool = True,
         max_retry_after: float | timedelta = DEFAULT_MAX_RETRY_AFTER,
     ) -> None:
-        if max_attempts is not None and (
-            isinstance(max_attempts, bool) or not isinstance(max_attempts, int) or max_attempts < 1
-        ):
-            raise ConfigurationError(
-                f"Retry(max_attempts={max_attempts!r}) must be an int >= 1 (1 disables "
-                "retries; the first try counts) or None for no limit"
+        if max_attempts is not None:
+            check_int(
+                max_attempts,
+                "Retry(max_attempts)",
+                1,
+                " (1 disables retries; the first try counts), or None for no limit",
             )
         if not isinstance(retry_on, Predicate):
             raise ConfigurationError(
@@ -138,12 +153,16 @@ class Retry:
             )
         cap = seconds(max_retry_after, "Retry(max_retry_after)", allow_zero=True)
         object.__setattr__(self, "max_attempts", max_attempts)
-        object.__setattr__(self, "backoff", Exponential() if backoff is None else as_backoff(backoff))
+        object.__setattr__(
+            self, "backoff", Exponential() if backoff is None else as_backoff(backoff)
+        )
         object.__setattr__(self, "retry_on", retry_on)
         object.__setattr__(self, "methods", frozenset(m.upper() for m in methods))
         object.__setattr__(self, "idempotency_header", idempotency_header)
         object.__setattr__(self, "respect_retry_after", bool(respect_retry_after))
-        object.__setattr__(self, "max_retry_after", DEFAULT_MAX_RETRY_AFTER if cap is None else cap)
+        object.__setattr__(
+            self, "max_retry_after", DEFAULT_MAX_RETRY_AFTER if cap is None else cap
+        )
         object.__setattr__(self, "_lower_header", idempotency_header.lower())
 
     def warn_if_unbounded(self, deadline: float | None) -> None:
@@ -210,36 +229,42 @@ class Retry:
             ``Sleep(delay, reason)`` to retry, ``Return(reason)`` to hand back the
             response, or ``Raise(reason)`` to re-raise the error.
         """
-        is_error = isinstance(outcome, BaseException)
+        if isinstance(outcome, BaseException):
+            error: BaseException | None = outcome
+            response = None
+            what = type(outcome).__name__
+        else:
+            error, response = None, outcome
+            what = f"status {outcome.status_code}"
         if not self.retry_on(outcome):
-            if is_error:
-                what = type(outcome).__name__
+            if response is None:
                 return Raise(f"{what} is not retryable")
-            status = outcome.status_code
-            return _SUCCESS if status < 400 else Return(f"status {status} is not retryable")
-        what = type(outcome).__name__ if is_error else f"status {outcome.status_code}"
-        stop: Callable[[str], Raise | Return] = Raise if is_error else _gave_up
-        if not state.replay_safe and not (is_error and isinstance(outcome, NEVER_SENT_ERRORS)):
+            if response.status_code < 400:
+                return _SUCCESS
+            return Return(f"{what} is not retryable")
+        stop: Callable[[str], Raise | Return] = Raise if error is not None else _gave_up
+        never_sent = isinstance(error, NEVER_SENT_ERRORS)
+        if not state.replay_safe and not never_sent:
             return stop(
                 f"{what} is retryable, but {self._method_of(outcome)} is not idempotent "
                 f"and has no {self.idempotency_header} header: the server may have acted"
             )
-        if not state.replayable_body and not (is_error and isinstance(outcome, NEVER_SENT_ERRORS)):
+        if not state.replayable_body and not never_sent:
             return stop(
                 f"{what} is retryable, but the streamed request body was already sent "
                 "and is too large to replay (max_replay_buffer)"
             )
-        if is_error and not isinstance(outcome, TransportError) and not self._user_error(outcome):
-            return Raise(f"{what} is not retryable")
+        if error is not None and _is_programming_error(error):
+            return Raise(f"{what} is a programming error: never retried")
         n = state.attempt
         if self.max_attempts is not None and n >= self.max_attempts:
             if self.max_attempts == 1:
-                return _NO_RETRY if is_error else Return(_NO_RETRY.reason, gave_up=True)
+                return _NO_RETRY if error is not None else _gave_up(_NO_RETRY.reason)
             return stop(f"{what}; out of attempts ({self.max_attempts})")
         retry_after = None
         ignored = None
-        if self.respect_retry_after and not is_error:
-            parsed = parse_retry_after(outcome.headers, wall)
+        if self.respect_retry_after and response is not None:
+            parsed = parse_retry_after(response.headers, wall)
             retry_after, ignored = parsed.delay, parsed.invalid
         if retry_after is not None:
             if retry_after > self.max_retry_after:
@@ -262,15 +287,12 @@ class Retry:
                     f"{what}; {source} {delay:.3g} s exceeds the {max(left, 0.0):.3g} s "
                     "left before the deadline"
                 )
-                return Raise(reason) if is_error else Return(reason, ignored, gave_up=True)
+                if error is not None:
+                    return Raise(reason)
+                return Return(reason, ignored, gave_up=True)
         state.attempt = n + 1
         state.previous_delay = delay
         return Sleep(delay, why, retry_after, ignored)
-
-    def _user_error(self, outcome: BaseException) -> bool:
-        # Non-transport errors reach here only when a user predicate matched them.
-        # Programming errors are never retried, whatever a predicate says.
-        return not isinstance(outcome, TypeError | ValueError | AttributeError | KeyError)
 
     @staticmethod
     def _method_of(outcome: Response[Any] | BaseException) -> str:

@@ -94,7 +94,11 @@ def parse_retry_after(headers: Mapping[str, str], now: float) -> RetryAfter:
         bad_ms = None
     raw = headers.get("retry-after")
     if raw is None:
-        return RetryAfter(None, f"retry-after-ms: {bad_ms}") if bad_ms is not None else _ABSENT
+        return (
+            RetryAfter(None, f"retry-after-ms: {bad_ms}")
+            if bad_ms is not None
+            else _ABSENT
+        )
     text = raw.strip()
     if text[:1].isdigit() or text[:1] in "-+.":
         value = _number(text)

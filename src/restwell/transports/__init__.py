@@ -7,7 +7,12 @@ in any backend; restwell ships httpx/httpx2 (sync and async) and mock transports
 from .._async._transport_httpx import AsyncHttpxTransport
 from .._models import AsyncResponseStream, ResponseStream
 from .._sync._transport_httpx import HttpxTransport
-from .._transport_base import AsyncMockTransport, AsyncTransport, MockTransport, Transport
+from .._transport_base import (
+    AsyncMockTransport,
+    AsyncTransport,
+    MockTransport,
+    Transport,
+)
 
 __all__ = [
     "AsyncHttpxTransport",

@@ -1,0 +1,112 @@
+"""
+Shared fixtures: loopback servers and the guards every test runs under.
+
+- ``fault_server``: one ``restwell.testing.FaultServer`` per session, reset per test.
+- ``httpbin_url``: the httpbin app (PyPI package) served by werkzeug on 127.0.0.1.
+- autouse guards: no connection to any address but loopback; no proxy or SSL
+  variables from the environment.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from restwell.testing import FakeClock, FaultServer
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _check_address(address: Any) -> None:
+    if isinstance(address, tuple) and address:
+        host = address[0]
+        try:
+            ip = ipaddress.ip_address(host)
+        except ValueError:
+            if host != "localhost":
+                raise OSError(f"test tried to connect to non-loopback host {host!r}") from None
+            return
+        if not ip.is_loopback:
+            raise OSError(f"test tried to connect to non-loopback address {host!r}")
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> None:
+    _check_address(address)
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
+    _check_address(address)
+    return _real_connect_ex(self, address)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _loopback_only() -> Iterator[None]:
+    """Fail any connect to an address other than 127.0.0.0/8 or ::1."""
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+    yield
+    socket.socket.connect = _real_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
+
+
+_ENV = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR")
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Proxy and TLS variables from the machine never reach a test (httpx does this)."""
+    for name in _ENV:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+@pytest.fixture(scope="session")
+def _fault_server_session() -> Iterator[FaultServer]:
+    with FaultServer() as server:
+        yield server
+
+
+@pytest.fixture
+def fault_server(_fault_server_session: FaultServer) -> FaultServer:
+    """A running FaultServer on 127.0.0.1 with no scripts and no records."""
+    _fault_server_session.reset()
+    return _fault_server_session
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A fake clock: sleeps advance it at once."""
+    return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def httpbin_url() -> Iterator[str]:
+    """httpbin served by werkzeug's threaded server on 127.0.0.1, port 0."""
+    import httpbin  # noqa: PLC0415 - heavy import, only for the tests that use it
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, httpbin.app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="httpbin", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests run on asyncio (trio runs in tests marked for it)."""
+    return "asyncio"
+
+
+os.environ.setdefault("RESTWELL_TESTING", "1")
