@@ -173,7 +173,10 @@ class Headers(MutableMapping[str, str]):
 
     def copy(self) -> Headers:
         """Return an independent copy."""
-        return Headers(self._pairs())
+        new = Headers.__new__(Headers)
+        new._raw = None
+        new._items = list(self._pairs())
+        return new
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Headers):

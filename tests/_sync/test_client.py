@@ -37,6 +37,12 @@ from restwell.testing import FakeClock, FaultServer, Step
 
 pytestmark = pytest.mark.network
 
+
+@pytest.fixture(params=["asyncio", "trio"])
+def anyio_backend(request: pytest.FixtureRequest) -> str:
+    """The async client runs on asyncio and on trio (anyio everywhere)."""
+    return str(request.param)
+
 FAST = restwell.Retry(max_attempts=3, backoff=restwell.Constant(0.25))
 
 

@@ -217,6 +217,7 @@ def test_script_rejects_bad_paths_and_empty_steps(server: FaultServer) -> None:
         ({"body": b"x", "json": {}}, "body= and json="),
         ({"retry_after": 1, "headers": {"retry-after": "2"}}, "Retry-After"),
         ({"headers": {"X-Bad": "a\r\nInjected: 1"}}, "CR or LF"),
+        ({"retry_after": "1\r\nInjected: 1"}, "CR or LF"),
         ({"headers": [("X-Snow", "\u2603")]}, "Latin-1"),
     ],
 )
@@ -635,6 +636,10 @@ def test_builtin_status_route_with_retry_after(
     busy = client.get(server.url_for("/status/503?retry_after=7"))
     assert (busy.status_code, busy.headers["retry-after"]) == (503, "7")
     assert client.get(server.url_for("/status/abc")).status_code == 400
+    injected = client.get(
+        server.url_for("/status/503?retry_after=1%0d%0aX-Injected:%201")
+    )
+    assert (injected.status_code, "x-injected" in injected.headers) == (400, False)
 
 
 def test_builtin_delay_route(server: FaultServer, client: httpx.Client) -> None:

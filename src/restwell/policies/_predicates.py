@@ -59,7 +59,10 @@ class _Any(Predicate):
     parts: tuple[Predicate, ...]
 
     def __call__(self, outcome: Response[Any] | BaseException) -> bool:
-        return any(p(outcome) for p in self.parts)
+        for part in self.parts:  # a loop, not any(genexpr): this runs per attempt
+            if part(outcome):
+                return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +70,10 @@ class _All(Predicate):
     parts: tuple[Predicate, ...]
 
     def __call__(self, outcome: Response[Any] | BaseException) -> bool:
-        return all(p(outcome) for p in self.parts)
+        for part in self.parts:
+            if not part(outcome):
+                return False
+        return True
 
 
 @dataclass(frozen=True, slots=True)

@@ -187,7 +187,13 @@ class Step:
         if self.json is not _UNSET:
             jsonlib.dumps(self.json)
         pairs = self._header_pairs()
-        for name, value in pairs:
+        if self.retry_after is not None and any(
+            name.lower() == "retry-after" for name, _ in pairs
+        ):
+            raise ValueError(
+                "Step got retry_after= and a Retry-After header; give one of them"
+            )
+        for name, value in self._response_headers():
             for text in (name, value):
                 if "\r" in text or "\n" in text:
                     raise ValueError(f"Step header {name!r} contains CR or LF")
@@ -197,12 +203,6 @@ class Step:
                     raise ValueError(
                         f"Step header {name!r} is not Latin-1; encode it yourself"
                     ) from None
-        if self.retry_after is not None and any(
-            name.lower() == "retry-after" for name, _ in pairs
-        ):
-            raise ValueError(
-                "Step got retry_after= and a Retry-After header; give one of them"
-            )
         # A tuple of pairs keeps the Step immutable (and hashable if its json is).
         object.__setattr__(self, "headers", tuple(pairs))
 
@@ -703,7 +703,12 @@ class FaultServer:
                     400, f"/status/{{code}} needs a code 200..599: {path}"
                 )
             retry_after = query.get("retry_after", [None])[-1]
-            return Step(code, body=f"{code} {_reason(code)}\n", retry_after=retry_after)
+            try:
+                return Step(
+                    code, body=f"{code} {_reason(code)}\n", retry_after=retry_after
+                )
+            except ValueError as exc:  # e.g. CR/LF in retry_after
+                return _error_step(400, str(exc))
         if path.startswith("/delay/"):
             try:
                 seconds = float(path.removeprefix("/delay/"))
