@@ -1,0 +1,110 @@
+"""What only the sync world has: module-level functions, sync-only argument checks."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+import restwell
+from restwell.instrumentation import Event
+from restwell.testing import FakeClock, FaultServer, Step
+
+pytestmark = pytest.mark.network
+
+
+def test_module_level_get_retries(fault_server: FaultServer) -> None:
+    """restwell.get retries a 503 on its own short-lived client."""
+    fault_server.script("/m", [Step(503), Step(200, json={"ok": True})])
+    r = restwell.get(
+        fault_server.url_for("/m"),
+        retry=restwell.Retry(backoff=restwell.Constant(0.01)),
+    )
+    assert r.json() == {"ok": True}
+    assert len(r.attempts) == 2
+
+
+@pytest.mark.parametrize(
+    "method", ["get", "post", "put", "patch", "delete", "head", "options"]
+)
+def test_module_level_methods(fault_server: FaultServer, method: str) -> None:
+    """Every module-level method sends its verb."""
+    r = getattr(restwell, method)(fault_server.url_for("/echo"))
+    assert r.status_code == 200
+    assert fault_server.requests("/echo")[-1].method == method.upper()
+
+
+@pytest.mark.anyio
+async def test_module_level_async_functions(fault_server: FaultServer) -> None:
+    """restwell.aget and friends are the async module-level twins."""
+    r = await restwell.aget(fault_server.url_for("/json"))
+    assert r.data == {"hello": "world"}
+    r = await restwell.arequest("POST", fault_server.url_for("/echo"), json={"a": 1})
+    assert r.json()["body"] == '{"a":1}'
+
+
+def test_sync_client_refuses_async_hooks() -> None:
+    """An async hook in a sync Client is a configuration error naming the fix."""
+
+    async def hook(event: Event) -> None:
+        return None
+
+    with pytest.raises(restwell.ConfigurationError, match="AsyncClient"):
+        restwell.Client(hooks=[hook])
+
+
+def test_sync_client_refuses_async_bodies(fault_server: FaultServer) -> None:
+    """An async iterable body in a sync Client is a configuration error."""
+
+    async def body() -> AsyncIterator[bytes]:
+        yield b"x"
+
+    with (
+        restwell.Client() as client,
+        pytest.raises(restwell.ConfigurationError, match="async"),
+    ):
+        client.post(fault_server.url_for("/echo"), content=body())
+
+
+def test_sync_client_refuses_async_httpx_client() -> None:
+    """Passing an httpx.AsyncClient to the sync Client names the right class."""
+    import httpx
+
+    with pytest.raises(restwell.ConfigurationError, match="httpx.Client"):
+        restwell.Client(transport=httpx.AsyncClient())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"transport": "carrier-pigeon"}, "transport='carrier-pigeon'"),
+        ({"transport": object()}, "send"),
+        ({"base_url": "ftp://x"}, "base_url"),
+        ({"deadline": -1}, "deadline"),
+        ({"timeout": "fast"}, "Timeout"),
+        ({"retry": 3}, "retry=3"),
+        ({"max_redirects": -1}, "max_redirects"),
+        ({"middleware": [42]}, "middleware"),
+        ({"hooks": [42]}, "hook"),
+    ],
+)
+def test_bad_arguments_are_named(kwargs: dict[str, Any], match: str) -> None:
+    """Each bad client argument raises ConfigurationError naming it."""
+    with pytest.raises(restwell.ConfigurationError, match=match):
+        restwell.Client(**kwargs)
+
+
+def test_unbounded_retry_warns() -> None:
+    """max_attempts=None with no deadline retries forever, so it warns."""
+    with pytest.warns(RuntimeWarning, match="forever"):
+        restwell.Client(retry=restwell.Retry(max_attempts=None), deadline=None)
+
+
+def test_fake_clock_in_sync_client(fault_server: FaultServer) -> None:
+    """The sync client waits through the injected clock."""
+    clock = FakeClock()
+    fault_server.script("/w", [Step(503, retry_after=3), Step(200)])
+    with restwell.Client(base_url=fault_server.url, clock=clock) as client:
+        client.get("/w")
+    assert clock.sleeps == [3.0]
