@@ -66,7 +66,7 @@ SUBJECT = "restwell-httpx"
 DEFAULT_CONCURRENCY = (1, 16, 256)
 DEFAULT_WARMUP = 300
 DEFAULT_REPEATS = 3
-US = "\N{MICRO SIGN}s"  # spelled out: a literal micro sign upsets ruff (RUF001)
+US = "\N{MICRO SIGN}s"
 
 Fetch = Callable[[str], Awaitable[bytes]]
 
@@ -302,7 +302,11 @@ class Nginx:
         return f"http://127.0.0.1:{self.port}{PATH_200B}"
 
     def accepted_connections(self) -> int | None:
-        """Connections nginx has accepted so far (stub_status), None if unknown."""
+        """Connections nginx has accepted so far (stub_status), None if unknown.
+
+        The count includes this probe's own connection. Blocking I/O on purpose:
+        it runs between the measured phases, when no request is in flight.
+        """
         if not self.stub_status:
             return None
         request = f"GET {PATH_STATUS} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".encode(
@@ -315,8 +319,6 @@ class Nginx:
                 chunks.append(chunk)
         # "... server accepts handled requests\n 12 12 34 \n..."
         match = re.search(rb"requests\s*\n\s*(\d+)\s+\d+\s+\d+", b"".join(chunks))
-        # The status request itself is one accepted connection; leave it counted,
-        # it cancels out in before/after differences.
         return int(match.group(1)) if match else None
 
 
@@ -389,8 +391,13 @@ class Sample:
 class Cell:
     """All repeats of one (variant, concurrency)."""
 
+    requests: int
     samples: list[Sample] = field(default_factory=list)
     error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and bool(self.samples)
 
     @property
     def rps(self) -> float:
@@ -411,6 +418,11 @@ class Cell:
         if any(c is None for c in counts):
             return None
         return max(c for c in counts if c is not None)
+
+    @property
+    def churned(self) -> bool:
+        """Did keep-alive break down (>10 % new connections) in some repeat?"""
+        return self.connections is not None and self.connections > self.requests / 10
 
 
 async def _drive(fetch: Fetch, url: str, total: int, concurrency: int) -> None:
@@ -480,18 +492,24 @@ def render_tables(
         f"| req/s vs {BASELINE} | new conns |",
         "|--:|:--|--:|--:|--:|--:|--:|--:|",
     ]
+    churn: list[str] = []
     for c in concurrencies:
         base = results.get((BASELINE, c))
-        base_ok = base is not None and base.error is None and base.samples
         for name in variants:
             cell = results.get((name, c))
             if cell is None:
                 continue
-            if cell.error is not None or not cell.samples:
-                lines.append(f"| {c} | {name} | error: {cell.error} | | | | | |")
+            if not cell.ok:
+                error = str(cell.error).replace("|", "\\|").replace("\n", " ")
+                lines.append(f"| {c} | {name} | error: {error} | | | | | |")
                 continue
+            if cell.churned:
+                churn.append(
+                    f"- c={c} `{name}`: up to {cell.connections:,} new connections "
+                    f"for {cell.requests:,} requests"
+                )
             vs_cpu = vs_rps = "n/a"
-            if base_ok and base is not None:
+            if base is not None and base.ok:
                 vs_cpu = _ratio(cell.cpu_us, base.cpu_us)
                 vs_rps = _ratio(cell.rps, base.rps)
             conns = "?" if cell.connections is None else str(cell.connections)
@@ -499,6 +517,15 @@ def render_tables(
                 f"| {c} | {name} | {cell.rps:,.0f} | {cell.cpu_us:,.1f} "
                 f"| {cell.cpu_range_pct:.0f}% | {vs_cpu} | {vs_rps} | {conns} |"
             )
+    if churn:
+        lines += [
+            "",
+            "Keep-alive broke down (the client closed and reopened connections) in "
+            "at least one repeat of these cells; their numbers measure connection "
+            "churn more than per-request overhead, and can be bimodal:",
+            "",
+            *churn,
+        ]
     lines += [
         "",
         f"**{SUBJECT} vs {BASELINE}**",
@@ -508,14 +535,7 @@ def render_tables(
     ]
     for c in concurrencies:
         base, subject = results.get((BASELINE, c)), results.get((SUBJECT, c))
-        if (
-            base is None
-            or subject is None
-            or base.error
-            or subject.error
-            or not base.samples
-            or not subject.samples
-        ):
+        if base is None or subject is None or not base.ok or not subject.ok:
             lines.append(f"| {c} | n/a | n/a | n/a |")
             continue
         lines.append(
@@ -555,9 +575,7 @@ def render_report(
         f"c={c}: {requests_for(c, args.quick):,}" for c in args.concurrency
     )
     restwell = (
-        _restwell_version()
-        if SUBJECT not in skipped
-        else f"skipped: {skipped[SUBJECT]}"
+        _restwell_version() if SUBJECT not in skipped else "not benchmarked (see below)"
     )
     notes = "\n".join(
         f"- `{name}`: {VARIANTS[name].note}" for name in variants if name not in skipped
@@ -719,7 +737,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     nginx_version = _nginx_version(args.nginx)
     load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     results: dict[tuple[str, int], Cell] = {
-        (name, c): Cell() for c in args.concurrency for name in variants
+        (name, c): Cell(requests_for(c, args.quick))
+        for c in args.concurrency
+        for name in variants
     }
     with nginx_server(args.nginx) as server:
         print(f"{nginx_version} on {server.url}", file=sys.stderr)
@@ -731,11 +751,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                     cell = results[(name, c)]
                     if cell.error is not None:
                         continue
-                    n = requests_for(c, args.quick)
                     gc.collect()
                     try:
                         sample = asyncio.run(
-                            run_cell(VARIANTS[name], server, c, n, args.warmup)
+                            run_cell(
+                                VARIANTS[name], server, c, cell.requests, args.warmup
+                            )
                         )
                     except Exception as exc:
                         cell.error = f"{type(exc).__name__}: {exc}"

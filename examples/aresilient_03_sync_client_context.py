@@ -1,12 +1,14 @@
 """
 aresilient seed examples: the module docstring's "Use context manager for multiple
-requests" and the identical ``ResilientClient`` class example:
+requests" and the identical ``ResilientClient`` class example (wrapped here):
 
     >>> from aresilient import ResilientClient
     >>> from aresilient.core.config import ClientConfig
     >>> with ResilientClient(config=ClientConfig(max_retries=5)) as client:
     ...     response1 = client.get("https://api.example.com/data1")
-    ...     response2 = client.post("https://api.example.com/data2", json={"key": "value"})
+    ...     response2 = client.post(
+    ...         "https://api.example.com/data2", json={"key": "value"}
+    ...     )
 
 restwell: ``with restwell.Client(retry=restwell.Retry(max_attempts=6)) as client:``.
 The client's retry policy applies to every call; the connection pool is shared.

@@ -1,12 +1,14 @@
 """
 aresilient seed example: ``AsyncResilientClient``, "Scenario 1 - Two context managers
-(external lifecycle management)":
+(external lifecycle management)" (wrapped here):
 
     import httpx
     from aresilient import AsyncResilientClient
     from aresilient.core.config import ClientConfig
 
-    async with httpx.AsyncClient(headers={"Authorization": "Bearer token"}) as http_client:
+    async with httpx.AsyncClient(
+        headers={"Authorization": "Bearer token"}
+    ) as http_client:
         async with AsyncResilientClient(
             client=http_client, config=ClientConfig(max_retries=5)
         ) as client:
@@ -63,7 +65,7 @@ async def main(base_url: str) -> None:
         async with restwell.AsyncClient(transport=http_client, retry=RETRY) as second:
             assert (await second.get(f"{base_url}/json")).data == {"hello": "world"}
         assert not http_client.is_closed
-        print("httpx client still open after restwell exited:", not http_client.is_closed)
+        print("httpx client open after restwell exited:", not http_client.is_closed)
 
     # Closed here by the outer ``async with`` block, as in the seed.
     assert http_client.is_closed

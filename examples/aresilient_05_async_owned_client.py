@@ -1,7 +1,7 @@
 """
 aresilient seed examples: ``AsyncResilientClient``, "Scenario 2 - Single context
 manager (AsyncResilientClient manages lifecycle)", its shorthand, and the class
-example:
+example (wrapped here):
 
     async with AsyncResilientClient(
         client=httpx.AsyncClient(), config=ClientConfig(max_retries=5)
@@ -14,7 +14,9 @@ example:
         response = await client.get("https://api.example.com/data1")
 
     >>> async def main():
-    ...     async with AsyncResilientClient(config=ClientConfig(max_retries=5)) as client:
+    ...     async with AsyncResilientClient(
+    ...         config=ClientConfig(max_retries=5)
+    ...     ) as client:
     ...         response1 = await client.get("https://api.example.com/data1")
     ...         response2 = await client.post(
     ...             "https://api.example.com/data2", json={"key": "value"}

@@ -31,7 +31,9 @@ def _check_address(address: Any) -> None:
             ip = ipaddress.ip_address(host)
         except ValueError:
             if host != "localhost":
-                raise OSError(f"test tried to connect to non-loopback host {host!r}") from None
+                raise OSError(
+                    f"test tried to connect to non-loopback host {host!r}"
+                ) from None
             return
         if not ip.is_loopback:
             raise OSError(f"test tried to connect to non-loopback address {host!r}")
@@ -57,7 +59,14 @@ def _loopback_only() -> Iterator[None]:
     socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
 
 
-_ENV = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR")
+_ENV = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -90,7 +99,7 @@ def clock() -> FakeClock:
 @pytest.fixture(scope="session")
 def httpbin_url() -> Iterator[str]:
     """httpbin served by werkzeug's threaded server on 127.0.0.1, port 0."""
-    import httpbin  # noqa: PLC0415 - heavy import, only for the tests that use it
+    import httpbin
     from werkzeug.serving import make_server
 
     server = make_server("127.0.0.1", 0, httpbin.app, threaded=True)

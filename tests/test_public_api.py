@@ -97,7 +97,11 @@ def test_error_tree() -> None:
     assert issubclass(restwell.DeadlineExceeded, restwell.PolicyError)
     assert issubclass(restwell.ConfigurationError, ValueError)
     assert issubclass(restwell.ResponseValidationError, ValueError)
-    for cls in (restwell.RequestError, restwell.HTTPStatusError, restwell.ConfigurationError):
+    for cls in (
+        restwell.RequestError,
+        restwell.HTTPStatusError,
+        restwell.ConfigurationError,
+    ):
         assert issubclass(cls, restwell.RestwellError)
 
 
@@ -113,7 +117,9 @@ def test_import_without_optional_extras() -> None:
         "import restwell, restwell.policies, restwell.transports, restwell.testing\n"
         "print(restwell.__version__)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     assert out.returncode == 0, out.stderr
 
 

@@ -37,8 +37,8 @@ __all__ = [
     "IDEMPOTENT_METHODS",
     "UNSET",
     "Timeout",
-    "check_int",
     "Unset",
+    "check_int",
     "seconds",
 ]
 

@@ -26,6 +26,7 @@ from typing_extensions import TypeVar
 from ._config import DEFAULT_TIMEOUT, Timeout
 from ._exceptions import (
     HTTPStatusError,
+    ReadTimeout,
     ResponseValidationError,
     StreamConsumed,
 )
@@ -170,6 +171,26 @@ class Headers(MutableMapping[str, str]):
     def multi_items(self) -> list[tuple[str, str]]:
         """Return every ``(name, value)`` pair, repeats included, in order."""
         return list(self._pairs())
+
+    def merged(
+        self, other: Headers | Mapping[str, str] | Iterable[tuple[str, str]] | None
+    ) -> Headers:
+        """
+        Return a copy in which each name present in ``other`` has ``other``'s values.
+
+        Every value ``other`` gives for a name is kept (``X-A: 1`` and ``X-A: 2``);
+        names not in ``other`` keep their values here.
+        """
+        if other is None:
+            return self.copy()
+        source = other if isinstance(other, Headers) else Headers(other)
+        incoming = source._pairs()
+        names = {k.lower() for k, _ in incoming}
+        new = Headers.__new__(Headers)
+        new._raw = None
+        new._items = [(k, v) for k, v in self._pairs() if k.lower() not in names]
+        new._items.extend(incoming)
+        return new
 
     def copy(self) -> Headers:
         """Return an independent copy."""
@@ -476,7 +497,15 @@ class Response(Generic[T]):
     @property
     def is_read(self) -> bool:
         """Whether the body has been read into ``content``."""
-        return self._content is not _NOT_READ
+        return self._content is not _NOT_READ and self._content is not _CONSUMED
+
+    def _consumed(self) -> StreamConsumed:
+        return StreamConsumed(
+            "the body of this streamed response was already iterated or closed "
+            "without being read: read it with read()/aread() before using content, "
+            "or iterate it once",
+            request=self.request,
+        )
 
     @property
     def content(self) -> bytes:
@@ -484,16 +513,20 @@ class Response(Generic[T]):
         The whole decoded body, as ``bytes``.
 
         Raises:
-            StreamConsumed: If the response is streamed and not read yet: call
-                ``read()`` / ``await aread()`` first.
+            StreamConsumed: If the response is streamed and not read yet (call
+                ``read()`` / ``await aread()`` first), or was iterated or closed
+                unread.
         """
-        if self._content is _NOT_READ:
+        content = self._content
+        if content is _NOT_READ:
             raise StreamConsumed(
                 "the body of a streamed response is not read yet: call "
                 "response.read() or `await response.aread()` first",
                 request=self.request,
             )
-        return cast("bytes", self._content)
+        if content is _CONSUMED:
+            raise self._consumed()
+        return cast("bytes", content)
 
     @property
     def encoding(self) -> str:
@@ -571,35 +604,79 @@ class Response(Generic[T]):
         return self.text
 
     async def aread(self) -> bytes:
-        """Read the rest of the body (async); return ``content``. Idempotent."""
+        """
+        Read the rest of the body (async); return ``content``. Idempotent.
+
+        Raises:
+            StreamConsumed: If the body was iterated or closed unread before.
+            TransportError: If the connection fails while reading.
+        """
         if self._content is _NOT_READ:
             stream = cast("AsyncResponseStream", self._stream)
             try:
                 self._content = await stream.aread()
             finally:
                 await stream.aclose()
-        return cast("bytes", self._content)
+        return self.content
 
     def read(self) -> bytes:
-        """Read the rest of the body (sync); return ``content``. Idempotent."""
+        """Read the rest of the body (sync); return ``content``. As ``aread()``."""
         if self._content is _NOT_READ:
             stream = cast("ResponseStream", self._stream)
             try:
                 self._content = stream.read()
             finally:
                 stream.close()
-        return cast("bytes", self._content)
+        return self.content
+
+    async def _aread_before(self, deadline_at: float, clock: Any) -> None:
+        """
+        Read the body chunk by chunk; stop once ``clock.monotonic()`` passes
+        ``deadline_at``, so a body trickling in under each read timeout still ends.
+
+        Raises:
+            ReadTimeout: The deadline passed with the body still arriving.
+        """
+        stream = cast("AsyncResponseStream", self._stream)
+        chunks: list[bytes] = []
+        try:
+            async for chunk in stream:
+                chunks.append(chunk)
+                if clock.monotonic() >= deadline_at:
+                    raise ReadTimeout(
+                        "the deadline passed while the response body was arriving",
+                        request=self.request,
+                    )
+        finally:
+            await stream.aclose()
+        self._content = b"".join(chunks)
+
+    def _read_before(self, deadline_at: float, clock: Any) -> None:
+        """The sync twin of ``_aread_before``."""
+        stream = cast("ResponseStream", self._stream)
+        chunks: list[bytes] = []
+        try:
+            for chunk in stream:
+                chunks.append(chunk)
+                if clock.monotonic() >= deadline_at:
+                    raise ReadTimeout(
+                        "the deadline passed while the response body was arriving",
+                        request=self.request,
+                    )
+        finally:
+            stream.close()
+        self._content = b"".join(chunks)
 
     async def aiter_bytes(self) -> AsyncIterator[bytes]:
         """
-        Yield the decoded body in chunks as they arrive (async).
+        Yield the decoded body in chunks as they arrive (async); once.
 
         Raises:
-            StreamConsumed: If the body was already read or iterated.
+            StreamConsumed: If the body was already iterated or closed unread.
         """
         if self._content is not _NOT_READ:
-            if self._content:
-                yield self._content
+            if self.content:
+                yield self.content
             return
         stream = cast("AsyncResponseStream", self._stream)
         self._content = _CONSUMED
@@ -610,10 +687,10 @@ class Response(Generic[T]):
             await stream.aclose()
 
     def iter_bytes(self) -> Iterator[bytes]:
-        """Yield the decoded body in chunks as they arrive (sync)."""
+        """Yield the decoded body in chunks as they arrive (sync); as ``aiter_bytes``."""
         if self._content is not _NOT_READ:
-            if self._content:
-                yield self._content
+            if self.content:
+                yield self.content
             return
         stream = cast("ResponseStream", self._stream)
         self._content = _CONSUMED
@@ -640,8 +717,4 @@ class Response(Generic[T]):
         )
 
 
-class _Consumed(bytes):
-    """Marks a body handed out by iteration: ``content`` is then empty bytes."""
-
-
-_CONSUMED = _Consumed()
+_CONSUMED = object()  # the body was iterated or closed unread

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from ._exceptions import ConfigurationError, InvalidURL
+from .instrumentation._redact import redact_url
 
 __all__ = ["check_base_url", "join_url", "same_origin"]
 
@@ -43,21 +44,21 @@ def join_url(base: str, url: str, params: QueryParams) -> str:
         InvalidURL: If the result is not an absolute http(s) URL.
     """
     url = str(url)
-    if not (url.startswith(("http://", "https://"))):
+    scheme, sep, _ = url.partition("://")
+    if sep and "/" not in scheme and "?" not in scheme:
+        if scheme.lower() not in ("http", "https"):
+            raise InvalidURL(
+                f"URL scheme {scheme!r} is not supported: use http:// or https://"
+            )
+        if scheme not in ("http", "https"):  # RFC 3986 §3.1: schemes are case-insensitive
+            url = scheme.lower() + url[len(scheme) :]
+    else:
         if not base:
             raise InvalidURL(
-                f"URL {url!r} is relative and the client has no base_url: pass an "
-                "absolute http(s) URL or set base_url"
+                f"URL {redact_url(url)!r} is relative and the client has no base_url: "
+                "pass an absolute http(s) URL or set base_url"
             )
-        if "://" in url.split("?", 1)[0]:
-            raise InvalidURL(
-                f"URL scheme in {url!r} is not supported: use http:// or https://"
-            )
-        url = (
-            base + url.lstrip("/")
-            if not url.startswith("?")
-            else base.rstrip("/") + url
-        )
+        url = base + url.lstrip("/") if not url.startswith("?") else base.rstrip("/") + url
     if params:
         query = params if isinstance(params, str) else urlencode(params, doseq=True)
         if query:

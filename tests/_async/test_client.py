@@ -42,6 +42,7 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
     """The async client runs on asyncio and on trio (anyio everywhere)."""
     return str(request.param)
 
+
 FAST = restwell.Retry(max_attempts=3, backoff=restwell.Constant(0.25))
 
 
@@ -74,7 +75,9 @@ def make_client(
 
 
 @pytest.mark.anyio
-async def test_retries_503s_until_success(fault_server: FaultServer, clock: FakeClock) -> None:
+async def test_retries_503s_until_success(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
     """Two 503s then a 200 give the 200, with three attempts recorded and two waits."""
     fault_server.script("/flaky", [Step(503), Step(503), Step(200, json={"ok": True})])
     async with make_client(fault_server, clock) as client:
@@ -309,7 +312,9 @@ async def test_reset_mid_body_is_retried_for_get(
 ) -> None:
     """A connection reset mid-body is retried for GET, and the retry succeeds."""
     body = b"x" * 4000
-    fault_server.script("/reset", [Step(200, body=body, fault="reset_mid_body"), Step(200, body=body)])
+    fault_server.script(
+        "/reset", [Step(200, body=body, fault="reset_mid_body"), Step(200, body=body)]
+    )
     async with make_client(fault_server, clock) as client:
         r = await client.get("/reset")
     assert r.content == body
@@ -318,9 +323,13 @@ async def test_reset_mid_body_is_retried_for_get(
 
 
 @pytest.mark.anyio
-async def test_truncated_body_is_retried(fault_server: FaultServer, clock: FakeClock) -> None:
+async def test_truncated_body_is_retried(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
     """A body shorter than its Content-Length is a ProtocolError, retried for GET."""
-    fault_server.script("/trunc", [Step(200, body=b"y" * 100, fault="truncate"), Step(200, body=b"ok")])
+    fault_server.script(
+        "/trunc", [Step(200, body=b"y" * 100, fault="truncate"), Step(200, body=b"ok")]
+    )
     async with make_client(fault_server, clock) as client:
         r = await client.get("/trunc")
     assert r.content == b"ok"
@@ -332,7 +341,9 @@ async def test_read_failure_on_post_is_not_retried(
     fault_server: FaultServer, clock: FakeClock
 ) -> None:
     """A POST whose response broke mid-body is not resent: it reached the server."""
-    fault_server.script("/charge", [Step(200, body=b"z" * 100, fault="truncate"), Step(200)])
+    fault_server.script(
+        "/charge", [Step(200, body=b"z" * 100, fault="truncate"), Step(200)]
+    )
     async with make_client(fault_server, clock) as client:
         with pytest.raises(restwell.ProtocolError) as info:
             await client.post("/charge", json={"amount": 5})
@@ -499,7 +510,9 @@ class Greeting(BaseModel):
 
 
 @pytest.mark.anyio
-async def test_model_decodes_the_body(fault_server: FaultServer, clock: FakeClock) -> None:
+async def test_model_decodes_the_body(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
     """model= validates the JSON body into the given type; a misfit raises."""
     async with make_client(fault_server, clock) as client:
         r = await client.get("/json", model=Greeting)
@@ -511,7 +524,9 @@ async def test_model_decodes_the_body(fault_server: FaultServer, clock: FakeCloc
 
 
 @pytest.mark.anyio
-async def test_events_arrive_in_order(fault_server: FaultServer, clock: FakeClock) -> None:
+async def test_events_arrive_in_order(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
     """Hooks see sent/received per attempt, the retry scheduled, then success."""
     fault_server.script("/ev", [Step(503), Step(200)])
     recorder = Recorder()
@@ -540,7 +555,9 @@ async def test_events_for_a_failed_call(clock: FakeClock) -> None:
     """A call that gives up emits AttemptFailed per attempt and one CallFailed."""
     recorder = Recorder()
     url = f"http://127.0.0.1:{closed_port()}/"
-    async with restwell.AsyncClient(clock=clock, retry=FAST, hooks=[recorder]) as client:
+    async with restwell.AsyncClient(
+        clock=clock, retry=FAST, hooks=[recorder]
+    ) as client:
         with pytest.raises(restwell.ConnectError):
             await client.get(url)
     assert recorder.kinds().count("AttemptFailed") == 3
@@ -567,7 +584,9 @@ async def test_hook_selection_and_failures(
         raise RuntimeError("hook bug")
 
     fault_server.script("/h", [Step(503), Step(200)])
-    async with make_client(fault_server, clock, hooks=[OnlyRetries(), broken]) as client:
+    async with make_client(
+        fault_server, clock, hooks=[OnlyRetries(), broken]
+    ) as client:
         with caplog.at_level(logging.ERROR, logger="restwell.hooks"):
             r = await client.get("/h")
     assert r.status_code == 200
@@ -599,11 +618,15 @@ async def test_retry_scheduled_context_manager_spans_the_wait(
 
 
 @pytest.mark.anyio
-async def test_attempt_and_call_middleware(fault_server: FaultServer, clock: FakeClock) -> None:
+async def test_attempt_and_call_middleware(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
     """Attempt middleware runs per attempt; call middleware once per call."""
     calls: list[str] = []
 
-    async def per_attempt(request: restwell.Request, call_next: Any) -> restwell.Response:
+    async def per_attempt(
+        request: restwell.Request, call_next: Any
+    ) -> restwell.Response:
         calls.append(f"attempt {request.attempt}")
         request.headers["X-Attempt"] = str(request.attempt)
         return await call_next(request)
@@ -611,14 +634,18 @@ async def test_attempt_and_call_middleware(fault_server: FaultServer, clock: Fak
     class Outer:
         stage = "call"
 
-        async def __call__(self, request: restwell.Request, call_next: Any) -> restwell.Response:
+        async def __call__(
+            self, request: restwell.Request, call_next: Any
+        ) -> restwell.Response:
             calls.append("call")
             response: restwell.Response = await call_next(request)
             response.headers["X-Seen"] = "1"
             return response
 
     fault_server.script("/mw", [Step(503), Step(200)])
-    async with make_client(fault_server, clock, middleware=[per_attempt, Outer()]) as client:
+    async with make_client(
+        fault_server, clock, middleware=[per_attempt, Outer()]
+    ) as client:
         r = await client.get("/mw")
     assert calls == ["call", "attempt 1", "attempt 2"]
     assert r.headers["x-seen"] == "1"
@@ -703,7 +730,9 @@ async def test_errors_never_carry_credentials(clock: FakeClock) -> None:
 
 
 @pytest.mark.anyio
-async def test_retry_none_disables_retries(fault_server: FaultServer, clock: FakeClock) -> None:
+async def test_retry_none_disables_retries(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
     """retry=None per call sends exactly once."""
     fault_server.script("/once", [Step(503), Step(200)])
     async with make_client(fault_server, clock) as client:
@@ -713,9 +742,13 @@ async def test_retry_none_disables_retries(fault_server: FaultServer, clock: Fak
 
 
 @pytest.mark.anyio
-async def test_per_call_retry_overrides_client(fault_server: FaultServer, clock: FakeClock) -> None:
+async def test_per_call_retry_overrides_client(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
     """A per-call Retry replaces the client's for that call only."""
-    fault_server.script("/five", [Step(500), Step(500), Step(500), Step(500), Step(200)])
+    fault_server.script(
+        "/five", [Step(500), Step(500), Step(500), Step(500), Step(200)]
+    )
     async with make_client(fault_server, clock) as client:
         r = await client.get(
             "/five", retry=restwell.Retry(max_attempts=5, backoff=restwell.Constant(1))
@@ -746,7 +779,10 @@ async def test_request_details_reach_the_server(
     """Params, headers and JSON bodies arrive as sent; client headers merge in."""
     async with make_client(fault_server, clock, headers={"X-Client": "a"}) as client:
         r = await client.post(
-            "/echo", params={"q": "1 2", "n": [1, 2]}, headers={"X-Call": "b"}, json={"k": "v"}
+            "/echo",
+            params={"q": "1 2", "n": [1, 2]},
+            headers={"X-Call": "b"},
+            json={"k": "v"},
         )
     echo = r.json()
     assert echo["path"] == "/echo?q=1+2&n=1&n=2"
@@ -774,17 +810,25 @@ async def test_mock_transport_for_pure_logic(clock: FakeClock) -> None:
         return restwell.Response(next(statuses), content=b"hi")
 
     transport = restwell.testing.AsyncMockTransport(handler)
-    async with restwell.AsyncClient(transport=transport, clock=clock, retry=FAST) as client:
+    async with restwell.AsyncClient(
+        transport=transport, clock=clock, retry=FAST
+    ) as client:
         r = await client.get("http://127.0.0.1/x")
     assert r.text == "hi"
     assert len(transport.requests) == 2
     assert transport.closed
 
 
-async def _unused_async_iterator() -> AsyncIterator[bytes]:  # keeps the import used in both twins
+async def _unused_async_iterator() -> AsyncIterator[
+    bytes
+]:  # keeps the import used in both twins
     yield b""
 
 
 def test_event_classes_are_exported() -> None:
     """The event classes used here are the public ones."""
-    assert {AttemptFailed, RequestSent, ResponseReceived} <= restwell.instrumentation.ALL_EVENTS
+    assert {
+        AttemptFailed,
+        RequestSent,
+        ResponseReceived,
+    } <= restwell.instrumentation.ALL_EVENTS

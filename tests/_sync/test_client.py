@@ -43,6 +43,7 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
     """The async client runs on asyncio and on trio (anyio everywhere)."""
     return str(request.param)
 
+
 FAST = restwell.Retry(max_attempts=3, backoff=restwell.Constant(0.25))
 
 
@@ -74,7 +75,9 @@ def make_client(
     return restwell.Client(base_url=server.url, clock=clock, **kwargs)
 
 
-def test_retries_503s_until_success(fault_server: FaultServer, clock: FakeClock) -> None:
+def test_retries_503s_until_success(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
     """Two 503s then a 200 give the 200, with three attempts recorded and two waits."""
     fault_server.script("/flaky", [Step(503), Step(503), Step(200, json={"ok": True})])
     with make_client(fault_server, clock) as client:
@@ -294,7 +297,9 @@ def test_reset_mid_body_is_retried_for_get(
 ) -> None:
     """A connection reset mid-body is retried for GET, and the retry succeeds."""
     body = b"x" * 4000
-    fault_server.script("/reset", [Step(200, body=body, fault="reset_mid_body"), Step(200, body=body)])
+    fault_server.script(
+        "/reset", [Step(200, body=body, fault="reset_mid_body"), Step(200, body=body)]
+    )
     with make_client(fault_server, clock) as client:
         r = client.get("/reset")
     assert r.content == body
@@ -302,9 +307,13 @@ def test_reset_mid_body_is_retried_for_get(
     assert isinstance(r.attempts[0].error, restwell.TransportError)
 
 
-def test_truncated_body_is_retried(fault_server: FaultServer, clock: FakeClock) -> None:
+def test_truncated_body_is_retried(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
     """A body shorter than its Content-Length is a ProtocolError, retried for GET."""
-    fault_server.script("/trunc", [Step(200, body=b"y" * 100, fault="truncate"), Step(200, body=b"ok")])
+    fault_server.script(
+        "/trunc", [Step(200, body=b"y" * 100, fault="truncate"), Step(200, body=b"ok")]
+    )
     with make_client(fault_server, clock) as client:
         r = client.get("/trunc")
     assert r.content == b"ok"
@@ -315,7 +324,9 @@ def test_read_failure_on_post_is_not_retried(
     fault_server: FaultServer, clock: FakeClock
 ) -> None:
     """A POST whose response broke mid-body is not resent: it reached the server."""
-    fault_server.script("/charge", [Step(200, body=b"z" * 100, fault="truncate"), Step(200)])
+    fault_server.script(
+        "/charge", [Step(200, body=b"z" * 100, fault="truncate"), Step(200)]
+    )
     with make_client(fault_server, clock) as client:
         with pytest.raises(restwell.ProtocolError) as info:
             client.post("/charge", json={"amount": 5})
@@ -470,7 +481,9 @@ class Greeting(BaseModel):
     hello: str
 
 
-def test_model_decodes_the_body(fault_server: FaultServer, clock: FakeClock) -> None:
+def test_model_decodes_the_body(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
     """model= validates the JSON body into the given type; a misfit raises."""
     with make_client(fault_server, clock) as client:
         r = client.get("/json", model=Greeting)
@@ -481,7 +494,9 @@ def test_model_decodes_the_body(fault_server: FaultServer, clock: FakeClock) -> 
     assert info.value.response is listed
 
 
-def test_events_arrive_in_order(fault_server: FaultServer, clock: FakeClock) -> None:
+def test_events_arrive_in_order(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
     """Hooks see sent/received per attempt, the retry scheduled, then success."""
     fault_server.script("/ev", [Step(503), Step(200)])
     recorder = Recorder()
@@ -509,7 +524,9 @@ def test_events_for_a_failed_call(clock: FakeClock) -> None:
     """A call that gives up emits AttemptFailed per attempt and one CallFailed."""
     recorder = Recorder()
     url = f"http://127.0.0.1:{closed_port()}/"
-    with restwell.Client(clock=clock, retry=FAST, hooks=[recorder]) as client:
+    with restwell.Client(
+        clock=clock, retry=FAST, hooks=[recorder]
+    ) as client:
         with pytest.raises(restwell.ConnectError):
             client.get(url)
     assert recorder.kinds().count("AttemptFailed") == 3
@@ -535,7 +552,9 @@ def test_hook_selection_and_failures(
         raise RuntimeError("hook bug")
 
     fault_server.script("/h", [Step(503), Step(200)])
-    with make_client(fault_server, clock, hooks=[OnlyRetries(), broken]) as client:
+    with make_client(
+        fault_server, clock, hooks=[OnlyRetries(), broken]
+    ) as client:
         with caplog.at_level(logging.ERROR, logger="restwell.hooks"):
             r = client.get("/h")
     assert r.status_code == 200
@@ -565,11 +584,15 @@ def test_retry_scheduled_context_manager_spans_the_wait(
     assert marks[1][1] - marks[0][1] == pytest.approx(0.25)
 
 
-def test_attempt_and_call_middleware(fault_server: FaultServer, clock: FakeClock) -> None:
+def test_attempt_and_call_middleware(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
     """Attempt middleware runs per attempt; call middleware once per call."""
     calls: list[str] = []
 
-    def per_attempt(request: restwell.Request, call_next: Any) -> restwell.Response:
+    def per_attempt(
+        request: restwell.Request, call_next: Any
+    ) -> restwell.Response:
         calls.append(f"attempt {request.attempt}")
         request.headers["X-Attempt"] = str(request.attempt)
         return call_next(request)
@@ -577,14 +600,18 @@ def test_attempt_and_call_middleware(fault_server: FaultServer, clock: FakeClock
     class Outer:
         stage = "call"
 
-        def __call__(self, request: restwell.Request, call_next: Any) -> restwell.Response:
+        def __call__(
+            self, request: restwell.Request, call_next: Any
+        ) -> restwell.Response:
             calls.append("call")
             response: restwell.Response = call_next(request)
             response.headers["X-Seen"] = "1"
             return response
 
     fault_server.script("/mw", [Step(503), Step(200)])
-    with make_client(fault_server, clock, middleware=[per_attempt, Outer()]) as client:
+    with make_client(
+        fault_server, clock, middleware=[per_attempt, Outer()]
+    ) as client:
         r = client.get("/mw")
     assert calls == ["call", "attempt 1", "attempt 2"]
     assert r.headers["x-seen"] == "1"
@@ -663,7 +690,9 @@ def test_errors_never_carry_credentials(clock: FakeClock) -> None:
     assert str(restored) == str(info.value)
 
 
-def test_retry_none_disables_retries(fault_server: FaultServer, clock: FakeClock) -> None:
+def test_retry_none_disables_retries(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
     """retry=None per call sends exactly once."""
     fault_server.script("/once", [Step(503), Step(200)])
     with make_client(fault_server, clock) as client:
@@ -672,9 +701,13 @@ def test_retry_none_disables_retries(fault_server: FaultServer, clock: FakeClock
     assert fault_server.hits("/once") == 1
 
 
-def test_per_call_retry_overrides_client(fault_server: FaultServer, clock: FakeClock) -> None:
+def test_per_call_retry_overrides_client(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
     """A per-call Retry replaces the client's for that call only."""
-    fault_server.script("/five", [Step(500), Step(500), Step(500), Step(500), Step(200)])
+    fault_server.script(
+        "/five", [Step(500), Step(500), Step(500), Step(500), Step(200)]
+    )
     with make_client(fault_server, clock) as client:
         r = client.get(
             "/five", retry=restwell.Retry(max_attempts=5, backoff=restwell.Constant(1))
@@ -703,7 +736,10 @@ def test_request_details_reach_the_server(
     """Params, headers and JSON bodies arrive as sent; client headers merge in."""
     with make_client(fault_server, clock, headers={"X-Client": "a"}) as client:
         r = client.post(
-            "/echo", params={"q": "1 2", "n": [1, 2]}, headers={"X-Call": "b"}, json={"k": "v"}
+            "/echo",
+            params={"q": "1 2", "n": [1, 2]},
+            headers={"X-Call": "b"},
+            json={"k": "v"},
         )
     echo = r.json()
     assert echo["path"] == "/echo?q=1+2&n=1&n=2"
@@ -729,17 +765,25 @@ def test_mock_transport_for_pure_logic(clock: FakeClock) -> None:
         return restwell.Response(next(statuses), content=b"hi")
 
     transport = restwell.testing.MockTransport(handler)
-    with restwell.Client(transport=transport, clock=clock, retry=FAST) as client:
+    with restwell.Client(
+        transport=transport, clock=clock, retry=FAST
+    ) as client:
         r = client.get("http://127.0.0.1/x")
     assert r.text == "hi"
     assert len(transport.requests) == 2
     assert transport.closed
 
 
-def _unused_async_iterator() -> Iterator[bytes]:  # keeps the import used in both twins
+def _unused_async_iterator() -> Iterator[
+    bytes
+]:  # keeps the import used in both twins
     yield b""
 
 
 def test_event_classes_are_exported() -> None:
     """The event classes used here are the public ones."""
-    assert {AttemptFailed, RequestSent, ResponseReceived} <= restwell.instrumentation.ALL_EVENTS
+    assert {
+        AttemptFailed,
+        RequestSent,
+        ResponseReceived,
+    } <= restwell.instrumentation.ALL_EVENTS

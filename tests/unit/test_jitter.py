@@ -124,7 +124,7 @@ def test_same_seed_same_delays() -> None:
     ]
 
 
-# -- properties -------------------------------------------------------------------------
+# -- properties ------------------------------------------------------------------------
 
 delays = st.floats(min_value=0.0, max_value=1e9)
 seeds = st.integers(min_value=0, max_value=2**32)

@@ -18,7 +18,7 @@ WALL_DT = datetime.fromtimestamp(WALL, UTC)
 
 
 def parse(now: float = WALL, **headers: str) -> RetryAfter:
-    """Parse headers given as keyword arguments (``retry_after_ms`` → ``retry-after-ms``)."""
+    """Parse headers given as keywords (``retry_after_ms`` → ``retry-after-ms``)."""
     return parse_retry_after(
         Headers({k.replace("_", "-"): v for k, v in headers.items()}), now
     )
@@ -36,7 +36,7 @@ def asctime(dt: datetime) -> str:
     return dt.strftime("%a %b ") + f"{dt.day:>2}" + dt.strftime(" %H:%M:%S %Y")
 
 
-# -- absent -----------------------------------------------------------------------------
+# -- absent ----------------------------------------------------------------------------
 
 
 def test_no_header_is_absent() -> None:
@@ -45,7 +45,7 @@ def test_no_header_is_absent() -> None:
     assert parse(date=imf(WALL_DT)) == RetryAfter(None)
 
 
-# -- retry-after-ms ---------------------------------------------------------------------
+# -- retry-after-ms --------------------------------------------------------------------
 
 
 def test_retry_after_ms() -> None:
@@ -81,7 +81,7 @@ def test_both_invalid_reports_retry_after() -> None:
     assert parse(retry_after_ms="x", retry_after="y") == RetryAfter(None, "y")
 
 
-# -- delay-seconds ----------------------------------------------------------------------
+# -- delay-seconds ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,7 @@ def test_invalid_retry_after_keeps_raw_text(text: str) -> None:
     assert parse(retry_after=text) == RetryAfter(None, text)
 
 
-# -- HTTP-date --------------------------------------------------------------------------
+# -- HTTP-date -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("fmt", [imf, rfc850, asctime])
@@ -184,7 +184,7 @@ def test_parse_http_date_rejects_non_dates(text: str) -> None:
     assert parse_http_date(text) is None
 
 
-# -- properties -------------------------------------------------------------------------
+# -- properties ------------------------------------------------------------------------
 
 
 @given(st.integers(min_value=0, max_value=10**12))

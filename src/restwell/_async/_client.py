@@ -172,10 +172,7 @@ class AsyncClient:
     ) -> None:
         self._base_url = check_base_url(base_url)
         self._transport = self._make_transport(transport)
-        self._headers = Headers({"User-Agent": USER_AGENT})
-        if headers is not None:
-            for name, value in Headers(headers).multi_items():
-                self._headers[name] = value
+        self._headers = Headers({"User-Agent": USER_AGENT}).merged(headers)
         self._timeout = Timeout.coerce(timeout)
         self._deadline = seconds(deadline, "deadline")
         self._retry = self._check_retry(retry)
@@ -317,14 +314,7 @@ class AsyncClient:
         """
         full_url = join_url(self._base_url, url, params)
         body, content_type = encode_body(content, data, json)
-        merged = self._headers.copy()
-        if headers is not None:
-            for name, value in (
-                headers.multi_items()
-                if isinstance(headers, Headers)
-                else Headers(headers).multi_items()
-            ):
-                merged[name] = value
+        merged = self._headers.merged(headers)
         if content_type is not None and "content-type" not in merged:
             merged["Content-Type"] = content_type
         if idempotency_key is not None:
@@ -350,8 +340,8 @@ class AsyncClient:
         json: Any = None,
         idempotency_key: str | None = None,
         timeout: TimeoutArg | Unset = UNSET,
-        deadline: float | timedelta | None | Unset = UNSET,
-        retry: Retry | None | Unset = UNSET,
+        deadline: float | timedelta | Unset | None = UNSET,
+        retry: Retry | Unset | None = UNSET,
         raise_for_status: bool | Unset = UNSET,
         model: type[T],
     ) -> Response[T]: ...
@@ -369,8 +359,8 @@ class AsyncClient:
         json: Any = None,
         idempotency_key: str | None = None,
         timeout: TimeoutArg | Unset = UNSET,
-        deadline: float | timedelta | None | Unset = UNSET,
-        retry: Retry | None | Unset = UNSET,
+        deadline: float | timedelta | Unset | None = UNSET,
+        retry: Retry | Unset | None = UNSET,
         raise_for_status: bool | Unset = UNSET,
         model: None = None,
     ) -> Response[Any]: ...
@@ -641,8 +631,12 @@ class AsyncClient:
             outcome: Response[Any] | BaseException
             try:
                 response = await send(request)
-                if not call.stream:
+                if call.stream:
+                    pass
+                elif state.deadline_at is None:
                     await response.aread()
+                else:
+                    await response._aread_before(state.deadline_at, clock)  # noqa: SLF001
                 outcome = response
             except Exception as exc:  # every outcome goes to the policy, which decides
                 outcome = exc
@@ -659,7 +653,6 @@ class AsyncClient:
                     isinstance(outcome, TransportTimeout)
                     and state.deadline_at is not None
                     and now + _DEADLINE_SLACK >= state.deadline_at
-                    and timeout is not base_timeout
                 ):
                     err = DeadlineExceeded(
                         f"deadline of {call.deadline:g} s cut attempt {n} of "

@@ -106,7 +106,9 @@ class Redactor:
             pass
         # Longest first, so a value is replaced before any of its parts; tiny values
         # would redact ordinary words and are not credentials anyway.
-        self._secrets = sorted((s for s in secrets if len(s) >= 3), key=len, reverse=True)
+        self._secrets = sorted(
+            (s for s in secrets if len(s) >= 3), key=len, reverse=True
+        )
 
     def text(self, value: str) -> str:
         """Return ``value`` with every known credential replaced by ``[REDACTED]``."""
@@ -165,6 +167,7 @@ def timeline_table(
     *,
     title: str | None = None,
     redact: Callable[[str], str] = str,
+    compact: bool = False,
 ) -> Table:
     """
     Build the attempt timeline as a rich ``Table``.
@@ -173,21 +176,25 @@ def timeline_table(
         attempts: ``Response.attempts`` or an error's ``.attempts``, oldest first.
         title: Table title. Default: ``"N attempts in S s"`` from the attempts.
         redact: Applied to each reason before it is shown. Default: unchanged.
+        compact: Wrap the outcome column at 12 characters, for consoles narrower
+            than 100 columns. Default ``False``.
 
     Returns:
         A table with one row per attempt: number, start (s from the call's start),
-        outcome (status or error class), duration, the wait after it, and the reason.
+        outcome (status or error class), duration, the wait after it (s), and the
+        reason the policy gave.
     """
     if title is None:
         n = len(attempts)
         total = attempts[-1].started + attempts[-1].duration if attempts else 0.0
         title = f"{n} attempt{'' if n == 1 else 's'} in {_seconds(total)}"
     table = Table(title=title, title_justify="left", expand=False)
-    table.add_column("#", justify="right")
-    table.add_column("at", justify="right")
-    table.add_column("outcome")
-    table.add_column("took", justify="right")
-    table.add_column("then waited", justify="right")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("at", justify="right", no_wrap=True)
+    # On a narrow console "503 Service Unavailable" wraps, leaving room for reasons.
+    table.add_column("outcome", max_width=12 if compact else None)
+    table.add_column("took", justify="right", no_wrap=True)
+    table.add_column("wait", justify="right", no_wrap=True)
     table.add_column("reason", overflow="fold")
     for a in attempts:
         outcome = (
@@ -211,7 +218,8 @@ class RetryPrinter:
     """
     An event hook printing one live line per retry (and, optionally, per request).
 
-    Subscribes only to ``RequestSent`` and ``RetryScheduled`` (its ``events``).
+    Subscribes only to ``RetryScheduled`` (and ``RequestSent`` with
+    ``show_request``), through its ``event_types``; other events are ignored.
 
     Args:
         console: Where to print.
@@ -228,7 +236,10 @@ class RetryPrinter:
         show_request: bool = False,
         indent: str = "",
     ) -> None:
-        self.events = (RequestSent, RetryScheduled) if show_request else (RetryScheduled,)
+        self.event_types: tuple[type[Event], ...] = (
+            (RequestSent, RetryScheduled) if show_request else (RetryScheduled,)
+        )
+        self._show_request = show_request
         self._console = console
         self._redactor = redactor
         self._indent = indent
@@ -237,20 +248,24 @@ class RetryPrinter:
         """Print the line for ``event``."""
         if isinstance(event, RetryScheduled):
             self._retry(event)
-        elif isinstance(event, RequestSent) and event.attempt == 1:
+        elif (
+            isinstance(event, RequestSent) and event.attempt == 1 and self._show_request
+        ):
             request = event.request
             line = Text(f"{self._indent}> ", style="dim")
             line.append(f"{request.method} {self._redactor.url(request.url)}", "bold")
-            self._console.print(line)
+            self._console.print(line, soft_wrap=True)
             for name, value in self._redactor.headers(request.headers.multi_items()):
-                self._console.print(Text(f"{self._indent}> {name}: {value}", "dim"))
+                self._console.print(
+                    Text(f"{self._indent}> {name}: {value}", "dim"), soft_wrap=True
+                )
 
     def _retry(self, event: RetryScheduled) -> None:
         line = Text(f"{self._indent}↻ attempt {event.attempt}: ")
         line.append(describe_outcome(event.outcome), style="yellow")
         line.append(f" ({self._redactor.text(event.reason)})", style="dim")
         line.append(f" → retrying in {_seconds(event.delay)}")
-        self._console.print(line)
+        self._console.print(line, soft_wrap=True)
 
 
 # -- option parsing -------------------------------------------------------------------
@@ -309,7 +324,7 @@ def _check_json(
         reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
         raise click.BadParameter(
             f"not valid JSON: {reason}{where}. Quote it for your shell, e.g. "
-            "--json '{\"name\": \"value\"}'",
+            '--json \'{"name": "value"}\'',
             ctx=ctx,
             param=param,
         ) from None
@@ -432,9 +447,12 @@ def _request_options(f: F) -> F:
 
 
 def _retry_policy(options: _Options) -> restwell.Retry | None:
-    if options.retries is None and options.backoff is None:
-        if options.backoff_initial is None:
-            return None  # the client's default
+    if (
+        options.retries is None
+        and options.backoff is None
+        and options.backoff_initial is None
+    ):
+        return None  # the client's default
     attempts = (
         restwell.DEFAULT_MAX_ATTEMPTS
         if options.retries is None
@@ -523,14 +541,15 @@ def _error_line(exc: BaseException, redactor: Redactor) -> str:
 
 def _gave_up_note(exc: BaseException) -> str | None:
     for note in getattr(exc, "__notes__", ()):
-        if note.startswith("restwell: gave up"):
-            return note.removeprefix("restwell: ")
+        text = str(note)
+        if text.startswith("restwell: gave up"):
+            return text.removeprefix("restwell: ")
     return None
 
 
 # -- commands -------------------------------------------------------------------------
 def _send(method: str, url: str, options: _Options) -> int:
-    out_err = Console(stderr=True, highlight=False, soft_wrap=False)
+    out_err = Console(stderr=True, highlight=False, soft_wrap=True)
     redactor = Redactor(options.headers, url)
     bodies = [
         options.json_body is not None,
@@ -582,7 +601,11 @@ def _send(method: str, url: str, options: _Options) -> int:
         raise click.UsageError(redactor.text(str(exc))) from None
     except restwell.RequestError as exc:
         if options.verbose and exc.attempts:
-            out_err.print(timeline_table(exc.attempts, redact=redactor.text))
+            out_err.print(
+                timeline_table(
+                    exc.attempts, redact=redactor.text, compact=out_err.width < 100
+                )
+            )
         out_err.print(Text(_error_line(exc, redactor), "red"))
         note = _gave_up_note(exc)
         if note:
@@ -591,11 +614,26 @@ def _send(method: str, url: str, options: _Options) -> int:
     if options.verbose:
         _print_response_head_verbose(out_err, response, redactor)
         if response.attempts:
-            out_err.print(timeline_table(response.attempts, redact=redactor.text))
+            out_err.print(
+                timeline_table(
+                    response.attempts,
+                    redact=redactor.text,
+                    compact=out_err.width < 100,
+                )
+            )
     if options.include and not options.quiet:
         _print_head(response, redactor)
     if not options.quiet:
         _print_body(response)
+    if response.is_redirect and not options.quiet:
+        target = redactor.url(response.headers["location"])
+        out_err.print(
+            Text(
+                f"restwell: {describe_outcome(response)} → {target} "
+                "(not followed: pass --follow)",
+                "yellow",
+            )
+        )
     if response.status_code >= 400:
         n = len(response.attempts) or 1
         last = response.attempts[-1].reason if response.attempts else ""
@@ -612,12 +650,19 @@ def _send(method: str, url: str, options: _Options) -> int:
 
 def _method_command(method: str) -> click.Command:
     upper = method.upper()
+    article = "an" if upper[0] in "AEIOU" else "a"
+    caveat = (
+        ""
+        if upper in restwell.IDEMPOTENT_METHODS
+        else f"\n\nA {upper} may have acted before failing, so it is retried only "
+        "with --idempotency-key, or after errors raised before it was sent."
+    )
 
     @click.command(
         name=method,
-        help=f"Send a {upper} to URL, with retries, backoff and a deadline.\n\n"
-        "Exit status: 0 for a 1xx-3xx response, 1 for a final 4xx/5xx, 2 for a "
-        "usage error, 3 when no response came (transport error, deadline).",
+        help=f"Send {article} {upper} to URL, with retries, backoff and a deadline."
+        f"{caveat}\n\nExit status: 0 for a 1xx-3xx response, 1 for a final 4xx/5xx, "
+        "2 for a usage error, 3 when no response came (transport error, deadline).",
         no_args_is_help=True,
     )
     @_request_options
@@ -668,9 +713,7 @@ def _method_command(method: str) -> click.Command:
     "  restwell post URL --json '{\"a\": 1}' --idempotency-key auto --retries 4\n\n"
     "  restwell demo",
 )
-@click.version_option(
-    restwell.__version__, "-V", "--version", prog_name="restwell"
-)
+@click.version_option(restwell.__version__, "-V", "--version", prog_name="restwell")
 def cli() -> None:
     """Call HTTP APIs reliably: retries, backoff, Retry-After and deadlines."""
 
@@ -686,8 +729,10 @@ for _method in METHODS:
 @click.pass_context
 def demo(ctx: click.Context, fast: bool) -> None:
     """
-    Show retries, Retry-After, deadlines and idempotency keys against a local
-    fault-injecting server (127.0.0.1 only). Exits 1 if any scenario misbehaves.
+    Show retries, Retry-After, deadlines and idempotency keys, live.
+
+    A fault-injecting server on 127.0.0.1 plays a flaky API; nothing leaves the
+    machine. Exits 1, naming the scenario, if restwell misbehaves.
     """
     from ._demo import run_demo
 

@@ -34,6 +34,9 @@ _SENSITIVE_PART = re.compile(
 )
 
 
+_NOT_SECRET = frozenset({"idempotency-key", "x-idempotency-key", "x-request-id", "keep-alive"})
+
+
 def is_sensitive_name(name: str) -> bool:
     """
     Whether a header or query-parameter name carries a credential.
@@ -43,9 +46,13 @@ def is_sensitive_name(name: str) -> bool:
 
     Returns:
         ``True`` for the fixed set above and for names containing key, token,
-        secret, passw, pwd, auth, session, signature or credential.
+        secret, passw, pwd, auth, session, signature or credential; ``False`` for
+        ``Idempotency-Key`` (a replay guard you need to see when debugging, not a
+        credential) and ``Keep-Alive``.
     """
     low = name.lower()
+    if low in _NOT_SECRET:
+        return False
     return low in _SENSITIVE_EXACT or _SENSITIVE_PART.search(low) is not None
 
 

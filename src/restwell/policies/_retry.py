@@ -9,7 +9,7 @@ Return | Raise. ``next()`` reads only its arguments: no clock, no sleep, no sock
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from random import Random
@@ -150,6 +150,23 @@ class Retry:
             raise ConfigurationError(
                 f"Retry(retry_on={retry_on!r}) must be a predicate: on_status(...), "
                 "on_exception(...), on_response(...) or their | and & combinations"
+            )
+        given_methods: object = methods
+        if (
+            isinstance(given_methods, str)
+            or not isinstance(given_methods, Collection)
+            or not all(isinstance(m, str) for m in given_methods)
+        ):
+            # A bare string would silently become its letters ({"P", "O", "S", "T"}).
+            raise ConfigurationError(
+                f"Retry(methods={methods!r}) must be a collection of method names, "
+                'e.g. {"GET", "PUT"}'
+            )
+        given_header: object = idempotency_header
+        if not isinstance(given_header, str) or not given_header:
+            raise ConfigurationError(
+                f"Retry(idempotency_header={idempotency_header!r}) must be a "
+                'non-empty header name, e.g. "Idempotency-Key"'
             )
         cap = seconds(max_retry_after, "Retry(max_retry_after)", allow_zero=True)
         object.__setattr__(self, "max_attempts", max_attempts)

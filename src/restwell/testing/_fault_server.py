@@ -353,7 +353,7 @@ class FaultServer:
         if self._thread is not None:
             raise RuntimeError("FaultServer is already running; call stop() first")
         family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
-        listener = socket.socket(family, socket.SOCK_STREAM)
+        listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         try:
             listener.bind((self._host, 0))
             listener.listen(128)
@@ -594,6 +594,8 @@ class FaultServer:
                 _logger.exception("FaultServer: accept() failed")
                 await asyncio.sleep(0.01)
                 continue
+            # Without TCP_NODELAY a split write waits ~40 ms on the peer's delayed ACK.
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             task = loop.create_task(self._serve_connection(conn))
             self._connections.add(task)
             task.add_done_callback(self._connections.discard)
