@@ -379,3 +379,9 @@ def test_equal_jitter_never_waits_less_than_half(
     capped = min(strategy.max_delay, strategy.raw(n))
     value = strategy.delay(n, previous=0.0, rng=random.Random(seed))
     assert capped / 2 <= value <= capped
+
+
+def test_custom_function_returning_infinity_is_refused() -> None:
+    """A backoff function returning infinity is a configuration error, not an endless sleep."""
+    with pytest.raises(ConfigurationError, match="finite"):
+        Custom(lambda n: float("inf")).delay(1, previous=0.0, rng=random.Random(1))

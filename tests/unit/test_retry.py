@@ -649,3 +649,16 @@ def test_predicate_combinations_are_accepted() -> None:
     retry = Retry(backoff=FIXED, retry_on=retry_on)
     assert isinstance(decide(retry, start(retry), response(409)), Sleep)
     assert isinstance(decide(retry, start(retry), PoolTimeout("p")), Raise)
+
+
+def test_max_retry_after_none_is_refused() -> None:
+    """max_retry_after=None would allow unbounded waits, so it is a configuration error."""
+    with pytest.raises(ConfigurationError, match="respect_retry_after=False"):
+        Retry(max_retry_after=None)  # type: ignore[arg-type]
+
+
+def test_idempotency_header_in_a_plain_dict_is_found_in_any_case() -> None:
+    """start() finds the idempotency header in a plain dict whatever its case."""
+    state = Retry().start("POST", {"idempotency-KEY": "k"}, 0.0, None)
+    assert state.replay_safe
+    assert not Retry().start("POST", {"X-Other": "k"}, 0.0, None).replay_safe

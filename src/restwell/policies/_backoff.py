@@ -48,7 +48,7 @@ def _positive(
     value: float | timedelta, name: str, *, allow_zero: bool = False
 ) -> float:
     v = seconds(value, name, allow_zero=allow_zero)
-    if v is None:  # pragma: no cover - callers never pass None
+    if v is None:
         raise ConfigurationError(f"{name} must not be None")
     return v
 
@@ -319,11 +319,11 @@ class Custom(Backoff):
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
-            or not value >= 0
+            or not 0 <= value < float("inf")
         ):
             raise ConfigurationError(
                 f"backoff function {getattr(self.fn, '__name__', self.fn)!r} returned "
-                f"{value!r} for retry {n}: it must return seconds >= 0"
+                f"{value!r} for retry {n}: it must return finite seconds >= 0"
             )
         return float(value)
 

@@ -168,6 +168,12 @@ class Retry:
                 f"Retry(idempotency_header={idempotency_header!r}) must be a "
                 'non-empty header name, e.g. "Idempotency-Key"'
             )
+        if max_retry_after is None:
+            raise ConfigurationError(
+                "Retry(max_retry_after=None) would let a server make the client wait "
+                "without bound: pass seconds, or respect_retry_after=False to ignore "
+                "Retry-After"
+            )
         cap = seconds(max_retry_after, "Retry(max_retry_after)", allow_zero=True)
         object.__setattr__(self, "max_attempts", max_attempts)
         object.__setattr__(
@@ -220,6 +226,8 @@ class Retry:
             A fresh ``RetryState`` for attempt 1.
         """
         safe = method in self.methods or self._lower_header in headers
+        if not safe and not hasattr(headers, "get_list"):  # a plain dict: any case
+            safe = any(name.lower() == self._lower_header for name in headers)
         return RetryState(
             1, now, None if deadline is None else now + deadline, safe, replayable_body
         )

@@ -13,6 +13,7 @@ then carries it in ``invalid`` so the driver can report it.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -37,14 +38,15 @@ class RetryAfter:
 _ABSENT = RetryAfter(None)
 
 
+_DELAY = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
+
+
 def _number(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
+    # RFC 9110 §10.2.3: delay-seconds = 1*DIGIT; decimals accepted (retry-after-ms
+    # senders use them). Signs, exponents, "_", NaN and infinity are rejected.
+    if not _DELAY.match(text):
         return None
-    if math.isnan(value) or math.isinf(value) or value < 0:
-        return None
-    return value
+    return float(text)
 
 
 def parse_http_date(text: str) -> float | None:
