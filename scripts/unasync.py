@@ -50,7 +50,10 @@ SYNTAX: list[tuple[str, str]] = [
     (r"\bawait ", ""),
     (r"@pytest\.mark\.anyio\n", ""),
 ]
-HEADER = "# GENERATED from {src} by scripts/unasync.py: do not edit; edit the source and re-run.\n"
+HEADER = (
+    "# GENERATED from {src} by scripts/unasync.py: do not edit; "
+    "edit the source and re-run.\n"
+)
 
 
 def transform(text: str, used: set[str]) -> str:
@@ -76,7 +79,7 @@ def main(check: bool) -> int:
             rel = src.relative_to(src_dir)
             body = transform(src.read_text(), used)
             expected[dst_dir / rel] = HEADER.format(src=src.relative_to(ROOT)) + body
-        existing = {p for p in dst_dir.rglob("*.py")} if dst_dir.exists() else set()
+        existing = set(dst_dir.rglob("*.py")) if dst_dir.exists() else set()
         for path, text in expected.items():
             if not path.exists() or path.read_text() != text:
                 drift.append(str(path.relative_to(ROOT)))

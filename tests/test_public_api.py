@@ -33,7 +33,7 @@ def _sort_key(name: str) -> tuple[int, str]:
 
 @pytest.mark.parametrize("package", PUBLIC_PACKAGES)
 def test_all_is_sorted_unique_and_importable(package: str) -> None:
-    """Every public package lists its names once, in isort-style order, all importable."""
+    """Every public package lists its names once, in isort order, all importable."""
     module = importlib.import_module(package)
     names = list(module.__all__)
     assert len(names) == len(set(names))
@@ -111,7 +111,8 @@ def test_import_without_optional_extras() -> None:
         "import sys\n"
         "class Block:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] in {'click', 'rich', 'hishel', 'redis', 'opentelemetry', 'prometheus_client', 'pyreqwest', 'httpx2'}:\n"
+        "        if name.split('.')[0] in {'click', 'rich', 'hishel', 'redis',"
+        " 'opentelemetry', 'prometheus_client', 'pyreqwest', 'httpx2'}:\n"
         "            raise ImportError(name)\n"
         "sys.meta_path.insert(0, Block())\n"
         "import restwell, restwell.policies, restwell.transports, restwell.testing\n"

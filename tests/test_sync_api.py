@@ -71,7 +71,7 @@ def test_sync_client_refuses_async_httpx_client() -> None:
     """Passing an httpx.AsyncClient to the sync Client names the right class."""
     import httpx
 
-    with pytest.raises(restwell.ConfigurationError, match="httpx.Client"):
+    with pytest.raises(restwell.ConfigurationError, match=r"httpx\.Client"):
         restwell.Client(transport=httpx.AsyncClient())
 
 

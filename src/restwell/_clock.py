@@ -49,7 +49,12 @@ class Clock(Protocol):
 
 
 class SystemClock:
-    """The real clock: ``time.monotonic``, ``time.time``, ``time.sleep``, ``anyio.sleep``."""
+    """
+    The real clock.
+
+    Reads ``time.monotonic`` and ``time.time``; waits with ``time.sleep`` and
+    ``anyio.sleep``.
+    """
 
     __slots__ = ()
 
@@ -128,7 +133,11 @@ class FakeClock:
             self._now += max(0.0, seconds)
 
     async def asleep(self, seconds: float) -> None:
-        """Record the sleep, advance by ``seconds``, and yield to the event loop once."""
+        """
+        Record the sleep and advance by ``seconds``, as ``sleep()`` does.
+
+        Then yield to the event loop once.
+        """
         self.sleep(seconds)
         await anyio.lowlevel.checkpoint()
 

@@ -78,7 +78,8 @@ class RestwellError(Exception):
     attempts: tuple[Attempt, ...] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Keyword-only constructors do not survive default pickling (urllib3 does the same).
+        # Keyword-only constructors do not survive default pickling (urllib3 does the
+        # same).
         return (_rebuild, (type(self), self.args, self.__dict__))
 
 
@@ -234,7 +235,9 @@ class HTTPStatusError(RestwellError):
 
 class ResponseValidationError(RestwellError, ValueError):
     """
-    The response body did not fit the requested model; pydantic's error is ``__cause__``.
+    The response body did not fit the requested model.
+
+    The pydantic ``ValidationError`` is ``__cause__``.
 
     Attributes:
         response: The ``restwell.Response`` whose body failed validation.

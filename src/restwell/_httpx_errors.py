@@ -1,7 +1,9 @@
 """
-Mapping of httpx / httpx2 exceptions to restwell's tree (httpx's own
-``map_httpcore_exceptions`` pattern): most specific class first, by name, so one table
-serves both packages. Messages are rebuilt without the URL's credentials.
+Mapping of httpx / httpx2 exceptions to restwell's tree.
+
+httpx's own ``map_httpcore_exceptions`` pattern: most specific class first, by name,
+so one table serves both packages. Messages are rebuilt without the URL's
+credentials.
 """
 
 from __future__ import annotations

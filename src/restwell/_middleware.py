@@ -1,6 +1,8 @@
 """
-Middleware protocols: ``(request, call_next) -> Response`` (aiohttp client
-middlewares, starlette), composed once when a client is built.
+Middleware protocols: ``(request, call_next) -> Response``.
+
+The shape of aiohttp client middlewares and starlette; composed once when a client
+is built.
 
 Two stacks (DESIGN.md): a middleware whose ``stage`` attribute is ``"call"`` runs once
 per call, outside the retry loop (it sees the final response or error); any other runs

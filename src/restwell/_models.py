@@ -83,7 +83,7 @@ class Headers(MutableMapping[str, str]):
         else:
             self._items = list(headers)
         for name, value in self._items:
-            if type(name) is not str or type(value) is not str:  # noqa: E721 - exact str
+            if type(name) is not str or type(value) is not str:  # exact str
                 raise TypeError(
                     f"header {name!r}: names and values must be str, got "
                     f"{type(name).__name__}/{type(value).__name__}; decode bytes first"
@@ -120,7 +120,11 @@ class Headers(MutableMapping[str, str]):
         return values[0] if len(values) == 1 else ", ".join(values)
 
     def get_list(self, name: str) -> list[str]:
-        """Return every value of ``name`` (case-insensitive), in order; ``[]`` if absent."""
+        """
+        Return every value of ``name`` (case-insensitive), in order.
+
+        The list is empty (``[]``) if the header is absent.
+        """
         key = name.lower()
         return [v for k, v in self._pairs() if k.lower() == key]
 
@@ -131,7 +135,11 @@ class Headers(MutableMapping[str, str]):
         self._items = items
 
     def add(self, name: str, value: str) -> None:
-        """Append a value for ``name``, keeping any existing ones (e.g. ``Set-Cookie``)."""
+        """
+        Append a value for ``name``, keeping any existing ones.
+
+        For repeated headers such as ``Set-Cookie``.
+        """
         self._pairs().append((name, value))
 
     def setdefault(self, name: str, default: str = "") -> str:
@@ -310,7 +318,11 @@ class AsyncResponseStream(Protocol):
 
 
 class ResponseStream(Protocol):
-    """The sync twin of ``AsyncResponseStream``: ``__iter__``, ``read()``, ``close()``."""
+    """
+    The sync twin of ``AsyncResponseStream``.
+
+    It has ``__iter__``, ``read()`` and ``close()``.
+    """
 
     def __iter__(self) -> Iterator[bytes]:
         """Yield the decoded body in chunks."""
@@ -631,8 +643,10 @@ class Response(Generic[T]):
 
     async def _aread_before(self, deadline_at: float, clock: Any) -> None:
         """
-        Read the body chunk by chunk; stop once ``clock.monotonic()`` passes
-        ``deadline_at``, so a body trickling in under each read timeout still ends.
+        Read the body chunk by chunk, stopping once the deadline has passed.
+
+        Stops once ``clock.monotonic()`` passes ``deadline_at``, so a body trickling
+        in under each read timeout still ends.
 
         Raises:
             ReadTimeout: The deadline passed with the body still arriving.
@@ -687,7 +701,11 @@ class Response(Generic[T]):
             await stream.aclose()
 
     def iter_bytes(self) -> Iterator[bytes]:
-        """Yield the decoded body in chunks as they arrive (sync); as ``aiter_bytes``."""
+        """
+        Yield the decoded body in chunks as they arrive (sync).
+
+        As ``aiter_bytes``.
+        """
         if self._content is not _NOT_READ:
             if self.content:
                 yield self.content

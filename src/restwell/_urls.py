@@ -50,7 +50,8 @@ def join_url(base: str, url: str, params: QueryParams) -> str:
             raise InvalidURL(
                 f"URL scheme {scheme!r} is not supported: use http:// or https://"
             )
-        if scheme not in ("http", "https"):  # RFC 3986 §3.1: schemes are case-insensitive
+        # RFC 3986 §3.1: schemes are case-insensitive.
+        if scheme not in ("http", "https"):
             url = scheme.lower() + url[len(scheme) :]
     else:
         if not base:
@@ -58,7 +59,11 @@ def join_url(base: str, url: str, params: QueryParams) -> str:
                 f"URL {redact_url(url)!r} is relative and the client has no base_url: "
                 "pass an absolute http(s) URL or set base_url"
             )
-        url = base + url.lstrip("/") if not url.startswith("?") else base.rstrip("/") + url
+        url = (
+            base + url.lstrip("/")
+            if not url.startswith("?")
+            else base.rstrip("/") + url
+        )
     if params:
         query = params if isinstance(params, str) else urlencode(params, doseq=True)
         if query:

@@ -292,7 +292,7 @@ async def test_post_with_explicit_idempotency_header_is_retried(
 
 @pytest.mark.anyio
 async def test_connect_error_is_retried_even_for_post(clock: FakeClock) -> None:
-    """Connection refused is retried for any method (nothing was sent), then re-raised."""
+    """Connection refused is retried for any method (nothing sent), then re-raised."""
     url = f"http://127.0.0.1:{closed_port()}/orders"
     async with restwell.AsyncClient(clock=clock, retry=FAST) as client:
         with pytest.raises(restwell.ConnectError) as info:
@@ -379,7 +379,7 @@ async def test_last_exception_is_reraised_unchanged(
 
 @pytest.mark.anyio
 async def test_deadline_cuts_a_slow_attempt_short(fault_server: FaultServer) -> None:
-    """A 0.4 s deadline ends a call whose server answers after 5 s, as a TimeoutError."""
+    """A 0.4 s deadline ends a call whose server answers in 5 s, as a TimeoutError."""
     fault_server.script("/slow", [Step(200, delay=5)])
     async with restwell.AsyncClient(base_url=fault_server.url, deadline=0.4) as client:
         with pytest.raises(restwell.DeadlineExceeded) as info:
@@ -469,11 +469,13 @@ async def test_stream_retries_before_handing_over(
     """client.stream retries a 503 before the body is handed to the caller."""
     body = b"chunk" * 2000
     fault_server.script("/big", [Step(503), Step(200, body=body, chunked=True)])
-    async with make_client(fault_server, clock) as client:
-        async with client.stream("GET", "/big") as r:
-            assert r.status_code == 200
-            assert not r.is_read
-            got = b"".join([c async for c in r.aiter_bytes()])
+    async with (
+        make_client(fault_server, clock) as client,
+        client.stream("GET", "/big") as r,
+    ):
+        assert r.status_code == 200
+        assert not r.is_read
+        got = b"".join([c async for c in r.aiter_bytes()])
     assert got == body
     assert [a.status_code for a in r.attempts] == [503, 200]
 
@@ -484,10 +486,12 @@ async def test_stream_error_after_handover_is_not_retried(
 ) -> None:
     """Once the caller holds a streamed response, a broken body raises, once."""
     fault_server.script("/broken", [Step(200, body=b"q" * 5000, fault="truncate")])
-    async with make_client(fault_server, clock) as client:
-        async with client.stream("GET", "/broken") as r:
-            with pytest.raises(restwell.TransportError):
-                await r.aread()
+    async with (
+        make_client(fault_server, clock) as client,
+        client.stream("GET", "/broken") as r,
+    ):
+        with pytest.raises(restwell.TransportError):
+            await r.aread()
     assert fault_server.hits("/broken") == 1
 
 
@@ -598,7 +602,10 @@ async def test_hook_selection_and_failures(
 async def test_retry_scheduled_context_manager_spans_the_wait(
     fault_server: FaultServer, clock: FakeClock
 ) -> None:
-    """A context manager returned for RetryScheduled is entered before and exited after the wait."""
+    """
+    A context manager returned for RetryScheduled is entered before and exited after
+    the wait.
+    """
     marks: list[tuple[str, float]] = []
 
     @contextlib.contextmanager
@@ -654,7 +661,7 @@ async def test_attempt_and_call_middleware(
 
 @pytest.mark.anyio
 async def test_borrowed_httpx_client_is_not_closed(fault_server: FaultServer) -> None:
-    """An httpx client opened by the caller is used and left open (aresilient scenario 1)."""
+    """A caller-opened httpx client is used and left open (aresilient scenario 1)."""
     async with httpx.AsyncClient(headers={"X-Token-Name": "from-httpx"}) as http_client:
         async with restwell.AsyncClient(transport=http_client) as client:
             r = await client.get(fault_server.url_for("/echo"))
@@ -667,7 +674,7 @@ async def test_borrowed_httpx_client_is_not_closed(fault_server: FaultServer) ->
 
 @pytest.mark.anyio
 async def test_owned_httpx_client_is_closed(fault_server: FaultServer) -> None:
-    """An unopened httpx client passed inline is owned and closed on exit (scenario 2)."""
+    """An httpx client passed in unopened is owned and closed on exit (scenario 2)."""
     http_client = httpx.AsyncClient()
     async with restwell.AsyncClient(transport=http_client) as client:
         await client.get(fault_server.url_for("/json"))

@@ -278,7 +278,7 @@ def test_post_with_explicit_idempotency_header_is_retried(
 
 
 def test_connect_error_is_retried_even_for_post(clock: FakeClock) -> None:
-    """Connection refused is retried for any method (nothing was sent), then re-raised."""
+    """Connection refused is retried for any method (nothing sent), then re-raised."""
     url = f"http://127.0.0.1:{closed_port()}/orders"
     with restwell.Client(clock=clock, retry=FAST) as client:
         with pytest.raises(restwell.ConnectError) as info:
@@ -359,7 +359,7 @@ def test_last_exception_is_reraised_unchanged(
 
 
 def test_deadline_cuts_a_slow_attempt_short(fault_server: FaultServer) -> None:
-    """A 0.4 s deadline ends a call whose server answers after 5 s, as a TimeoutError."""
+    """A 0.4 s deadline ends a call whose server answers in 5 s, as a TimeoutError."""
     fault_server.script("/slow", [Step(200, delay=5)])
     with restwell.Client(base_url=fault_server.url, deadline=0.4) as client:
         with pytest.raises(restwell.DeadlineExceeded) as info:
@@ -443,11 +443,13 @@ def test_stream_retries_before_handing_over(
     """client.stream retries a 503 before the body is handed to the caller."""
     body = b"chunk" * 2000
     fault_server.script("/big", [Step(503), Step(200, body=body, chunked=True)])
-    with make_client(fault_server, clock) as client:
-        with client.stream("GET", "/big") as r:
-            assert r.status_code == 200
-            assert not r.is_read
-            got = b"".join([c for c in r.iter_bytes()])
+    with (
+        make_client(fault_server, clock) as client,
+        client.stream("GET", "/big") as r,
+    ):
+        assert r.status_code == 200
+        assert not r.is_read
+        got = b"".join([c for c in r.iter_bytes()])
     assert got == body
     assert [a.status_code for a in r.attempts] == [503, 200]
 
@@ -457,10 +459,12 @@ def test_stream_error_after_handover_is_not_retried(
 ) -> None:
     """Once the caller holds a streamed response, a broken body raises, once."""
     fault_server.script("/broken", [Step(200, body=b"q" * 5000, fault="truncate")])
-    with make_client(fault_server, clock) as client:
-        with client.stream("GET", "/broken") as r:
-            with pytest.raises(restwell.TransportError):
-                r.read()
+    with (
+        make_client(fault_server, clock) as client,
+        client.stream("GET", "/broken") as r,
+    ):
+        with pytest.raises(restwell.TransportError):
+            r.read()
     assert fault_server.hits("/broken") == 1
 
 
@@ -565,7 +569,10 @@ def test_hook_selection_and_failures(
 def test_retry_scheduled_context_manager_spans_the_wait(
     fault_server: FaultServer, clock: FakeClock
 ) -> None:
-    """A context manager returned for RetryScheduled is entered before and exited after the wait."""
+    """
+    A context manager returned for RetryScheduled is entered before and exited after
+    the wait.
+    """
     marks: list[tuple[str, float]] = []
 
     @contextlib.contextmanager
@@ -619,7 +626,7 @@ def test_attempt_and_call_middleware(
 
 
 def test_borrowed_httpx_client_is_not_closed(fault_server: FaultServer) -> None:
-    """An httpx client opened by the caller is used and left open (aresilient scenario 1)."""
+    """A caller-opened httpx client is used and left open (aresilient scenario 1)."""
     with httpx.Client(headers={"X-Token-Name": "from-httpx"}) as http_client:
         with restwell.Client(transport=http_client) as client:
             r = client.get(fault_server.url_for("/echo"))
@@ -631,7 +638,7 @@ def test_borrowed_httpx_client_is_not_closed(fault_server: FaultServer) -> None:
 
 
 def test_owned_httpx_client_is_closed(fault_server: FaultServer) -> None:
-    """An unopened httpx client passed inline is owned and closed on exit (scenario 2)."""
+    """An httpx client passed in unopened is owned and closed on exit (scenario 2)."""
     http_client = httpx.Client()
     with restwell.Client(transport=http_client) as client:
         client.get(fault_server.url_for("/json"))

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.network
 
 
 def _run(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - our own example files, this interpreter
+    return subprocess.run(  # our own example files, this interpreter
         [sys.executable, str(path), *args],
         capture_output=True,
         text=True,

@@ -382,6 +382,6 @@ def test_equal_jitter_never_waits_less_than_half(
 
 
 def test_custom_function_returning_infinity_is_refused() -> None:
-    """A backoff function returning infinity is a configuration error, not an endless sleep."""
+    """A backoff function returning infinity is a config error, not an endless sleep."""
     with pytest.raises(ConfigurationError, match="finite"):
         Custom(lambda n: float("inf")).delay(1, previous=0.0, rng=random.Random(1))

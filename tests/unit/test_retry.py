@@ -652,7 +652,7 @@ def test_predicate_combinations_are_accepted() -> None:
 
 
 def test_max_retry_after_none_is_refused() -> None:
-    """max_retry_after=None would allow unbounded waits, so it is a configuration error."""
+    """max_retry_after=None would allow unbounded waits, so it is a config error."""
     with pytest.raises(ConfigurationError, match="respect_retry_after=False"):
         Retry(max_retry_after=None)  # type: ignore[arg-type]
 

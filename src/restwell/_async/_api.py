@@ -36,8 +36,19 @@ async def request(
     Args:
         method: HTTP method.
         url: Absolute http(s) URL.
-        timeout, deadline, retry, raise_for_status, follow_redirects, transport,
-            hooks: As for ``AsyncClient`` (same defaults).
+        timeout: Per-attempt ``Timeout`` (or seconds for every phase, or ``None``).
+            Default connect 5, read 10, write 10, pool 5 s.
+        deadline: Total seconds for the call, across attempts and waits; it also
+            cuts the running attempt short. ``None`` disables. Default 30.0.
+        retry: The ``Retry`` policy (``None``: no retries). Default ``Retry()``:
+            3 attempts, exponential backoff with full jitter.
+        raise_for_status: Raise ``HTTPStatusError`` for a final 4xx/5xx response.
+            Default ``False``: the response is returned.
+        follow_redirects: Follow 301/302/303/307/308. Default ``False``.
+        transport: ``"httpx"`` (default), ``"httpx2"``, an ``AsyncTransport``, or
+            an ``httpx.AsyncClient``; as for ``AsyncClient``.
+        hooks: Event hooks ``(event) -> None`` (sync or async). Default ``None``:
+            ``[LoggingHook()]``, as for ``AsyncClient``.
         **kwargs: ``params``, ``headers``, ``content``, ``data``, ``json``,
             ``idempotency_key``, ``model``: as for ``AsyncClient.request``.
 
@@ -85,10 +96,18 @@ async def put(url: str, **kwargs: Any) -> Any:
 
 
 async def post(url: str, **kwargs: Any) -> Any:
-    """Send a POST (retried only with an Idempotency-Key); arguments as ``request()``."""
+    """
+    Send a POST (retried only with an Idempotency-Key).
+
+    Arguments as ``request()``.
+    """
     return await request("POST", url, **kwargs)
 
 
 async def patch(url: str, **kwargs: Any) -> Any:
-    """Send a PATCH (retried only with an Idempotency-Key); arguments as ``request()``."""
+    """
+    Send a PATCH (retried only with an Idempotency-Key).
+
+    Arguments as ``request()``.
+    """
     return await request("PATCH", url, **kwargs)

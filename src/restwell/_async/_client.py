@@ -1,6 +1,8 @@
 """
-``AsyncClient``: the resilient client. This file is the source of the sync
-``Client`` (``scripts/unasync.py`` generates ``_sync/_client.py`` from it).
+``AsyncClient``: the resilient client.
+
+This file is the source of the sync ``Client`` (``scripts/unasync.py`` generates
+``_sync/_client.py`` from it).
 
 The road of a call (DESIGN.md): build a ``Request`` → call stack (events, user
 ``"call"`` middleware, redirects) → retry loop (deadline, per-attempt timeout,
@@ -102,7 +104,8 @@ def _note(
 ) -> None:
     n = len(attempts)
     exc.add_note(
-        f"restwell: gave up after {n} attempt{'s' if n != 1 else ''} in {elapsed:.3f} s: {reason}"
+        f"restwell: gave up after {n} attempt{'s' if n != 1 else ''} "
+        f"in {elapsed:.3f} s: {reason}"
     )
     for a in attempts:
         exc.add_note(f"  {a}")
@@ -223,7 +226,8 @@ class AsyncClient:
             return Retry(max_attempts=1)
         if not isinstance(retry, Retry):
             raise ConfigurationError(
-                f"retry={retry!r} must be restwell.Retry(...), or None to disable retries"
+                f"retry={retry!r} must be restwell.Retry(...), "
+                "or None to disable retries"
             )
         return retry
 
@@ -235,7 +239,8 @@ class AsyncClient:
         for m in middleware:
             if not callable(m):
                 raise ConfigurationError(
-                    f"middleware {m!r} is not callable: it must be (request, call_next) -> Response"
+                    f"middleware {m!r} is not callable: "
+                    "it must be (request, call_next) -> Response"
                 )
             if getattr(m, "stage", "attempt") not in ("call", "attempt"):
                 raise ConfigurationError(
@@ -292,15 +297,17 @@ class AsyncClient:
         idempotency_key: str | None = None,
     ) -> Request:
         """
-        Build the ``Request`` a call would send (URL joined, headers merged, body
-        encoded), without sending it.
+        Build the ``Request`` a call would send, without sending it.
+
+        The URL is joined to ``base_url``, headers are merged, and the body encoded.
 
         Args:
             method: HTTP method.
             url: Absolute URL, or relative to ``base_url``.
             params: Query parameters (mapping, pairs, or an encoded string).
             headers: Per-call headers; they replace client headers of the same name.
-            content: Raw body: ``bytes``, ``str`` (UTF-8), or an (async) iterable of bytes.
+            content: Raw body: ``bytes``, ``str`` (UTF-8), or an (async) iterable of
+                bytes.
             data: Form fields, sent ``application/x-www-form-urlencoded``.
             json: A JSON-serialisable value or pydantic model, sent as JSON.
             idempotency_key: A key sent as the ``Idempotency-Key`` header on every
@@ -388,8 +395,19 @@ class AsyncClient:
         Args:
             method: HTTP method (``"GET"``, ``"POST"``, …).
             url: Absolute URL, or relative to ``base_url``.
-            params, headers, content, data, json, idempotency_key: As in
-                ``build_request``.
+            params: Query parameters (mapping, pairs, or an encoded string), as in
+                ``build_request``. Default ``None``.
+            headers: Per-call headers; they replace client headers of the same
+                name. Default ``None``.
+            content: Raw body: ``bytes``, ``str`` (UTF-8), or an (async) iterable of
+                bytes. Default ``None``.
+            data: Form fields, sent ``application/x-www-form-urlencoded``. Default
+                ``None``.
+            json: A JSON-serialisable value or pydantic model, sent as JSON.
+                Default ``None``.
+            idempotency_key: A key sent as the ``Idempotency-Key`` header on every
+                attempt; ``"auto"`` makes one (a UUID4). Makes a POST or PATCH safe
+                to retry. Default ``None``: no key.
             timeout: Per-attempt ``Timeout`` for this call. Default: the client's.
             deadline: Total seconds for this call. Default: the client's.
             retry: ``Retry`` policy for this call (``None``: no retries). Default:
@@ -503,8 +521,10 @@ class AsyncClient:
 
     async def post(self, url: str, **kwargs: Any) -> Response[Any]:
         """
-        Send a POST. Retried only after errors raised before sending, unless it has
-        an ``Idempotency-Key`` (``idempotency_key="auto"``). Arguments as ``request()``.
+        Send a POST; arguments as ``request()``.
+
+        Retried only after errors raised before sending, unless it has an
+        ``Idempotency-Key`` (``idempotency_key="auto"``).
         """
         return await self.request("POST", url, **kwargs)
 
@@ -525,7 +545,8 @@ class AsyncClient:
     ) -> Response[Any]:
         if self._closed:
             raise ConfigurationError(
-                "this client is closed: create a new one, or keep calls inside its `async with`"
+                "this client is closed: create a new one, "
+                "or keep calls inside its `async with`"
             )
         policy = self._retry if retry is UNSET else self._check_retry(retry)
         if timeout is not UNSET:
@@ -558,7 +579,8 @@ class AsyncClient:
             if hops > self._max_redirects:
                 await response.aclose()
                 raise TooManyRedirects(
-                    f"more than {self._max_redirects} redirects from {redact_url(request.url)}",
+                    f"more than {self._max_redirects} redirects "
+                    f"from {redact_url(request.url)}",
                     request=request,
                 )
             target = redirect_target(response.url, response.headers["location"])
@@ -576,7 +598,8 @@ class AsyncClient:
                 for name in _STRIP_ON_CROSS_ORIGIN:
                     headers.pop(name, None)
             if content is not None and not isinstance(content, bytes):
-                # A streamed body was sent once and cannot be replayed to the new location.
+                # A streamed body was sent once and cannot be replayed to the new
+                # location.
                 return response
             await response.aclose()
             request = Request(
@@ -615,7 +638,8 @@ class AsyncClient:
                 left = state.deadline_at - t0
                 if left <= 0:
                     err = DeadlineExceeded(
-                        f"deadline of {call.deadline:g} s ran out before attempt {n} of "
+                        f"deadline of {call.deadline:g} s ran out "
+                        f"before attempt {n} of "
                         f"{request.method} {redact_url(request.url)}",
                         request=request,
                         deadline=call.deadline or 0.0,
@@ -636,7 +660,7 @@ class AsyncClient:
                 elif state.deadline_at is None:
                     await response.aread()
                 else:
-                    await response._aread_before(state.deadline_at, clock)  # noqa: SLF001
+                    await response._aread_before(state.deadline_at, clock)
                 outcome = response
             except Exception as exc:  # every outcome goes to the policy, which decides
                 outcome = exc

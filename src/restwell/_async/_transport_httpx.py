@@ -97,7 +97,8 @@ class AsyncHttpxTransport:
         else:
             if backend not in ("httpx", "httpx2"):
                 raise ConfigurationError(
-                    f"backend={backend!r} is not an httpx backend: use 'httpx' or 'httpx2'"
+                    f"backend={backend!r} is not an httpx backend: "
+                    "use 'httpx' or 'httpx2'"
                 )
             self.module = _import_backend(backend)
             client_kwargs.setdefault("follow_redirects", False)
@@ -123,7 +124,8 @@ class AsyncHttpxTransport:
 
         Raises:
             TransportError: A subclass matching the httpx error (``ConnectError``,
-                ``ReadTimeout``, ``ProtocolError``, …); the httpx error is ``__cause__``.
+                ``ReadTimeout``, ``ProtocolError``, …); the httpx error is
+                ``__cause__``.
             InvalidURL: If httpx cannot send to the URL.
         """
         try:
@@ -167,5 +169,6 @@ def _import_backend(name: str) -> ModuleType:
         return importlib.import_module(name)
     except ImportError as exc:
         raise ConfigurationError(
-            f"transport backend {name!r} is not installed: pip install 'restwell[{name}]'"
+            f"transport backend {name!r} is not installed: "
+            f"pip install 'restwell[{name}]'"
         ) from exc

@@ -1,7 +1,9 @@
 # GENERATED from src/restwell/_async/_client.py by scripts/unasync.py: do not edit; edit the source and re-run.
 """
-``Client``: the resilient client. This file is the source of the sync
-``Client`` (``scripts/unasync.py`` generates ``_sync/_client.py`` from it).
+``Client``: the resilient client.
+
+This file is the source of the sync ``Client`` (``scripts/unasync.py`` generates
+``_sync/_client.py`` from it).
 
 The road of a call (DESIGN.md): build a ``Request`` → call stack (events, user
 ``"call"`` middleware, redirects) → retry loop (deadline, per-attempt timeout,
@@ -103,7 +105,8 @@ def _note(
 ) -> None:
     n = len(attempts)
     exc.add_note(
-        f"restwell: gave up after {n} attempt{'s' if n != 1 else ''} in {elapsed:.3f} s: {reason}"
+        f"restwell: gave up after {n} attempt{'s' if n != 1 else ''} "
+        f"in {elapsed:.3f} s: {reason}"
     )
     for a in attempts:
         exc.add_note(f"  {a}")
@@ -224,7 +227,8 @@ class Client:
             return Retry(max_attempts=1)
         if not isinstance(retry, Retry):
             raise ConfigurationError(
-                f"retry={retry!r} must be restwell.Retry(...), or None to disable retries"
+                f"retry={retry!r} must be restwell.Retry(...), "
+                "or None to disable retries"
             )
         return retry
 
@@ -236,7 +240,8 @@ class Client:
         for m in middleware:
             if not callable(m):
                 raise ConfigurationError(
-                    f"middleware {m!r} is not callable: it must be (request, call_next) -> Response"
+                    f"middleware {m!r} is not callable: "
+                    "it must be (request, call_next) -> Response"
                 )
             if getattr(m, "stage", "attempt") not in ("call", "attempt"):
                 raise ConfigurationError(
@@ -293,15 +298,17 @@ class Client:
         idempotency_key: str | None = None,
     ) -> Request:
         """
-        Build the ``Request`` a call would send (URL joined, headers merged, body
-        encoded), without sending it.
+        Build the ``Request`` a call would send, without sending it.
+
+        The URL is joined to ``base_url``, headers are merged, and the body encoded.
 
         Args:
             method: HTTP method.
             url: Absolute URL, or relative to ``base_url``.
             params: Query parameters (mapping, pairs, or an encoded string).
             headers: Per-call headers; they replace client headers of the same name.
-            content: Raw body: ``bytes``, ``str`` (UTF-8), or an (async) iterable of bytes.
+            content: Raw body: ``bytes``, ``str`` (UTF-8), or an (async) iterable of
+                bytes.
             data: Form fields, sent ``application/x-www-form-urlencoded``.
             json: A JSON-serialisable value or pydantic model, sent as JSON.
             idempotency_key: A key sent as the ``Idempotency-Key`` header on every
@@ -389,8 +396,19 @@ class Client:
         Args:
             method: HTTP method (``"GET"``, ``"POST"``, …).
             url: Absolute URL, or relative to ``base_url``.
-            params, headers, content, data, json, idempotency_key: As in
-                ``build_request``.
+            params: Query parameters (mapping, pairs, or an encoded string), as in
+                ``build_request``. Default ``None``.
+            headers: Per-call headers; they replace client headers of the same
+                name. Default ``None``.
+            content: Raw body: ``bytes``, ``str`` (UTF-8), or an (async) iterable of
+                bytes. Default ``None``.
+            data: Form fields, sent ``application/x-www-form-urlencoded``. Default
+                ``None``.
+            json: A JSON-serialisable value or pydantic model, sent as JSON.
+                Default ``None``.
+            idempotency_key: A key sent as the ``Idempotency-Key`` header on every
+                attempt; ``"auto"`` makes one (a UUID4). Makes a POST or PATCH safe
+                to retry. Default ``None``: no key.
             timeout: Per-attempt ``Timeout`` for this call. Default: the client's.
             deadline: Total seconds for this call. Default: the client's.
             retry: ``Retry`` policy for this call (``None``: no retries). Default:
@@ -504,8 +522,10 @@ class Client:
 
     def post(self, url: str, **kwargs: Any) -> Response[Any]:
         """
-        Send a POST. Retried only after errors raised before sending, unless it has
-        an ``Idempotency-Key`` (``idempotency_key="auto"``). Arguments as ``request()``.
+        Send a POST; arguments as ``request()``.
+
+        Retried only after errors raised before sending, unless it has an
+        ``Idempotency-Key`` (``idempotency_key="auto"``).
         """
         return self.request("POST", url, **kwargs)
 
@@ -526,7 +546,8 @@ class Client:
     ) -> Response[Any]:
         if self._closed:
             raise ConfigurationError(
-                "this client is closed: create a new one, or keep calls inside its `with`"
+                "this client is closed: create a new one, "
+                "or keep calls inside its `with`"
             )
         policy = self._retry if retry is UNSET else self._check_retry(retry)
         if timeout is not UNSET:
@@ -559,7 +580,8 @@ class Client:
             if hops > self._max_redirects:
                 response.close()
                 raise TooManyRedirects(
-                    f"more than {self._max_redirects} redirects from {redact_url(request.url)}",
+                    f"more than {self._max_redirects} redirects "
+                    f"from {redact_url(request.url)}",
                     request=request,
                 )
             target = redirect_target(response.url, response.headers["location"])
@@ -577,7 +599,8 @@ class Client:
                 for name in _STRIP_ON_CROSS_ORIGIN:
                     headers.pop(name, None)
             if content is not None and not isinstance(content, bytes):
-                # A streamed body was sent once and cannot be replayed to the new location.
+                # A streamed body was sent once and cannot be replayed to the new
+                # location.
                 return response
             response.close()
             request = Request(
@@ -616,7 +639,8 @@ class Client:
                 left = state.deadline_at - t0
                 if left <= 0:
                     err = DeadlineExceeded(
-                        f"deadline of {call.deadline:g} s ran out before attempt {n} of "
+                        f"deadline of {call.deadline:g} s ran out "
+                        f"before attempt {n} of "
                         f"{request.method} {redact_url(request.url)}",
                         request=request,
                         deadline=call.deadline or 0.0,
@@ -637,7 +661,7 @@ class Client:
                 elif state.deadline_at is None:
                     response.read()
                 else:
-                    response._read_before(state.deadline_at, clock)  # noqa: SLF001
+                    response._read_before(state.deadline_at, clock)
                 outcome = response
             except Exception as exc:  # every outcome goes to the policy, which decides
                 outcome = exc

@@ -102,8 +102,10 @@ class RetryScheduled(Event):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RetryAfterIgnored(Event):
     """
-    A Retry-After header was present but unusable (negative, NaN, infinite or
-    unparseable), so the backoff strategy chose the delay instead.
+    A Retry-After header was present but unusable.
+
+    It was negative, NaN, infinite or unparseable, so the backoff strategy chose the
+    delay instead.
 
     Attributes:
         value: The raw header value.
@@ -115,8 +117,9 @@ class RetryAfterIgnored(Event):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CallSucceeded(Event):
     """
-    The call returned a response the retry policy accepted (any status it did not
-    retry, 4xx included).
+    The call returned a response the retry policy accepted.
+
+    That is any status it did not retry, 4xx included.
 
     Attributes:
         response: The final response.
@@ -134,8 +137,10 @@ class CallSucceeded(Event):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CallFailed(Event):
     """
-    The call gave up: out of attempts, a non-retryable error, a Retry-After beyond
-    the cap or deadline, or the deadline itself.
+    The call gave up.
+
+    It ran out of attempts, hit a non-retryable error, got a Retry-After beyond the
+    cap or deadline, or ran into the deadline itself.
 
     Attributes:
         outcome: The last response (returned to the caller) or the error raised.
@@ -166,8 +171,10 @@ ALL_EVENTS: frozenset[type[Event]] = frozenset(
 
 class EventHook(Protocol):
     """
-    A subscriber: ``hook(event)``; may return ``None``, a context manager (spans the
-    wait after ``RetryScheduled``) or, in an async client, an awaitable.
+    A subscriber: ``hook(event)``.
+
+    It may return ``None``, a context manager (spans the wait after
+    ``RetryScheduled``) or, in an async client, an awaitable.
 
     Optional attribute ``event_types``: the event classes wanted (default: all).
     """

@@ -34,7 +34,9 @@ _SENSITIVE_PART = re.compile(
 )
 
 
-_NOT_SECRET = frozenset({"idempotency-key", "x-idempotency-key", "x-request-id", "keep-alive"})
+_NOT_SECRET = frozenset(
+    {"idempotency-key", "x-idempotency-key", "x-request-id", "keep-alive"}
+)
 
 
 def is_sensitive_name(name: str) -> bool:

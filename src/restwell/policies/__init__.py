@@ -7,6 +7,8 @@ fake clock and seeded randomness (``tests/unit``), and shared by the async and s
 clients as it is.
 """
 
+from contextlib import suppress as _suppress
+
 from .._config import DEFAULT_RETRY_STATUSES, IDEMPOTENT_METHODS
 from ._backoff import (
     Backoff,
@@ -64,7 +66,5 @@ __all__ = [
 for _name in __all__:
     _obj = globals()[_name]
     if getattr(_obj, "__module__", "").startswith("restwell.policies."):
-        try:
+        with _suppress(AttributeError, TypeError):  # builtins, aliases
             _obj.__module__ = __name__
-        except (AttributeError, TypeError):  # pragma: no cover - builtins, aliases
-            pass

@@ -104,7 +104,9 @@ def _check_cap(max_delay: float, first: float) -> None:
 @dataclass(frozen=True, slots=True, init=False)
 class Exponential(Backoff):
     """
-    Exponential backoff: delay(n) = min(max_delay, initial * factor ** (n - 1)), then jitter.
+    Exponential backoff: delay(n) = min(max_delay, initial * factor ** (n - 1)).
+
+    Jitter is applied after the cap.
 
     Args:
         initial: Delay before retry 1, in seconds. Default 0.5.
@@ -163,12 +165,15 @@ class Exponential(Backoff):
 @dataclass(frozen=True, slots=True, init=False)
 class Linear(Backoff):
     """
-    Linear backoff: delay(n) = min(max_delay, initial + increment * (n - 1)), then jitter.
+    Linear backoff: delay(n) = min(max_delay, initial + increment * (n - 1)).
+
+    Jitter is applied after the cap.
 
     Args:
         initial: Delay before retry 1, in seconds. Default 0.5.
         increment: Added per retry, in seconds, >= 0. Default: ``initial``, so the
-            delays are initial, 2·initial, 3·initial, … (aresilient's ``LinearBackoff``).
+            delays are initial, 2·initial, 3·initial, … (aresilient's
+            ``LinearBackoff``).
         max_delay: Cap on any single delay, in seconds. Default 20.0.
         jitter: Default ``FullJitter()``.
 
@@ -212,12 +217,14 @@ class Linear(Backoff):
 @dataclass(frozen=True, slots=True, init=False)
 class Fibonacci(Backoff):
     """
-    Fibonacci backoff: delay(n) = min(max_delay, initial * F(n)), F = 1, 1, 2, 3, 5, 8, …
+    Fibonacci backoff: delay(n) = min(max_delay, initial * F(n)).
 
-    Grows more gently than ×2 exponential (ratio → φ ≈ 1.618).
+    F(n) = 1, 1, 2, 3, 5, 8, …; it grows more gently than ×2 exponential
+    (ratio → φ ≈ 1.618).
 
     Args:
-        initial: Unit delay, in seconds (delays are 1, 1, 2, 3, 5 … units). Default 0.5.
+        initial: Unit delay, in seconds (delays are 1, 1, 2, 3, 5 … units). Default
+            0.5.
         max_delay: Cap on any single delay, in seconds. Default 20.0.
         jitter: Default ``FullJitter()``.
 

@@ -1,6 +1,7 @@
 """
-Jitter: randomisation of a backoff delay, so clients that failed together do not
-retry together.
+Jitter: randomisation of a backoff delay.
+
+It keeps clients that failed together from retrying together.
 
 Source: M. Brooker, "Exponential Backoff and Jitter", AWS Architecture Blog, 2015.
 ``rng`` is a ``random.Random`` the driver owns (seeded in tests).
@@ -46,8 +47,9 @@ class NoJitter:
 @dataclass(frozen=True, slots=True)
 class FullJitter:
     """
-    Full jitter: ``uniform(0, delay)``. The default; fewest total calls in Brooker's
-    simulation.
+    Full jitter: ``uniform(0, delay)``.
+
+    The default; fewest total calls in Brooker's simulation.
 
     Source: Brooker 2015, "Full Jitter".
     """
@@ -78,7 +80,8 @@ class EqualJitter:
 @dataclass(frozen=True, slots=True)
 class DecorrelatedJitter:
     """
-    Decorrelated jitter: ``min(cap, uniform(base, previous * 3))``, with
+    Decorrelated jitter: ``min(cap, uniform(base, previous * 3))``.
+
     ``previous = base`` before the first retry. Ignores the strategy's own growth:
     each delay grows from the last one slept.
 

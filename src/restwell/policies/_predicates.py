@@ -59,7 +59,8 @@ class _Any(Predicate):
     parts: tuple[Predicate, ...]
 
     def __call__(self, outcome: Response[Any] | BaseException) -> bool:
-        for part in self.parts:  # a loop, not any(genexpr): this runs per attempt
+        # A loop, not any(genexpr): this runs per attempt.
+        for part in self.parts:  # noqa: SIM110
             if part(outcome):
                 return True
         return False
@@ -70,7 +71,7 @@ class _All(Predicate):
     parts: tuple[Predicate, ...]
 
     def __call__(self, outcome: Response[Any] | BaseException) -> bool:
-        for part in self.parts:
+        for part in self.parts:  # noqa: SIM110 - a loop, as in _Any
             if not part(outcome):
                 return False
         return True
@@ -149,7 +150,8 @@ def on_response(fn: Callable[[Response[Any]], bool]) -> Predicate:
     Retry responses for which ``fn(response)`` is true (the body is already read).
 
     Args:
-        fn: ``(Response) -> bool``, e.g. ``lambda r: r.json().get("status") == "pending"``.
+        fn: ``(Response) -> bool``, e.g.
+            ``lambda r: r.json().get("status") == "pending"``.
 
     Raises:
         ConfigurationError: If ``fn`` is not callable.

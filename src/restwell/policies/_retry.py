@@ -1,6 +1,7 @@
 """
-The retry policy: decides, without I/O, whether an attempt's outcome is retried,
-after how long, and why not when it is not.
+The retry policy: decides, without I/O, whether an attempt's outcome is retried.
+
+It also decides after how long, and says why not when it is not.
 
 State machine per call (``RetryState``): start → [attempt → outcome → decision]* →
 Return | Raise. ``next()`` reads only its arguments: no clock, no sleep, no socket.
@@ -271,8 +272,9 @@ class Retry:
         never_sent = isinstance(error, NEVER_SENT_ERRORS)
         if not state.replay_safe and not never_sent:
             return stop(
-                f"{what} is retryable, but {self._method_of(outcome)} is not idempotent "
-                f"and has no {self.idempotency_header} header: the server may have acted"
+                f"{what} is retryable, but {self._method_of(outcome)} "
+                f"is not idempotent and has no {self.idempotency_header} header: "
+                "the server may have acted"
             )
         if not state.replayable_body and not never_sent:
             return stop(
@@ -309,8 +311,8 @@ class Retry:
             if delay >= left:
                 source = "Retry-After" if retry_after is not None else "backoff"
                 reason = (
-                    f"{what}; {source} {delay:.3g} s exceeds the {max(left, 0.0):.3g} s "
-                    "left before the deadline"
+                    f"{what}; {source} {delay:.3g} s exceeds "
+                    f"the {max(left, 0.0):.3g} s left before the deadline"
                 )
                 if error is not None:
                     return Raise(reason)

@@ -6,7 +6,8 @@ Test helpers for code that calls HTTP APIs through restwell.
 - `Step`: one scripted response of a `FaultServer`.
 - `RecordedRequest`: one request a `FaultServer` received.
 - `FakeClock`: a clock whose sleeps advance it instantly; pass it as `clock=`.
-- `MockTransport` / `AsyncMockTransport`: answer requests with a function (pure logic only).
+- `MockTransport` / `AsyncMockTransport`: answer requests with a function (pure logic
+  only).
 """
 
 from restwell._clock import FakeClock

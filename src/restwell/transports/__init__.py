@@ -1,7 +1,9 @@
 """
-Transports: the one seam to the network. Implement ``AsyncTransport`` /
-``Transport`` (``send(request) -> Response`` and ``aclose()`` / ``close()``) to plug
-in any backend; restwell ships httpx/httpx2 (sync and async) and mock transports.
+Transports: the one seam to the network.
+
+Implement ``AsyncTransport`` / ``Transport`` (``send(request) -> Response`` and
+``aclose()`` / ``close()``) to plug in any backend; restwell ships httpx/httpx2 (sync
+and async) and mock transports.
 """
 
 from .._async._transport_httpx import AsyncHttpxTransport
