@@ -53,7 +53,8 @@ async def main(base_url: str) -> None:
             assert response.status_code == 200
             # The httpx client's own headers went out with restwell's request.
             assert echoed["authorization"] == "Bearer token"
-            assert echoed["user-agent"].startswith("restwell/")
+            # A borrowed client keeps its own User-Agent; restwell adds none.
+            assert echoed["user-agent"].startswith("python-httpx/")
 
         # restwell is closed; the borrowed httpx client is not.
         assert client.is_closed

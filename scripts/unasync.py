@@ -35,6 +35,7 @@ RULES: list[tuple[str, str]] = [
     ("aclose", "close"),
     ("aread", "read"),
     ("_aread_before", "_read_before"),
+    ("aread_until", "read_until"),
     ("aiter_bytes", "iter_bytes"),
     ("asleep", "sleep"),
     ("aemit", "emit"),
@@ -48,6 +49,7 @@ SYNTAX: list[tuple[str, str]] = [
     (r"\basync with\b", "with"),
     (r"\basync for\b", "for"),
     (r"\bawait ", ""),
+    (r"\bAwaitable\[(Response\[Any\])\]", r"\1"),
     (r"@pytest\.mark\.anyio\n", ""),
 ]
 HEADER = (

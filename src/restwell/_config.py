@@ -20,7 +20,7 @@ per attempt fails faster and still leaves room for three attempts.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Final
 
@@ -151,6 +151,9 @@ class Timeout:
     read: float | None
     write: float | None
     pool: float | None
+    _dict: dict[str, float | None] = field(init=False, repr=False, compare=False)
+    longest: float = field(init=False, repr=False, compare=False)
+    """The longest phase, in seconds (``inf`` if a phase has no timeout)."""
 
     def __init__(
         self,
@@ -168,6 +171,18 @@ class Timeout:
                 value = defaults[name] if timeout is UNSET else timeout
             assert not isinstance(value, Unset)  # noqa: S101 - narrowed above
             object.__setattr__(self, name, seconds(value, f"Timeout({name})"))
+        object.__setattr__(self, "_dict", self._make_dict())
+
+    def _make_dict(self) -> dict[str, float | None]:
+        phases = (self.connect, self.read, self.write, self.pool)
+        longest = float("inf") if None in phases else max(phases)  # type: ignore[type-var]  # None excluded above
+        object.__setattr__(self, "longest", longest)
+        return {
+            "connect": self.connect,
+            "read": self.read,
+            "write": self.write,
+            "pool": self.pool,
+        }
 
     @classmethod
     def coerce(cls, value: Timeout | float | timedelta | None) -> Timeout:
@@ -216,16 +231,16 @@ class Timeout:
         object.__setattr__(new, "read", remaining if r is None else min(r, remaining))
         object.__setattr__(new, "write", remaining if w is None else min(w, remaining))
         object.__setattr__(new, "pool", remaining if p is None else min(p, remaining))
+        object.__setattr__(new, "_dict", new._make_dict())
         return new
 
     def as_dict(self) -> dict[str, float | None]:
-        """Return ``{"connect", "read", "write", "pool"}`` in seconds (httpx's form)."""
-        return {
-            "connect": self.connect,
-            "read": self.read,
-            "write": self.write,
-            "pool": self.pool,
-        }
+        """
+        Return ``{"connect", "read", "write", "pool"}`` in seconds (httpx's form).
+
+        The same dict every call (built once): do not mutate it.
+        """
+        return self._dict
 
 
 DEFAULT_TIMEOUT: Final = Timeout()

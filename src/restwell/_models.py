@@ -10,6 +10,7 @@ from __future__ import annotations
 import json as _json
 from collections.abc import (
     AsyncIterable,
+    Callable,
     AsyncIterator,
     Iterable,
     Iterator,
@@ -73,7 +74,7 @@ class Headers(MutableMapping[str, str]):
         self,
         headers: Headers | Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
     ) -> None:
-        self._raw: Sequence[tuple[bytes, bytes]] | None = None
+        self._raw: Any = None
         if headers is None:
             self._items: list[tuple[str, str]] = []
         elif isinstance(headers, Headers):
@@ -90,12 +91,13 @@ class Headers(MutableMapping[str, str]):
                 )
 
     @classmethod
-    def from_raw(cls, raw: Sequence[tuple[bytes, bytes]]) -> Headers:
+    def from_raw(cls, raw: Any) -> Headers:
         """
         Build headers from a backend's raw ``(name, value)`` byte pairs, decoded lazily.
 
         Args:
-            raw: Pairs as received; decoded as Latin-1 (RFC 9110 §5.5) on first use.
+            raw: Pairs as received, or an object whose ``.raw`` gives them (an
+                ``httpx.Headers``); decoded as Latin-1 (RFC 9110 §5.5) on first use.
 
         Returns:
             The ``Headers``.
@@ -108,7 +110,8 @@ class Headers(MutableMapping[str, str]):
     def _pairs(self) -> list[tuple[str, str]]:
         raw = self._raw
         if raw is not None:
-            self._items = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw]
+            pairs = raw if isinstance(raw, list | tuple) else raw.raw
+            self._items = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in pairs]
             self._raw = None
         return self._items
 
@@ -172,6 +175,9 @@ class Headers(MutableMapping[str, str]):
             if low not in seen:
                 seen.add(low)
                 yield k
+
+    def __bool__(self) -> bool:
+        return bool(self._items) or bool(self._raw)
 
     def __len__(self) -> int:
         return len({k.lower() for k, _ in self._pairs()})
@@ -337,10 +343,13 @@ class ResponseStream(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Attempt:
     """
     What one attempt of a call did; ``Response.attempts`` lists them all.
+
+    A record: treat it as read-only (it is not frozen only because frozen
+    dataclasses cost a microsecond more to build, once per attempt).
 
     Attributes:
         number: 1-based attempt number (OTel ``http.request.resend_count`` = n - 1).
@@ -413,10 +422,10 @@ class Response(Generic[T]):
         "_stream",
         "attempts",
         "elapsed",
+        "_http_version",
+        "_reason_phrase",
         "headers",
-        "http_version",
         "raw",
-        "reason_phrase",
         "request",
         "status_code",
         "url",
@@ -431,8 +440,8 @@ class Response(Generic[T]):
         stream: AsyncResponseStream | ResponseStream | None = None,
         request: Request | None = None,
         url: str | None = None,
-        http_version: str = "HTTP/1.1",
-        reason_phrase: str = "",
+        http_version: str | None = "HTTP/1.1",
+        reason_phrase: str | None = "",
         raw: Any = None,
     ) -> None:
         self.status_code = status_code
@@ -445,13 +454,27 @@ class Response(Generic[T]):
         self.url = (
             url if url is not None else (request.url if request is not None else "")
         )
-        self.http_version = http_version
-        self.reason_phrase = reason_phrase
+        self._http_version = http_version
+        self._reason_phrase = reason_phrase
         self.raw = raw
         self.elapsed = 0.0
         self.attempts: tuple[Attempt, ...] = ()
         self._model: Any = None
         self._data: Any = _NOT_READ
+
+    @property
+    def http_version(self) -> str:
+        """``"HTTP/1.1"``, ``"HTTP/2"``, … (read from ``raw`` when the transport deferred it)."""
+        if self._http_version is None:
+            self._http_version = str(self.raw.http_version)
+        return self._http_version
+
+    @property
+    def reason_phrase(self) -> str:
+        """The status line's reason phrase, or ``""`` (from ``raw`` when deferred)."""
+        if self._reason_phrase is None:
+            self._reason_phrase = str(self.raw.reason_phrase)
+        return self._reason_phrase
 
     # -- status ---------------------------------------------------------------------
     @property
@@ -641,22 +664,28 @@ class Response(Generic[T]):
                 stream.close()
         return self.content
 
-    async def _aread_before(self, deadline_at: float, clock: Any) -> None:
+    async def _aread_before(
+        self, deadline_at: float, monotonic: Callable[[], float]
+    ) -> None:
         """
         Read the body chunk by chunk, stopping once the deadline has passed.
 
-        Stops once ``clock.monotonic()`` passes ``deadline_at``, so a body trickling
+        Stops once ``monotonic()`` passes ``deadline_at``, so a body trickling
         in under each read timeout still ends.
 
         Raises:
             ReadTimeout: The deadline passed with the body still arriving.
         """
         stream = cast("AsyncResponseStream", self._stream)
+        fast = getattr(stream, "aread_until", None)
+        if fast is not None:
+            self._content = await fast(deadline_at, monotonic)
+            return
         chunks: list[bytes] = []
         try:
             async for chunk in stream:
                 chunks.append(chunk)
-                if clock.monotonic() >= deadline_at:
+                if monotonic() >= deadline_at:
                     raise ReadTimeout(
                         "the deadline passed while the response body was arriving",
                         request=self.request,
@@ -665,14 +694,18 @@ class Response(Generic[T]):
             await stream.aclose()
         self._content = b"".join(chunks)
 
-    def _read_before(self, deadline_at: float, clock: Any) -> None:
+    def _read_before(self, deadline_at: float, monotonic: Callable[[], float]) -> None:
         """The sync twin of ``_aread_before``."""
         stream = cast("ResponseStream", self._stream)
+        fast = getattr(stream, "read_until", None)
+        if fast is not None:
+            self._content = fast(deadline_at, monotonic)
+            return
         chunks: list[bytes] = []
         try:
             for chunk in stream:
                 chunks.append(chunk)
-                if clock.monotonic() >= deadline_at:
+                if monotonic() >= deadline_at:
                     raise ReadTimeout(
                         "the deadline passed while the response body was arriving",
                         request=self.request,

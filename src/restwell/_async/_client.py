@@ -13,8 +13,9 @@ transport → body read → ``Response[T]``.
 from __future__ import annotations
 
 import contextlib
+import time
 import uuid
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from random import Random
 from types import TracebackType
@@ -45,7 +46,6 @@ from .._middleware import AsyncHandler
 from .._models import Attempt, Headers, Request, Response, T
 from .._transport_base import AsyncTransport
 from .._urls import QueryParams, check_base_url, join_url, redirect_target, same_origin
-from .._version import USER_AGENT
 from ..instrumentation._events import (
     AttemptFailed,
     CallFailed,
@@ -175,7 +175,9 @@ class AsyncClient:
     ) -> None:
         self._base_url = check_base_url(base_url)
         self._transport = self._make_transport(transport)
-        self._headers = Headers({"User-Agent": USER_AGENT}).merged(headers)
+        # The User-Agent is the transport's default (restwell/x.y), so a plain
+        # request carries no headers of its own: nothing to merge per call.
+        self._headers = Headers(headers)
         self._timeout = Timeout.coerce(timeout)
         self._deadline = seconds(deadline, "deadline")
         self._retry = self._check_retry(retry)
@@ -185,12 +187,24 @@ class AsyncClient:
         self._max_redirects = check_int(max_redirects, "max_redirects", 0)
         self._max_replay_buffer = check_int(max_replay_buffer, "max_replay_buffer", 0)
         self._clock: Clock = SystemClock() if clock is None else clock
+        # The system clock's methods are thin wrappers: call time's functions directly.
+        system = type(self._clock) is SystemClock
+        self._monotonic = time.monotonic if system else self._clock.monotonic
+        self._wall = time.time if system else self._clock.time
         self._rng = Random() if rng is None else rng
         self._subs = asubscribe([LoggingHook()] if hooks is None else hooks)
         self._sent = self._subs.get(RequestSent, ())
         self._received = self._subs.get(ResponseReceived, ())
         self._failed = self._subs.get(AttemptFailed, ())
         self._call_stack, self._attempt_stack = self._build_stacks(middleware)
+        self._default_call = _Call(
+            self._retry,
+            self._timeout,
+            self._deadline,
+            False,
+            True,
+            self._raise_for_status,
+        )
         self._closed = False
 
     # -- construction helpers --------------------------------------------------------
@@ -320,7 +334,10 @@ class AsyncClient:
             TypeError, ValueError: If ``json`` cannot be encoded.
         """
         full_url = join_url(self._base_url, url, params)
-        body, content_type = encode_body(content, data, json)
+        if content is None and data is None and json is None:
+            body, content_type = None, None
+        else:
+            body, content_type = encode_body(content, data, json)
         merged = self._headers.merged(headers)
         if content_type is not None and "content-type" not in merged:
             merged["Content-Type"] = content_type
@@ -438,11 +455,11 @@ class AsyncClient:
             json=json,
             idempotency_key=idempotency_key,
         )
-        response = await self._send(
-            request, timeout, deadline, retry, raise_for_status, stream=False
-        )
-        if model is not None:
-            response._model = model
+        call = self._options(timeout, deadline, retry, raise_for_status, False)
+        if model is None:
+            return await self._dispatch(request, call)
+        response = await self._dispatch(request, call)
+        response._model = model
         return response
 
     async def send(
@@ -460,9 +477,8 @@ class AsyncClient:
         Raises:
             As ``request()``.
         """
-        return await self._send(
-            request, timeout, deadline, retry, raise_for_status, stream=False
-        )
+        call = self._options(timeout, deadline, retry, raise_for_status, False)
+        return await self._dispatch(request, call)
 
     @contextlib.asynccontextmanager
     async def stream(
@@ -486,86 +502,105 @@ class AsyncClient:
             if k in kwargs
         }
         request = self.build_request(method, url, **kwargs)
-        response = await self._send(
-            request,
+        call = self._options(
             opts.get("timeout", UNSET),
             opts.get("deadline", UNSET),
             opts.get("retry", UNSET),
             opts.get("raise_for_status", UNSET),
-            stream=True,
+            True,
         )
+        response = await self._dispatch(request, call)
         try:
             yield response
         finally:
             await response.aclose()
 
-    async def get(self, url: str, **kwargs: Any) -> Response[Any]:
+    def get(self, url: str, **kwargs: Any) -> Awaitable[Response[Any]]:
         """Send a GET with retries. Arguments as ``request()``."""
-        return await self.request("GET", url, **kwargs)
+        return self.request("GET", url, **kwargs)
 
-    async def head(self, url: str, **kwargs: Any) -> Response[Any]:
+    def head(self, url: str, **kwargs: Any) -> Awaitable[Response[Any]]:
         """Send a HEAD with retries. Arguments as ``request()``."""
-        return await self.request("HEAD", url, **kwargs)
+        return self.request("HEAD", url, **kwargs)
 
-    async def options(self, url: str, **kwargs: Any) -> Response[Any]:
+    def options(self, url: str, **kwargs: Any) -> Awaitable[Response[Any]]:
         """Send an OPTIONS with retries. Arguments as ``request()``."""
-        return await self.request("OPTIONS", url, **kwargs)
+        return self.request("OPTIONS", url, **kwargs)
 
-    async def delete(self, url: str, **kwargs: Any) -> Response[Any]:
+    def delete(self, url: str, **kwargs: Any) -> Awaitable[Response[Any]]:
         """Send a DELETE with retries. Arguments as ``request()``."""
-        return await self.request("DELETE", url, **kwargs)
+        return self.request("DELETE", url, **kwargs)
 
-    async def put(self, url: str, **kwargs: Any) -> Response[Any]:
+    def put(self, url: str, **kwargs: Any) -> Awaitable[Response[Any]]:
         """Send a PUT with retries. Arguments as ``request()``."""
-        return await self.request("PUT", url, **kwargs)
+        return self.request("PUT", url, **kwargs)
 
-    async def post(self, url: str, **kwargs: Any) -> Response[Any]:
+    def post(self, url: str, **kwargs: Any) -> Awaitable[Response[Any]]:
         """
         Send a POST; arguments as ``request()``.
 
         Retried only after errors raised before sending, unless it has an
         ``Idempotency-Key`` (``idempotency_key="auto"``).
         """
-        return await self.request("POST", url, **kwargs)
+        return self.request("POST", url, **kwargs)
 
-    async def patch(self, url: str, **kwargs: Any) -> Response[Any]:
+    def patch(self, url: str, **kwargs: Any) -> Awaitable[Response[Any]]:
         """Send a PATCH; retried like ``post()``. Arguments as ``request()``."""
-        return await self.request("PATCH", url, **kwargs)
+        return self.request("PATCH", url, **kwargs)
 
     # -- drivers -------------------------------------------------------------------
-    async def _send(
+    def _options(
         self,
-        request: Request,
         timeout: TimeoutArg | Unset,
         deadline: float | timedelta | Unset | None,
         retry: Retry | Unset | None,
         raise_for_status: bool | Unset,
-        *,
         stream: bool,
-    ) -> Response[Any]:
+    ) -> _Call:
+        """Resolve per-call options over the client's (shared object when all unset)."""
         if self._closed:
             raise ConfigurationError(
                 "this client is closed: create a new one, "
                 "or keep calls inside its `async with`"
             )
-        policy = self._retry if retry is UNSET else self._check_retry(retry)
-        if timeout is not UNSET:
-            request.timeout = Timeout.coerce(timeout)
-        limit = self._deadline if deadline is UNSET else seconds(deadline, "deadline")
-        content, replayable = await abuffer_body(
-            request.content, self._max_replay_buffer
-        )
-        request.content = content
-        rfs = (
+        if (
+            timeout is UNSET
+            and deadline is UNSET
+            and retry is UNSET
+            and raise_for_status is UNSET
+            and not stream
+        ):
+            return self._default_call
+        return _Call(
+            self._retry if retry is UNSET else self._check_retry(retry),
+            self._timeout if timeout is UNSET else Timeout.coerce(timeout),
+            self._deadline if deadline is UNSET else seconds(deadline, "deadline"),
+            stream,
+            True,
             self._raise_for_status
             if raise_for_status is UNSET
-            else bool(raise_for_status)
+            else bool(raise_for_status),
         )
-        request.extensions["restwell"] = _Call(
-            policy, request.timeout, limit, stream, replayable, rfs
-        )
+
+    async def _dispatch(self, request: Request, call: _Call) -> Response[Any]:
+        """Attach ``call`` to ``request``, buffer a streamed body, run the call stack."""
+        request.timeout = call.timeout
+        content = request.content
+        if content is not None and type(content) is not bytes:
+            content, replayable = await abuffer_body(content, self._max_replay_buffer)
+            request.content = content
+            if not replayable:
+                call = _Call(
+                    call.retry,
+                    call.timeout,
+                    call.deadline,
+                    call.stream,
+                    False,
+                    call.raise_for_status,
+                )
+        request.extensions["restwell"] = call
         response = await self._call_stack(request)
-        if rfs:
+        if call.raise_for_status:
             response.raise_for_status()
         return response
 
@@ -618,7 +653,8 @@ class AsyncClient:
         call: _Call = request.extensions["restwell"]
         policy = call.retry
         clock = self._clock
-        started = clock.monotonic()
+        monotonic = self._monotonic
+        started = monotonic()
         state = policy.start(
             request.method,
             request.headers,
@@ -632,7 +668,7 @@ class AsyncClient:
         fresh = request
         while True:
             n = state.attempt
-            t0 = clock.monotonic() if n > 1 else started
+            t0 = monotonic() if n > 1 else started
             timeout = base_timeout
             if state.deadline_at is not None:
                 left = state.deadline_at - t0
@@ -647,7 +683,8 @@ class AsyncClient:
                     )
                     _note(err, attempts, t0 - started, "deadline")
                     raise err
-                timeout = base_timeout.capped(left)
+                if left < base_timeout.longest:
+                    timeout = base_timeout.capped(left)
             if n > 1 or self._has_attempt_mw or timeout is not request.timeout:
                 request = fresh.copy_for_attempt(n, timeout)
             if self._sent:
@@ -660,11 +697,11 @@ class AsyncClient:
                 elif state.deadline_at is None:
                     await response.aread()
                 else:
-                    await response._aread_before(state.deadline_at, clock)
+                    await response._aread_before(state.deadline_at, monotonic)
                 outcome = response
             except Exception as exc:  # every outcome goes to the policy, which decides
                 outcome = exc
-            now = clock.monotonic()
+            now = monotonic()
             if isinstance(outcome, BaseException):
                 if self._failed:
                     await aemit(
@@ -706,7 +743,7 @@ class AsyncClient:
                         request=request, attempt=n, response=outcome, duration=now - t0
                     ),
                 )
-            decision = policy.next(state, outcome, now, clock.time(), self._rng)
+            decision = policy.next(state, outcome, now, self._wall(), self._rng)
             if type(decision) is Return:
                 assert not isinstance(outcome, BaseException)  # noqa: S101 - policy contract
                 attempts.append(

@@ -10,13 +10,14 @@ that is already open is *borrowed* and never closed by restwell; one passed in u
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from types import ModuleType
 from typing import Any
 
-from .._exceptions import ConfigurationError
+from .._exceptions import ConfigurationError, ReadTimeout
 from .._httpx_errors import map_httpx_error
 from .._models import Headers, Request, Response
+from .._version import USER_AGENT
 
 __all__ = ["AsyncHttpxTransport"]
 
@@ -48,6 +49,39 @@ class _AsyncHttpxStream:
             if mapped is exc:
                 raise
             raise mapped from exc
+
+    async def aread_until(
+        self, deadline_at: float, monotonic: Callable[[], float]
+    ) -> bytes:
+        """
+        Read the whole body, but stop once ``monotonic()`` passes ``deadline_at``.
+
+        One loop over httpx's own chunks: no extra generator per response, so the
+        deadline costs a clock read per chunk and nothing more.
+
+        Raises:
+            ReadTimeout: The deadline passed while the body was still arriving.
+            TransportError: A mapped httpx error.
+        """
+        chunks: list[bytes] = []
+        try:
+            async for chunk in self._raw.aiter_bytes():
+                chunks.append(chunk)
+                if monotonic() >= deadline_at:
+                    raise ReadTimeout(
+                        "the deadline passed while the response body was arriving",
+                        request=self._request,
+                    )
+        except ReadTimeout:
+            await self._raw.aclose()
+            raise
+        except Exception as exc:
+            await self._raw.aclose()
+            mapped = map_httpx_error(exc, self._request)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     async def aclose(self) -> None:
         await self._raw.aclose()
@@ -102,6 +136,11 @@ class AsyncHttpxTransport:
                 )
             self.module = _import_backend(backend)
             client_kwargs.setdefault("follow_redirects", False)
+            client_kwargs["headers"] = (
+                Headers({"User-Agent": USER_AGENT})
+                .merged(client_kwargs.get("headers"))
+                .multi_items()
+            )
             client = self.module.AsyncClient(**client_kwargs)
             self._owns = True if owns_client is None else owns_client
         self._client = client
@@ -129,10 +168,11 @@ class AsyncHttpxTransport:
             InvalidURL: If httpx cannot send to the URL.
         """
         try:
+            headers = request.headers
             raw_request = self._build(
                 request.method,
                 request.url,
-                headers=request.headers.multi_items(),
+                headers=headers.multi_items() if headers else None,
                 content=request.content,
                 extensions={"timeout": request.timeout.as_dict()},
             )
@@ -144,12 +184,12 @@ class AsyncHttpxTransport:
             raise mapped from exc
         response: Response[Any] = Response(
             raw.status_code,
-            headers=Headers.from_raw(raw.headers.raw),
+            headers=Headers.from_raw(raw.headers),
             stream=_AsyncHttpxStream(raw, request),
             request=request,
             url=request.url,
-            http_version=raw.http_version,
-            reason_phrase=raw.reason_phrase,
+            http_version=None,  # read from raw on first use
+            reason_phrase=None,
             raw=raw,
         )
         return response

@@ -11,13 +11,14 @@ that is already open is *borrowed* and never closed by restwell; one passed in u
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Callable
 from types import ModuleType
 from typing import Any
 
-from .._exceptions import ConfigurationError
+from .._exceptions import ConfigurationError, ReadTimeout
 from .._httpx_errors import map_httpx_error
 from .._models import Headers, Request, Response
+from .._version import USER_AGENT
 
 __all__ = ["HttpxTransport"]
 
@@ -49,6 +50,39 @@ class _HttpxStream:
             if mapped is exc:
                 raise
             raise mapped from exc
+
+    def read_until(
+        self, deadline_at: float, monotonic: Callable[[], float]
+    ) -> bytes:
+        """
+        Read the whole body, but stop once ``monotonic()`` passes ``deadline_at``.
+
+        One loop over httpx's own chunks: no extra generator per response, so the
+        deadline costs a clock read per chunk and nothing more.
+
+        Raises:
+            ReadTimeout: The deadline passed while the body was still arriving.
+            TransportError: A mapped httpx error.
+        """
+        chunks: list[bytes] = []
+        try:
+            for chunk in self._raw.iter_bytes():
+                chunks.append(chunk)
+                if monotonic() >= deadline_at:
+                    raise ReadTimeout(
+                        "the deadline passed while the response body was arriving",
+                        request=self._request,
+                    )
+        except ReadTimeout:
+            self._raw.close()
+            raise
+        except Exception as exc:
+            self._raw.close()
+            mapped = map_httpx_error(exc, self._request)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     def close(self) -> None:
         self._raw.close()
@@ -103,6 +137,11 @@ class HttpxTransport:
                 )
             self.module = _import_backend(backend)
             client_kwargs.setdefault("follow_redirects", False)
+            client_kwargs["headers"] = (
+                Headers({"User-Agent": USER_AGENT})
+                .merged(client_kwargs.get("headers"))
+                .multi_items()
+            )
             client = self.module.Client(**client_kwargs)
             self._owns = True if owns_client is None else owns_client
         self._client = client
@@ -130,10 +169,11 @@ class HttpxTransport:
             InvalidURL: If httpx cannot send to the URL.
         """
         try:
+            headers = request.headers
             raw_request = self._build(
                 request.method,
                 request.url,
-                headers=request.headers.multi_items(),
+                headers=headers.multi_items() if headers else None,
                 content=request.content,
                 extensions={"timeout": request.timeout.as_dict()},
             )
@@ -145,12 +185,12 @@ class HttpxTransport:
             raise mapped from exc
         response: Response[Any] = Response(
             raw.status_code,
-            headers=Headers.from_raw(raw.headers.raw),
+            headers=Headers.from_raw(raw.headers),
             stream=_HttpxStream(raw, request),
             request=request,
             url=request.url,
-            http_version=raw.http_version,
-            reason_phrase=raw.reason_phrase,
+            http_version=None,  # read from raw on first use
+            reason_phrase=None,
             raw=raw,
         )
         return response

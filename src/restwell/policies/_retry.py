@@ -128,6 +128,7 @@ class Retry:
     respect_retry_after: bool
     max_retry_after: float
     _lower_header: str = field(repr=False, compare=False)
+    _default_predicate: bool = field(repr=False, compare=False)
 
     def __init__(
         self,
@@ -188,6 +189,7 @@ class Retry:
             self, "max_retry_after", DEFAULT_MAX_RETRY_AFTER if cap is None else cap
         )
         object.__setattr__(self, "_lower_header", idempotency_header.lower())
+        object.__setattr__(self, "_default_predicate", retry_on is DEFAULT_RETRY_ON)
 
     def warn_if_unbounded(self, deadline: float | None) -> None:
         """
@@ -255,6 +257,12 @@ class Retry:
             ``Sleep(delay, reason)`` to retry, ``Return(reason)`` to hand back the
             response, or ``Raise(reason)`` to re-raise the error.
         """
+        if (
+            self._default_predicate
+            and not isinstance(outcome, BaseException)
+            and outcome.status_code < 400
+        ):
+            return _SUCCESS  # fast path: DEFAULT_RETRY_ON never matches a 1xx-3xx
         if isinstance(outcome, BaseException):
             error: BaseException | None = outcome
             response = None
