@@ -10,13 +10,12 @@ from __future__ import annotations
 import json as _json
 from collections.abc import (
     AsyncIterable,
-    Callable,
     AsyncIterator,
+    Callable,
     Iterable,
     Iterator,
     Mapping,
     MutableMapping,
-    Sequence,
 )
 from dataclasses import dataclass
 from functools import lru_cache
@@ -280,6 +279,26 @@ class Request:
         self.extensions: dict[str, Any] = {} if extensions is None else extensions
         self.attempt = 1
 
+    @classmethod
+    def _new(
+        cls,
+        method: str,
+        url: str,
+        headers: Headers,
+        content: RequestContent,
+        timeout: Timeout,
+    ) -> Request:
+        # The client's hot path: arguments already checked and normalised.
+        new = cls.__new__(cls)
+        new.method = method
+        new.url = url
+        new.headers = headers
+        new.content = content
+        new.timeout = timeout
+        new.extensions = {}
+        new.attempt = 1
+        return new
+
     def copy_for_attempt(self, attempt: int, timeout: Timeout) -> Request:
         """
         Return a shallow copy to send as ``attempt`` with ``timeout``.
@@ -418,12 +437,12 @@ class Response(Generic[T]):
     __slots__ = (
         "_content",
         "_data",
+        "_http_version",
         "_model",
+        "_reason_phrase",
         "_stream",
         "attempts",
         "elapsed",
-        "_http_version",
-        "_reason_phrase",
         "headers",
         "raw",
         "request",
@@ -462,9 +481,48 @@ class Response(Generic[T]):
         self._model: Any = None
         self._data: Any = _NOT_READ
 
+    @classmethod
+    def streamed(
+        cls,
+        status_code: int,
+        headers: Headers,
+        stream: AsyncResponseStream | ResponseStream,
+        request: Request,
+        raw: Any,
+    ) -> Response[Any]:
+        """
+        Build a response whose body is still streaming, for transports (hot path).
+
+        Args:
+            status_code: The HTTP status.
+            headers: The response ``Headers`` (``Headers.from_raw`` is lazy).
+            stream: The body: an ``AsyncResponseStream`` or ``ResponseStream``.
+            request: The request it answers; ``url`` is taken from it.
+            raw: The backend's response; ``http_version`` and ``reason_phrase``
+                are read from its attributes of those names on first use.
+
+        Returns:
+            The ``Response``, body unread.
+        """
+        self: Response[Any] = cls.__new__(cls)
+        self.status_code = status_code
+        self.headers = headers
+        self._content = _NOT_READ
+        self._stream = stream
+        self.request = request
+        self.url = request.url
+        self._http_version = None
+        self._reason_phrase = None
+        self.raw = raw
+        self.elapsed = 0.0
+        self.attempts = ()
+        self._model = None
+        self._data = _NOT_READ
+        return self
+
     @property
     def http_version(self) -> str:
-        """``"HTTP/1.1"``, ``"HTTP/2"``, … (read from ``raw`` when the transport deferred it)."""
+        """``"HTTP/1.1"``, ``"HTTP/2"``, … (from ``raw`` when the transport deferred it)."""
         if self._http_version is None:
             self._http_version = str(self.raw.http_version)
         return self._http_version

@@ -346,9 +346,7 @@ class AsyncClient:
             header = self._retry.idempotency_header
             if header not in merged:
                 merged[header] = key
-        return Request(
-            method, full_url, headers=merged, content=body, timeout=self._timeout
-        )
+        return Request._new(method.upper(), full_url, merged, body, self._timeout)
 
     # -- the call ------------------------------------------------------------------
     @overload
@@ -456,10 +454,17 @@ class AsyncClient:
             idempotency_key=idempotency_key,
         )
         call = self._options(timeout, deadline, retry, raise_for_status, False)
-        if model is None:
-            return await self._dispatch(request, call)
-        response = await self._dispatch(request, call)
-        response._model = model
+        content = request.content
+        if content is not None and type(content) is not bytes:
+            return await self._dispatch(request, call, model)
+        # The common case, inlined from _dispatch: one coroutine frame fewer per call.
+        request.timeout = call.timeout
+        request.extensions["restwell"] = call
+        response = await self._call_stack(request)
+        if model is not None:
+            response._model = model
+        if call.raise_for_status:
+            response.raise_for_status()
         return response
 
     async def send(
@@ -582,8 +587,10 @@ class AsyncClient:
             else bool(raise_for_status),
         )
 
-    async def _dispatch(self, request: Request, call: _Call) -> Response[Any]:
-        """Attach ``call`` to ``request``, buffer a streamed body, run the call stack."""
+    async def _dispatch(
+        self, request: Request, call: _Call, model: Any = None
+    ) -> Response[Any]:
+        """Attach ``call``, buffer a streamed body, run the call stack."""
         request.timeout = call.timeout
         content = request.content
         if content is not None and type(content) is not bytes:
@@ -600,6 +607,8 @@ class AsyncClient:
                 )
         request.extensions["restwell"] = call
         response = await self._call_stack(request)
+        if model is not None:
+            response._model = model
         if call.raise_for_status:
             response.raise_for_status()
         return response
@@ -697,7 +706,11 @@ class AsyncClient:
                 elif state.deadline_at is None:
                     await response.aread()
                 else:
-                    await response._aread_before(state.deadline_at, monotonic)
+                    fast = getattr(response._stream, "aread_until", None)
+                    if fast is not None:  # our transports: one loop, no extra frame
+                        response._content = await fast(state.deadline_at, monotonic)
+                    else:
+                        await response._aread_before(state.deadline_at, monotonic)
                 outcome = response
             except Exception as exc:  # every outcome goes to the policy, which decides
                 outcome = exc

@@ -68,10 +68,7 @@ class _AsyncHttpxStream:
             async for chunk in self._raw.aiter_bytes():
                 chunks.append(chunk)
                 if monotonic() >= deadline_at:
-                    raise ReadTimeout(
-                        "the deadline passed while the response body was arriving",
-                        request=self._request,
-                    )
+                    raise _late(self._request)  # noqa: TRY301 - handled just below
         except ReadTimeout:
             await self._raw.aclose()
             raise
@@ -182,17 +179,13 @@ class AsyncHttpxTransport:
             if mapped is exc:
                 raise
             raise mapped from exc
-        response: Response[Any] = Response(
+        return Response.streamed(
             raw.status_code,
-            headers=Headers.from_raw(raw.headers),
-            stream=_AsyncHttpxStream(raw, request),
-            request=request,
-            url=request.url,
-            http_version=None,  # read from raw on first use
-            reason_phrase=None,
-            raw=raw,
+            Headers.from_raw(raw.headers),
+            _AsyncHttpxStream(raw, request),
+            request,
+            raw,
         )
-        return response
 
     async def aclose(self) -> None:
         """Close the underlying client if restwell owns it; otherwise do nothing."""
@@ -202,6 +195,12 @@ class AsyncHttpxTransport:
     def __repr__(self) -> str:
         how = "owned" if self._owns else "borrowed"
         return f"<AsyncHttpxTransport {self.module.__name__} ({how})>"
+
+
+def _late(request: Request) -> ReadTimeout:
+    return ReadTimeout(
+        "the deadline passed while the response body was arriving", request=request
+    )
 
 
 def _import_backend(name: str) -> ModuleType:

@@ -69,10 +69,7 @@ class _HttpxStream:
             for chunk in self._raw.iter_bytes():
                 chunks.append(chunk)
                 if monotonic() >= deadline_at:
-                    raise ReadTimeout(
-                        "the deadline passed while the response body was arriving",
-                        request=self._request,
-                    )
+                    raise _late(self._request)  # noqa: TRY301 - handled just below
         except ReadTimeout:
             self._raw.close()
             raise
@@ -183,17 +180,13 @@ class HttpxTransport:
             if mapped is exc:
                 raise
             raise mapped from exc
-        response: Response[Any] = Response(
+        return Response.streamed(
             raw.status_code,
-            headers=Headers.from_raw(raw.headers),
-            stream=_HttpxStream(raw, request),
-            request=request,
-            url=request.url,
-            http_version=None,  # read from raw on first use
-            reason_phrase=None,
-            raw=raw,
+            Headers.from_raw(raw.headers),
+            _HttpxStream(raw, request),
+            request,
+            raw,
         )
-        return response
 
     def close(self) -> None:
         """Close the underlying client if restwell owns it; otherwise do nothing."""
@@ -203,6 +196,12 @@ class HttpxTransport:
     def __repr__(self) -> str:
         how = "owned" if self._owns else "borrowed"
         return f"<HttpxTransport {self.module.__name__} ({how})>"
+
+
+def _late(request: Request) -> ReadTimeout:
+    return ReadTimeout(
+        "the deadline passed while the response body was arriving", request=request
+    )
 
 
 def _import_backend(name: str) -> ModuleType:
