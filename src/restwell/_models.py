@@ -522,7 +522,7 @@ class Response(Generic[T]):
 
     @property
     def http_version(self) -> str:
-        """``"HTTP/1.1"``, ``"HTTP/2"``, … (from ``raw`` when the transport deferred it)."""
+        """``"HTTP/1.1"``, ``"HTTP/2"``, …; from ``raw`` if deferred."""
         if self._http_version is None:
             self._http_version = str(self.raw.http_version)
         return self._http_version
