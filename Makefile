@@ -40,6 +40,7 @@ bench: install
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
 	  { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq nginx) ; }
 	$(BIN)/python -m pip install -q --group bench
+	$(BIN)/python bench/bench_pipeline.py --write docs/benchmarks.md
 	$(BIN)/python bench/bench_overhead.py --write docs/benchmarks.md
 
 clean:

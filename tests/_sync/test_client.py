@@ -794,3 +794,35 @@ def test_event_classes_are_exported() -> None:
         RequestSent,
         ResponseReceived,
     } <= restwell.instrumentation.ALL_EVENTS
+
+
+def test_deadline_spans_a_redirect_chain(fault_server: FaultServer) -> None:
+    """The deadline bounds the whole redirect chain, not each hop."""
+    fault_server.script("/r1", [Step(302, headers={"Location": "/r2"}, delay=0.25)])
+    fault_server.script("/r2", [Step(302, headers={"Location": "/r3"}, delay=0.25)])
+    fault_server.script("/r3", [Step(200, delay=0.25)])
+    with restwell.Client(
+        base_url=fault_server.url, deadline=0.6, follow_redirects=True
+    ) as client:
+        with pytest.raises(restwell.DeadlineExceeded):
+            client.get("/r1")
+        r = client.get("/r1", deadline=5.0)
+    assert r.status_code == 200
+    assert r.url.endswith("/r3")
+
+
+def test_redirect_drops_credentials_across_origins(
+    fault_server: FaultServer, httpbin_url: str
+) -> None:
+    """A cross-origin redirect drops Authorization and Cookie, keeps other headers."""
+    target = fault_server.url_for("/echo")
+    with restwell.Client(follow_redirects=True) as client:
+        r = client.get(
+            f"{httpbin_url}/redirect-to",
+            params={"url": target},
+            headers={"Authorization": "Bearer t", "Cookie": "a=1", "X-Keep": "1"},
+        )
+    echoed = r.json()["headers"]
+    assert "authorization" not in echoed
+    assert "cookie" not in echoed
+    assert echoed["x-keep"] == "1"

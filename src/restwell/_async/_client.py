@@ -614,8 +614,15 @@ class AsyncClient:
         return response
 
     async def _follow(self, request: Request) -> Response[Any]:
-        """Follow redirects; each hop is retried on its own (RFC 9110 §15.4)."""
+        """
+        Follow redirects (RFC 9110 §15.4); each hop is retried on its own.
+
+        The deadline spans the whole chain: later hops get what is left of it.
+        """
         call: _Call = request.extensions["restwell"]
+        deadline_at = (
+            None if call.deadline is None else self._monotonic() + call.deadline
+        )
         response = await self._retrying(request)
         hops = 0
         while response.is_redirect:
@@ -654,11 +661,18 @@ class AsyncClient:
                 timeout=call.timeout,
                 extensions={"restwell": call},
             )
-            response = await self._retrying(request)
+            response = await self._retrying(request, deadline_at)
         return response
 
-    async def _retrying(self, request: Request) -> Response[Any]:
-        """The retry loop: one call of the ``Retry`` policy per attempt outcome."""
+    async def _retrying(
+        self, request: Request, deadline_at: float | None = None
+    ) -> Response[Any]:
+        """
+        The retry loop: one call of the ``Retry`` policy per attempt outcome.
+
+        ``deadline_at`` (monotonic seconds) continues a deadline that started
+        before this loop (a redirect chain); by default the deadline starts now.
+        """
         call: _Call = request.extensions["restwell"]
         policy = call.retry
         clock = self._clock
@@ -668,7 +682,7 @@ class AsyncClient:
             request.method,
             request.headers,
             started,
-            call.deadline,
+            call.deadline if deadline_at is None else deadline_at - started,
             replayable_body=call.replayable,
         )
         base_timeout = call.timeout

@@ -615,8 +615,15 @@ class Client:
         return response
 
     def _follow(self, request: Request) -> Response[Any]:
-        """Follow redirects; each hop is retried on its own (RFC 9110 §15.4)."""
+        """
+        Follow redirects (RFC 9110 §15.4); each hop is retried on its own.
+
+        The deadline spans the whole chain: later hops get what is left of it.
+        """
         call: _Call = request.extensions["restwell"]
+        deadline_at = (
+            None if call.deadline is None else self._monotonic() + call.deadline
+        )
         response = self._retrying(request)
         hops = 0
         while response.is_redirect:
@@ -655,11 +662,18 @@ class Client:
                 timeout=call.timeout,
                 extensions={"restwell": call},
             )
-            response = self._retrying(request)
+            response = self._retrying(request, deadline_at)
         return response
 
-    def _retrying(self, request: Request) -> Response[Any]:
-        """The retry loop: one call of the ``Retry`` policy per attempt outcome."""
+    def _retrying(
+        self, request: Request, deadline_at: float | None = None
+    ) -> Response[Any]:
+        """
+        The retry loop: one call of the ``Retry`` policy per attempt outcome.
+
+        ``deadline_at`` (monotonic seconds) continues a deadline that started
+        before this loop (a redirect chain); by default the deadline starts now.
+        """
         call: _Call = request.extensions["restwell"]
         policy = call.retry
         clock = self._clock
@@ -669,7 +683,7 @@ class Client:
             request.method,
             request.headers,
             started,
-            call.deadline,
+            call.deadline if deadline_at is None else deadline_at - started,
             replayable_body=call.replayable,
         )
         base_timeout = call.timeout

@@ -11,7 +11,7 @@ Test helpers for code that calls HTTP APIs through restwell.
 """
 
 from restwell._clock import FakeClock
-from restwell._transport_base import AsyncMockTransport, MockTransport
+from restwell.transports import AsyncMockTransport, MockTransport
 from restwell.testing._fault_server import FaultServer, RecordedRequest, Step
 
 __all__ = [
