@@ -11,8 +11,8 @@ Test helpers for code that calls HTTP APIs through restwell.
 """
 
 from restwell._clock import FakeClock
-from restwell.transports import AsyncMockTransport, MockTransport
 from restwell.testing._fault_server import FaultServer, RecordedRequest, Step
+from restwell.transports import AsyncMockTransport, MockTransport
 
 __all__ = [
     "AsyncMockTransport",
