@@ -209,7 +209,7 @@ class Headers(MutableMapping[str, str]):
         """Return an independent copy."""
         new = Headers.__new__(Headers)
         new._raw = None
-        new._items = list(self._pairs())
+        new._items = list(self._pairs()) if (self._items or self._raw) else []
         return new
 
     def __eq__(self, other: object) -> bool:

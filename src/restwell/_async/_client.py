@@ -65,6 +65,7 @@ __all__ = ["AsyncClient"]
 
 DEFAULT_RETRY = Retry()
 _DEADLINE_SLACK = 0.05  # s: a timeout this close to the deadline was the deadline's
+_NEVER = float("inf")
 _STRIP_ON_CROSS_ORIGIN = ("authorization", "proxy-authorization", "cookie")
 
 TimeoutArg = Timeout | float | timedelta | None
@@ -333,6 +334,31 @@ class AsyncClient:
             ConfigurationError: If more than one body argument is given.
             TypeError, ValueError: If ``json`` cannot be encoded.
         """
+        return self._build(
+            method,
+            url,
+            params,
+            headers,
+            content,
+            data,
+            json,
+            idempotency_key,
+            self._retry.idempotency_header,
+        )
+
+    def _build(
+        self,
+        method: str,
+        url: str,
+        params: QueryParams,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None,
+        content: Any,
+        data: Mapping[str, Any] | None,
+        json: Any,
+        idempotency_key: str | None,
+        idempotency_header: str,
+    ) -> Request:
+        # build_request's body, positional: it runs once per call.
         full_url = join_url(self._base_url, url, params)
         if content is None and data is None and json is None:
             body, content_type = None, None
@@ -343,9 +369,8 @@ class AsyncClient:
             merged["Content-Type"] = content_type
         if idempotency_key is not None:
             key = str(uuid.uuid4()) if idempotency_key == "auto" else idempotency_key
-            header = self._retry.idempotency_header
-            if header not in merged:
-                merged[header] = key
+            if idempotency_header not in merged:
+                merged[idempotency_header] = key
         return Request._new(method.upper(), full_url, merged, body, self._timeout)
 
     # -- the call ------------------------------------------------------------------
@@ -443,17 +468,18 @@ class AsyncClient:
             HTTPStatusError: With ``raise_for_status``, for a final 4xx/5xx.
             InvalidURL, ConfigurationError: For bad arguments (never retried).
         """
-        request = self.build_request(
+        call = self._options(timeout, deadline, retry, raise_for_status, False)
+        request = self._build(
             method,
             url,
-            params=params,
-            headers=headers,
-            content=content,
-            data=data,
-            json=json,
-            idempotency_key=idempotency_key,
+            params,
+            headers,
+            content,
+            data,
+            json,
+            idempotency_key,
+            call.retry.idempotency_header,
         )
-        call = self._options(timeout, deadline, retry, raise_for_status, False)
         content = request.content
         if content is not None and type(content) is not bytes:
             return await self._dispatch(request, call, model)
@@ -715,16 +741,17 @@ class AsyncClient:
             outcome: Response[Any] | BaseException
             try:
                 response = await send(request)
-                if call.stream:
-                    pass
-                elif state.deadline_at is None:
-                    await response.aread()
-                else:
+                if not call.stream:
+                    until = state.deadline_at
                     fast = getattr(response._stream, "aread_until", None)
                     if fast is not None:  # our transports: one loop, no extra frame
-                        response._content = await fast(state.deadline_at, monotonic)
+                        response._content = await fast(
+                            _NEVER if until is None else until, monotonic
+                        )
+                    elif until is None:
+                        await response.aread()
                     else:
-                        await response._aread_before(state.deadline_at, monotonic)
+                        await response._aread_before(until, monotonic)
                 outcome = response
             except Exception as exc:  # every outcome goes to the policy, which decides
                 outcome = exc
