@@ -19,7 +19,7 @@ from ._async._api import patch as apatch
 from ._async._api import post as apost
 from ._async._api import put as aput
 from ._async._api import request as arequest
-from ._async._client import AsyncClient
+from ._async._client import AsyncClient, MethodOptions, RequestOptions
 from ._clock import Clock, SystemClock
 from ._config import (
     DEFAULT_DEADLINE,
@@ -107,6 +107,7 @@ __all__ = [
     "Headers",
     "InvalidURL",
     "Linear",
+    "MethodOptions",
     "NetworkError",
     "NoJitter",
     "PolicyError",
@@ -116,6 +117,7 @@ __all__ = [
     "ReadTimeout",
     "Request",
     "RequestError",
+    "RequestOptions",
     "Response",
     "ResponseValidationError",
     "RestwellError",

@@ -735,10 +735,6 @@ class Response(Generic[T]):
             ReadTimeout: The deadline passed with the body still arriving.
         """
         stream = cast("AsyncResponseStream", self._stream)
-        fast = getattr(stream, "aread_until", None)
-        if fast is not None:
-            self._content = await fast(deadline_at, monotonic)
-            return
         chunks: list[bytes] = []
         try:
             async for chunk in stream:
@@ -755,10 +751,6 @@ class Response(Generic[T]):
     def _read_before(self, deadline_at: float, monotonic: Callable[[], float]) -> None:
         """The sync twin of ``_aread_before``."""
         stream = cast("ResponseStream", self._stream)
-        fast = getattr(stream, "read_until", None)
-        if fast is not None:
-            self._content = fast(deadline_at, monotonic)
-            return
         chunks: list[bytes] = []
         try:
             for chunk in stream:

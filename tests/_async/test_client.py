@@ -12,7 +12,7 @@ import contextlib
 import logging
 import pickle
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -824,12 +824,6 @@ async def test_mock_transport_for_pure_logic(clock: FakeClock) -> None:
     assert r.text == "hi"
     assert len(transport.requests) == 2
     assert transport.closed
-
-
-async def _unused_async_iterator() -> AsyncIterator[
-    bytes
-]:  # keeps the import used in both twins
-    yield b""
 
 
 def test_event_classes_are_exported() -> None:

@@ -519,21 +519,17 @@ async def test_iterating_a_consumed_stream_again_raises(httpbin_url: str) -> Non
 
 
 @pytest.mark.anyio
-async def test_gzip_body_is_decoded(httpbin_url: str) -> None:
-    """A gzip-encoded body is decoded: data is httpbin's JSON with gzipped true."""
+@pytest.mark.parametrize(
+    ("coding", "flag"), [("gzip", "gzipped"), ("deflate", "deflated")]
+)
+async def test_encoded_body_is_decoded(
+    httpbin_url: str, coding: str, flag: str
+) -> None:
+    """A gzip or deflate body is decoded: data is httpbin's JSON with its flag true."""
     async with make_client(httpbin_url) as client:
-        response = await client.get("/gzip")
-    assert response.headers["content-encoding"] == "gzip"
-    assert response.data["gzipped"] is True
-
-
-@pytest.mark.anyio
-async def test_deflate_body_is_decoded(httpbin_url: str) -> None:
-    """A deflate-encoded body is decoded: data is httpbin's JSON with deflated true."""
-    async with make_client(httpbin_url) as client:
-        response = await client.get("/deflate")
-    assert response.headers["content-encoding"] == "deflate"
-    assert response.data["deflated"] is True
+        response = await client.get(f"/{coding}")
+    assert response.headers["content-encoding"] == coding
+    assert response.data[flag] is True
 
 
 @pytest.mark.anyio

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import pickle
 import socket
-from collections.abc import Iterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -779,12 +779,6 @@ def test_mock_transport_for_pure_logic(clock: FakeClock) -> None:
     assert r.text == "hi"
     assert len(transport.requests) == 2
     assert transport.closed
-
-
-def _unused_async_iterator() -> Iterator[
-    bytes
-]:  # keeps the import used in both twins
-    yield b""
 
 
 def test_event_classes_are_exported() -> None:

@@ -483,20 +483,17 @@ def test_iterating_a_consumed_stream_again_raises(httpbin_url: str) -> None:
 # -- content codings, bytes and text ---------------------------------------------------
 
 
-def test_gzip_body_is_decoded(httpbin_url: str) -> None:
-    """A gzip-encoded body is decoded: data is httpbin's JSON with gzipped true."""
+@pytest.mark.parametrize(
+    ("coding", "flag"), [("gzip", "gzipped"), ("deflate", "deflated")]
+)
+def test_encoded_body_is_decoded(
+    httpbin_url: str, coding: str, flag: str
+) -> None:
+    """A gzip or deflate body is decoded: data is httpbin's JSON with its flag true."""
     with make_client(httpbin_url) as client:
-        response = client.get("/gzip")
-    assert response.headers["content-encoding"] == "gzip"
-    assert response.data["gzipped"] is True
-
-
-def test_deflate_body_is_decoded(httpbin_url: str) -> None:
-    """A deflate-encoded body is decoded: data is httpbin's JSON with deflated true."""
-    with make_client(httpbin_url) as client:
-        response = client.get("/deflate")
-    assert response.headers["content-encoding"] == "deflate"
-    assert response.data["deflated"] is True
+        response = client.get(f"/{coding}")
+    assert response.headers["content-encoding"] == coding
+    assert response.data[flag] is True
 
 
 def test_bytes_body_has_its_content_length(httpbin_url: str) -> None:

@@ -26,3 +26,10 @@ def typed_sync(client: restwell.Client) -> None:
     r = client.request("GET", "/users/1", model=list[User])
     assert_type(r, restwell.Response[list[User]])
     assert_type(r.elapsed, float)
+
+
+async def typed_options(client: restwell.AsyncClient) -> None:
+    r = await client.get("/x", timeout=3.0, retry=None, model=User)
+    assert_type(r, restwell.Response[Any])
+    await client.post("/x", json={"a": 1}, idempotency_key="auto")
+    await client.get("/x", retries=3)  # type: ignore[call-arg]  # misspelt option is caught

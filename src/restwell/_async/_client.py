@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping, Sequenc
 from datetime import timedelta
 from random import Random
 from types import TracebackType
-from typing import Any, overload
+from typing import Any, TypedDict, Unpack, overload
 
 from .._body import abuffer_body, encode_body
 from .._clock import Clock, SystemClock
@@ -61,7 +61,7 @@ from ..policies._decision import Raise, Return, Sleep
 from ..policies._retry import Retry
 from ._transport_httpx import AsyncHttpxTransport
 
-__all__ = ["AsyncClient"]
+__all__ = ["AsyncClient", "MethodOptions", "RequestOptions"]
 
 DEFAULT_RETRY = Retry()
 _DEADLINE_SLACK = 0.05  # s: a timeout this close to the deadline was the deadline's
@@ -69,6 +69,32 @@ _NEVER = float("inf")
 _STRIP_ON_CROSS_ORIGIN = ("authorization", "proxy-authorization", "cookie")
 
 TimeoutArg = Timeout | float | timedelta | None
+
+
+class RequestOptions(TypedDict, total=False):
+    """
+    The per-call keyword arguments of ``request()``, ``get()``, ``post()``, ….
+
+    Typed with PEP 692 ``Unpack``, so a misspelt option is a type error. Each has the
+    meaning and default given in ``AsyncClient.request``.
+    """
+
+    params: QueryParams
+    headers: Mapping[str, str] | Iterable[tuple[str, str]] | None
+    content: Any
+    data: Mapping[str, Any] | None
+    json: Any
+    idempotency_key: str | None
+    timeout: TimeoutArg | Unset
+    deadline: float | timedelta | Unset | None
+    retry: Retry | Unset | None
+    raise_for_status: bool | Unset
+
+
+class MethodOptions(RequestOptions, total=False):
+    """``RequestOptions`` plus ``model``, for ``get()``/``post()``/… (typed ``Any``)."""
+
+    model: Any
 
 
 class _Call:
@@ -197,6 +223,8 @@ class AsyncClient:
         self._sent = self._subs.get(RequestSent, ())
         self._received = self._subs.get(ResponseReceived, ())
         self._failed = self._subs.get(AttemptFailed, ())
+        self._succeeded = self._subs.get(CallSucceeded, ())
+        self._scheduled = self._subs.get(RetryScheduled, ())
         self._call_stack, self._attempt_stack = self._build_stacks(middleware)
         self._default_call = _Call(
             self._retry,
@@ -380,17 +408,8 @@ class AsyncClient:
         method: str,
         url: str,
         *,
-        params: QueryParams = None,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: Any = None,
-        data: Mapping[str, Any] | None = None,
-        json: Any = None,
-        idempotency_key: str | None = None,
-        timeout: TimeoutArg | Unset = UNSET,
-        deadline: float | timedelta | Unset | None = UNSET,
-        retry: Retry | Unset | None = UNSET,
-        raise_for_status: bool | Unset = UNSET,
         model: type[T],
+        **options: Unpack[RequestOptions],
     ) -> Response[T]: ...
 
     @overload
@@ -399,17 +418,8 @@ class AsyncClient:
         method: str,
         url: str,
         *,
-        params: QueryParams = None,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: Any = None,
-        data: Mapping[str, Any] | None = None,
-        json: Any = None,
-        idempotency_key: str | None = None,
-        timeout: TimeoutArg | Unset = UNSET,
-        deadline: float | timedelta | Unset | None = UNSET,
-        retry: Retry | Unset | None = UNSET,
-        raise_for_status: bool | Unset = UNSET,
         model: None = None,
+        **options: Unpack[RequestOptions],
     ) -> Response[Any]: ...
 
     async def request(
@@ -546,38 +556,52 @@ class AsyncClient:
         finally:
             await response.aclose()
 
-    def get(self, url: str, **kwargs: Any) -> Awaitable[Response[Any]]:
+    def get(
+        self, url: str, **options: Unpack[MethodOptions]
+    ) -> Awaitable[Response[Any]]:
         """Send a GET with retries. Arguments as ``request()``."""
-        return self.request("GET", url, **kwargs)
+        return self.request("GET", url, **options)
 
-    def head(self, url: str, **kwargs: Any) -> Awaitable[Response[Any]]:
+    def head(
+        self, url: str, **options: Unpack[MethodOptions]
+    ) -> Awaitable[Response[Any]]:
         """Send a HEAD with retries. Arguments as ``request()``."""
-        return self.request("HEAD", url, **kwargs)
+        return self.request("HEAD", url, **options)
 
-    def options(self, url: str, **kwargs: Any) -> Awaitable[Response[Any]]:
+    def options(
+        self, url: str, **options: Unpack[MethodOptions]
+    ) -> Awaitable[Response[Any]]:
         """Send an OPTIONS with retries. Arguments as ``request()``."""
-        return self.request("OPTIONS", url, **kwargs)
+        return self.request("OPTIONS", url, **options)
 
-    def delete(self, url: str, **kwargs: Any) -> Awaitable[Response[Any]]:
+    def delete(
+        self, url: str, **options: Unpack[MethodOptions]
+    ) -> Awaitable[Response[Any]]:
         """Send a DELETE with retries. Arguments as ``request()``."""
-        return self.request("DELETE", url, **kwargs)
+        return self.request("DELETE", url, **options)
 
-    def put(self, url: str, **kwargs: Any) -> Awaitable[Response[Any]]:
+    def put(
+        self, url: str, **options: Unpack[MethodOptions]
+    ) -> Awaitable[Response[Any]]:
         """Send a PUT with retries. Arguments as ``request()``."""
-        return self.request("PUT", url, **kwargs)
+        return self.request("PUT", url, **options)
 
-    def post(self, url: str, **kwargs: Any) -> Awaitable[Response[Any]]:
+    def post(
+        self, url: str, **options: Unpack[MethodOptions]
+    ) -> Awaitable[Response[Any]]:
         """
         Send a POST; arguments as ``request()``.
 
         Retried only after errors raised before sending, unless it has an
         ``Idempotency-Key`` (``idempotency_key="auto"``).
         """
-        return self.request("POST", url, **kwargs)
+        return self.request("POST", url, **options)
 
-    def patch(self, url: str, **kwargs: Any) -> Awaitable[Response[Any]]:
+    def patch(
+        self, url: str, **options: Unpack[MethodOptions]
+    ) -> Awaitable[Response[Any]]:
         """Send a PATCH; retried like ``post()``. Arguments as ``request()``."""
-        return self.request("PATCH", url, **kwargs)
+        return self.request("PATCH", url, **options)
 
     # -- drivers -------------------------------------------------------------------
     def _options(
@@ -722,13 +746,8 @@ class AsyncClient:
             if state.deadline_at is not None:
                 left = state.deadline_at - t0
                 if left <= 0:
-                    err = DeadlineExceeded(
-                        f"deadline of {call.deadline:g} s ran out "
-                        f"before attempt {n} of "
-                        f"{request.method} {redact_url(request.url)}",
-                        request=request,
-                        deadline=call.deadline or 0.0,
-                        elapsed=t0 - started,
+                    err = _deadline_error(
+                        request, call, t0 - started, f"ran out before attempt {n}"
                     )
                     _note(err, attempts, t0 - started, "deadline")
                     raise err
@@ -769,22 +788,10 @@ class AsyncClient:
                     and state.deadline_at is not None
                     and now + _DEADLINE_SLACK >= state.deadline_at
                 ):
-                    err = DeadlineExceeded(
-                        f"deadline of {call.deadline:g} s cut attempt {n} of "
-                        f"{request.method} {redact_url(request.url)} short",
-                        request=request,
-                        deadline=call.deadline or 0.0,
-                        elapsed=now - started,
+                    err = _deadline_error(
+                        request, call, now - started, f"cut attempt {n} short"
                     )
-                    attempts.append(
-                        Attempt(
-                            number=n,
-                            started=t0 - started,
-                            duration=now - t0,
-                            error=outcome,
-                            reason="deadline",
-                        )
-                    )
+                    attempts.append(_record(n, started, t0, now, outcome, "deadline"))
                     await self._gave_up(
                         request, err, attempts, now - started, "deadline exceeded"
                     )
@@ -798,17 +805,12 @@ class AsyncClient:
                     ),
                 )
             decision = policy.next(state, outcome, now, self._wall(), self._rng)
+            delay = decision.delay if type(decision) is Sleep else 0.0
+            attempts.append(
+                _record(n, started, t0, now, outcome, decision.reason, delay)
+            )
             if type(decision) is Return:
                 assert not isinstance(outcome, BaseException)  # noqa: S101 - policy contract
-                attempts.append(
-                    Attempt(
-                        number=n,
-                        started=t0 - started,
-                        duration=now - t0,
-                        status_code=outcome.status_code,
-                        reason=decision.reason,
-                    )
-                )
                 outcome.attempts = tuple(attempts)
                 outcome.elapsed = now - started
                 if decision.ignored_retry_after is not None:
@@ -817,9 +819,9 @@ class AsyncClient:
                     await self._gave_up(
                         request, outcome, attempts, now - started, decision.reason
                     )
-                elif CallSucceeded in self._subs:
+                elif self._succeeded:
                     await aemit(
-                        self._subs[CallSucceeded],
+                        self._succeeded,
                         CallSucceeded(
                             request=request,
                             attempt=n,
@@ -832,15 +834,6 @@ class AsyncClient:
                 return outcome
             if type(decision) is Raise:
                 assert isinstance(outcome, BaseException)  # noqa: S101 - policy contract
-                attempts.append(
-                    Attempt(
-                        number=n,
-                        started=t0 - started,
-                        duration=now - t0,
-                        error=outcome,
-                        reason=decision.reason,
-                    )
-                )
                 await self._gave_up(
                     request, outcome, attempts, now - started, decision.reason
                 )
@@ -848,36 +841,14 @@ class AsyncClient:
                     _note(outcome, attempts, now - started, decision.reason)
                 raise outcome
             assert isinstance(decision, Sleep)  # noqa: S101 - Decision is a closed union
-            delay = decision.delay
-            if isinstance(outcome, BaseException):
-                attempts.append(
-                    Attempt(
-                        number=n,
-                        started=t0 - started,
-                        duration=now - t0,
-                        error=outcome,
-                        delay=delay,
-                        reason=decision.reason,
-                    )
-                )
-            else:
-                attempts.append(
-                    Attempt(
-                        number=n,
-                        started=t0 - started,
-                        duration=now - t0,
-                        status_code=outcome.status_code,
-                        delay=delay,
-                        reason=decision.reason,
-                    )
-                )
+            if not isinstance(outcome, BaseException):
                 await outcome.aclose()
             if decision.ignored_retry_after is not None:
                 await self._ignored(request, n, decision.ignored_retry_after)
             spans = []
-            if RetryScheduled in self._subs:
+            if self._scheduled:
                 spans = await aemit(
-                    self._subs[RetryScheduled],
+                    self._scheduled,
                     RetryScheduled(
                         request=request,
                         attempt=n,
@@ -927,6 +898,47 @@ class AsyncClient:
     def __repr__(self) -> str:
         base = f" base_url={redact_url(self._base_url)!r}" if self._base_url else ""
         return f"<AsyncClient{base} {self._transport!r}>"
+
+
+def _record(
+    n: int,
+    started: float,
+    t0: float,
+    now: float,
+    outcome: Response[Any] | BaseException,
+    reason: str,
+    delay: float = 0.0,
+) -> Attempt:
+    """The ``Attempt`` for attempt ``n``, from monotonic times in seconds."""
+    if isinstance(outcome, BaseException):
+        return Attempt(
+            number=n,
+            started=t0 - started,
+            duration=now - t0,
+            error=outcome,
+            delay=delay,
+            reason=reason,
+        )
+    return Attempt(
+        number=n,
+        started=t0 - started,
+        duration=now - t0,
+        status_code=outcome.status_code,
+        delay=delay,
+        reason=reason,
+    )
+
+
+def _deadline_error(
+    request: Request, call: _Call, elapsed: float, what: str
+) -> DeadlineExceeded:
+    return DeadlineExceeded(
+        f"deadline of {call.deadline:g} s {what} of "
+        f"{request.method} {redact_url(request.url)}",
+        request=request,
+        deadline=call.deadline or 0.0,
+        elapsed=elapsed,
+    )
 
 
 def _bind(middleware: Any, call_next: AsyncHandler) -> AsyncHandler:

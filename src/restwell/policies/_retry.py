@@ -228,9 +228,8 @@ class Retry:
         Returns:
             A fresh ``RetryState`` for attempt 1.
         """
-        safe = method in self.methods or self._lower_header in headers
-        if not safe and not hasattr(headers, "get_list"):  # a plain dict: any case
-            safe = any(name.lower() == self._lower_header for name in headers)
+        header = self._lower_header
+        safe = method in self.methods or any(k.lower() == header for k in headers)
         return RetryState(
             1, now, None if deadline is None else now + deadline, safe, replayable_body
         )
