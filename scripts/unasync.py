@@ -34,14 +34,13 @@ RULES: list[tuple[str, str]] = [
     ("__aiter__", "__iter__"),
     ("aclose", "close"),
     ("aread", "read"),
-    ("_aread_before", "_read_before"),
-    ("aread_until", "read_until"),
     ("aiter_bytes", "iter_bytes"),
     ("asleep", "sleep"),
     ("aemit", "emit"),
     ("abuffer_body", "buffer_body"),
     ("asubscribe", "subscribe"),
     ("AsyncHandler", "Handler"),
+    ("make_async_transport", "make_transport"),
     ("anyio_backend", "anyio_backend"),
 ]
 SYNTAX: list[tuple[str, str]] = [
@@ -49,7 +48,7 @@ SYNTAX: list[tuple[str, str]] = [
     (r"\basync with\b", "with"),
     (r"\basync for\b", "for"),
     (r"\bawait ", ""),
-    (r"\bAwaitable\[(Response\[Any\])\]", r"\1"),
+    (r"\bAwaitable\[(Response\[\w+\])\]", r"\1"),
     (r"@pytest\.mark\.anyio\n", ""),
 ]
 HEADER = (

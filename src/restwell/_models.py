@@ -11,7 +11,6 @@ import json as _json
 from collections.abc import (
     AsyncIterable,
     AsyncIterator,
-    Callable,
     Iterable,
     Iterator,
     Mapping,
@@ -26,13 +25,14 @@ from typing_extensions import TypeVar
 from ._config import DEFAULT_TIMEOUT, Timeout
 from ._exceptions import (
     HTTPStatusError,
-    ReadTimeout,
     ResponseValidationError,
     StreamConsumed,
 )
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
+
+    from ._context import CallContext
 
 __all__ = [
     "AsyncResponseStream",
@@ -241,19 +241,25 @@ class Request:
         headers: Request headers (see ``Headers``). Default none.
         content: Body: ``bytes``, a sync or async iterable of ``bytes`` (streamed,
             replayable only if restwell buffered it), or ``None`` for no body.
-        timeout: Per-attempt ``Timeout`` the transport must apply; the retry
-            driver lowers it to the time left before the deadline. Default
-            ``DEFAULT_TIMEOUT``.
-        extensions: Free-form per-request data for middleware and transports
-            (a ``dict[str, Any]``). Default empty.
+        timeout: Per-attempt ``Timeout`` the transport must apply; the ``timeout``
+            stage sets it per attempt from the call's options and the deadline
+            left. Default ``DEFAULT_TIMEOUT``.
+        extensions: Free-form per-request data for user middleware and transports
+            (a ``dict[str, Any]``); restwell itself keeps nothing here. Default
+            empty.
 
     Attributes:
-        attempt: 1-based number of the attempt this request object is sent as.
+        attempt: 1-based number of the attempt this request object is sent as,
+            counted over the whole call (redirect hops included).
+        context: The ``CallContext`` of the call this request belongs to, set by
+            the client before the request enters the pipeline (``None`` on a
+            request no client has sent).
     """
 
     __slots__ = (
         "attempt",
         "content",
+        "context",
         "extensions",
         "headers",
         "method",
@@ -278,6 +284,7 @@ class Request:
         self.timeout = timeout
         self.extensions: dict[str, Any] = {} if extensions is None else extensions
         self.attempt = 1
+        self.context: CallContext = cast("CallContext", None)
 
     @classmethod
     def _new(
@@ -297,23 +304,38 @@ class Request:
         new.timeout = timeout
         new.extensions = {}
         new.attempt = 1
+        new.context = cast("CallContext", None)
         return new
 
-    def copy_for_attempt(self, attempt: int, timeout: Timeout) -> Request:
+    def copy_for_attempt(self, attempt: int) -> Request:
         """
-        Return a shallow copy to send as ``attempt`` with ``timeout``.
+        Return a shallow copy to send as ``attempt`` of the same call.
 
-        Headers are copied so per-attempt middleware cannot leak into later attempts.
+        Headers and extensions are copied, so per-attempt middleware cannot leak
+        into later attempts; ``context`` is shared (one per call).
         """
         new = Request.__new__(Request)
         new.method = self.method
         new.url = self.url
         new.headers = self.headers.copy()
         new.content = self.content
-        new.timeout = timeout
+        new.timeout = self.timeout
         new.extensions = dict(self.extensions)
         new.attempt = attempt
+        new.context = self.context
         return new
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickled (with an exception) without its call's context: that holds the
+        # client's clock and hooks, which belong to this process.
+        return {
+            name: getattr(self, name) for name in self.__slots__ if name != "context"
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self.context = cast("CallContext", None)
 
     def __repr__(self) -> str:
         from .instrumentation._redact import redact_url
@@ -429,21 +451,26 @@ class Response(Generic[T]):
         http_version: ``"HTTP/1.1"``, ``"HTTP/2"``, ….
         reason_phrase: The status line's reason phrase, or ``""``.
         raw: The backend's own response object (e.g. ``httpx.Response``).
-        elapsed: Seconds from the start of the call (first attempt) until this
-            response's head arrived, waits included.
-        attempts: Every attempt of the call, oldest first (``tuple[Attempt, ...]``).
+        elapsed: Seconds from the start of the call until the client handed this
+            response over (its body read, unless streaming), every attempt, wait
+            and redirect hop included.
+        attempts: Every attempt of the call, oldest first, every redirect hop
+            included (``tuple[Attempt, ...]``).
+        model: The type ``data`` decodes the body into (a pydantic model,
+            ``list[Model]``, any type a ``TypeAdapter`` takes), or ``None`` for
+            JSON or text; the client sets it from ``model=``.
     """
 
     __slots__ = (
         "_content",
         "_data",
         "_http_version",
-        "_model",
         "_reason_phrase",
         "_stream",
         "attempts",
         "elapsed",
         "headers",
+        "model",
         "raw",
         "request",
         "status_code",
@@ -478,7 +505,7 @@ class Response(Generic[T]):
         self.raw = raw
         self.elapsed = 0.0
         self.attempts: tuple[Attempt, ...] = ()
-        self._model: Any = None
+        self.model: Any = None
         self._data: Any = _NOT_READ
 
     @classmethod
@@ -516,7 +543,7 @@ class Response(Generic[T]):
         self.raw = raw
         self.elapsed = 0.0
         self.attempts = ()
-        self._model = None
+        self.model = None
         self._data = _NOT_READ
         return self
 
@@ -675,7 +702,7 @@ class Response(Generic[T]):
 
     def _decode(self) -> Any:
         content = self.content
-        model = self._model
+        model = self.model
         if model is not None:
             from pydantic import ValidationError
 
@@ -721,48 +748,6 @@ class Response(Generic[T]):
             finally:
                 stream.close()
         return self.content
-
-    async def _aread_before(
-        self, deadline_at: float, monotonic: Callable[[], float]
-    ) -> None:
-        """
-        Read the body chunk by chunk, stopping once the deadline has passed.
-
-        Stops once ``monotonic()`` passes ``deadline_at``, so a body trickling
-        in under each read timeout still ends.
-
-        Raises:
-            ReadTimeout: The deadline passed with the body still arriving.
-        """
-        stream = cast("AsyncResponseStream", self._stream)
-        chunks: list[bytes] = []
-        try:
-            async for chunk in stream:
-                chunks.append(chunk)
-                if monotonic() >= deadline_at:
-                    raise ReadTimeout(
-                        "the deadline passed while the response body was arriving",
-                        request=self.request,
-                    )
-        finally:
-            await stream.aclose()
-        self._content = b"".join(chunks)
-
-    def _read_before(self, deadline_at: float, monotonic: Callable[[], float]) -> None:
-        """The sync twin of ``_aread_before``."""
-        stream = cast("ResponseStream", self._stream)
-        chunks: list[bytes] = []
-        try:
-            for chunk in stream:
-                chunks.append(chunk)
-                if monotonic() >= deadline_at:
-                    raise ReadTimeout(
-                        "the deadline passed while the response body was arriving",
-                        request=self.request,
-                    )
-        finally:
-            stream.close()
-        self._content = b"".join(chunks)
 
     async def aiter_bytes(self) -> AsyncIterator[bytes]:
         """

@@ -30,6 +30,6 @@ def typed_sync(client: restwell.Client) -> None:
 
 async def typed_options(client: restwell.AsyncClient) -> None:
     r = await client.get("/x", timeout=3.0, retry=None, model=User)
-    assert_type(r, restwell.Response[Any])
+    assert_type(r, restwell.Response[User])
     await client.post("/x", json={"a": 1}, idempotency_key="auto")
-    await client.get("/x", retries=3)  # type: ignore[call-arg]  # misspelt option is caught
+    await client.get("/x", retries=3)  # type: ignore[call-overload]  # misspelt option is caught

@@ -20,6 +20,7 @@ from ._backoff import (
     Linear,
 )
 from ._decision import Decision, Raise, Return, Sleep
+from ._gate import RetryGate, Veto
 from ._jitter import DecorrelatedJitter, EqualJitter, FullJitter, Jitter, NoJitter
 from ._predicates import (
     DEFAULT_RETRY_ON,
@@ -53,9 +54,11 @@ __all__ = [
     "Raise",
     "Retry",
     "RetryAfter",
+    "RetryGate",
     "RetryState",
     "Return",
     "Sleep",
+    "Veto",
     "on_exception",
     "on_response",
     "on_status",

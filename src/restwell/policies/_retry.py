@@ -62,7 +62,11 @@ def _gave_up(reason: str) -> Return:
     return Return(reason, gave_up=True)
 
 
-_NO_RETRY = Raise("retries are disabled (max_attempts=1)")
+def _raise_gave_up(reason: str) -> Raise:
+    return Raise(reason, gave_up=True)
+
+
+_NO_RETRY = Raise("retries are disabled (max_attempts=1)", gave_up=True)
 
 
 @dataclass(slots=True)
@@ -275,7 +279,9 @@ class Retry:
             if response.status_code < 400:
                 return _SUCCESS
             return Return(f"{what} is not retryable")
-        stop: Callable[[str], Raise | Return] = Raise if error is not None else _gave_up
+        stop: Callable[[str], Raise | Return] = (
+            _raise_gave_up if error is not None else _gave_up
+        )
         never_sent = isinstance(error, NEVER_SENT_ERRORS)
         if not state.replay_safe and not never_sent:
             return stop(
@@ -322,7 +328,7 @@ class Retry:
                     f"the {max(left, 0.0):.3g} s left before the deadline"
                 )
                 if error is not None:
-                    return Raise(reason)
+                    return Raise(reason, gave_up=True)
                 return Return(reason, ignored, gave_up=True)
         state.attempt = n + 1
         state.previous_delay = delay
