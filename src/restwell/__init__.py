@@ -33,6 +33,7 @@ from ._config import (
     UNSET,
     Timeout,
 )
+from ._context import CallContext, CallOptions, ContextKey
 from ._exceptions import (
     ConfigurationError,
     ConnectError,
@@ -90,12 +91,15 @@ __all__ = [
     "UNSET",
     "AsyncClient",
     "Attempt",
+    "CallContext",
+    "CallOptions",
     "Client",
     "Clock",
     "ConfigurationError",
     "ConnectError",
     "ConnectTimeout",
     "Constant",
+    "ContextKey",
     "DeadlineExceeded",
     "DecodingError",
     "DecorrelatedJitter",

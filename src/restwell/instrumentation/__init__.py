@@ -9,6 +9,7 @@ from ._events import (
     ALL_EVENTS,
     AttemptFailed,
     CallFailed,
+    CallStarted,
     CallSucceeded,
     Event,
     EventHook,
@@ -16,6 +17,7 @@ from ._events import (
     ResponseReceived,
     RetryAfterIgnored,
     RetryScheduled,
+    RetryVetoed,
 )
 from ._logging import LoggingHook
 from ._redact import REDACTED, is_sensitive_name, redact_headers, redact_url
@@ -25,6 +27,7 @@ __all__ = [
     "REDACTED",
     "AttemptFailed",
     "CallFailed",
+    "CallStarted",
     "CallSucceeded",
     "Event",
     "EventHook",
@@ -33,6 +36,7 @@ __all__ = [
     "ResponseReceived",
     "RetryAfterIgnored",
     "RetryScheduled",
+    "RetryVetoed",
     "is_sensitive_name",
     "redact_headers",
     "redact_url",

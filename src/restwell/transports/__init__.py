@@ -15,6 +15,7 @@ from .._transport_base import (
     MockTransport,
     Transport,
 )
+from ._registry import TransportEntry, register_transport, transport_names
 
 __all__ = [
     "AsyncHttpxTransport",
@@ -25,6 +26,9 @@ __all__ = [
     "MockTransport",
     "ResponseStream",
     "Transport",
+    "TransportEntry",
+    "register_transport",
+    "transport_names",
 ]
 
 for _name in __all__:

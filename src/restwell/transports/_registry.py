@@ -142,12 +142,13 @@ def make_async_transport(transport: object) -> AsyncTransport:
             if adopted is not None:
                 return adopted
     send = getattr(transport, "send", None)
-    if callable(send) and callable(getattr(transport, "aclose", None)):
-        if not inspect.iscoroutinefunction(send):
+    if callable(send) and not inspect.iscoroutinefunction(send):
+        if callable(getattr(transport, "close", None)):
             raise ConfigurationError(
-                f"transport={transport!r} has a sync send(): it is a sync transport, "
-                "for restwell.Client; AsyncClient needs an async send()"
+                f"transport={transport!r} is a sync transport (its send() is not "
+                "async): use it with restwell.Client, or pass an AsyncTransport"
             )
+    elif callable(send) and callable(getattr(transport, "aclose", None)):
         return transport  # type: ignore[return-value]  # checked structurally
     raise ConfigurationError(
         f"transport={transport!r} has no send(request) and aclose(): implement "
@@ -183,12 +184,12 @@ def make_transport(transport: object) -> Transport:
             if adopted is not None:
                 return adopted
     send = getattr(transport, "send", None)
+    if callable(send) and inspect.iscoroutinefunction(send):
+        raise ConfigurationError(
+            f"transport={transport!r} is an async transport (its send() is "
+            "async): use restwell.AsyncClient"
+        )
     if callable(send) and callable(getattr(transport, "close", None)):
-        if inspect.iscoroutinefunction(send):
-            raise ConfigurationError(
-                f"transport={transport!r} is an async transport (its send() is "
-                "async): use restwell.AsyncClient"
-            )
         return transport  # type: ignore[return-value]  # checked structurally
     raise ConfigurationError(
         f"transport={transport!r} has no send(request) and close(): implement "
