@@ -331,7 +331,6 @@ class CallContext:
     def __init__(
         self,
         options: CallOptions,
-        *,
         clock: Clock,
         events: Emitter,
         started: float,

@@ -87,6 +87,7 @@ _CALL_OPTIONS = frozenset(
         "policies",
     }
 )
+_PLAIN_BODIES = (bytes, type(None))
 # Stages in every chain, and those only in some (redirects followed; not streamed).
 _STAGES: dict[str, Any] = {
     "call": CallStage,
@@ -305,12 +306,7 @@ class Client:
                 content, options.max_replay_buffer
             )
         request.context = CallContext(
-            options,
-            clock=self._clock,
-            events=self._events,
-            started=self._monotonic(),
-            stream=stream,
-            replayable=replayable,
+            options, self._clock, self._events, self._monotonic(), stream, replayable
         )
         if options is self._options and not stream:
             return self._default_chain(request)
@@ -522,7 +518,14 @@ class Client:
             idempotency_key,
             call.retry.idempotency_header,
         )
-        response = self._run(request, call, False)
+        if call is self._options and request.content.__class__ in _PLAIN_BODIES:
+            # The common case, inlined from _run: one coroutine frame fewer per call.
+            request.context = CallContext(
+                call, self._clock, self._events, self._monotonic()
+            )
+            response = self._default_chain(request)
+        else:
+            response = self._run(request, call, False)
         if model is not None:
             response.model = model
         return response

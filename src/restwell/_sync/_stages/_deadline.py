@@ -2,8 +2,9 @@
 """
 The ``deadline`` stage: starts the call's deadline.
 
-Writes ``ctx.deadline_at`` = now + ``ctx.options.deadline`` (absolute monotonic
-seconds; ``None`` when the call has no deadline). It sits below ``cache`` (a cache
+Writes ``ctx.deadline_at`` = ``ctx.started`` + ``ctx.options.deadline`` (absolute
+monotonic seconds, counted from the start of the call; ``None`` when the call has no
+deadline). It sits below ``cache`` (a cache
 hit needs no deadline) and above ``redirects``, so one deadline spans every hop,
 attempt and wait. The stages below enforce it: ``retry`` never sleeps past it,
 ``timeout`` caps each attempt to the time left.
@@ -25,15 +26,14 @@ class DeadlineStage:
 
     name = "deadline"
     EMITS = ()
-    __slots__ = ("_monotonic", "_next")
+    __slots__ = ("_next",)
 
     def __init__(self, call_next: Handler, env: StageEnv) -> None:
         self._next = call_next
-        self._monotonic = env.monotonic
 
     def __call__(self, request: Request) -> Response[Any]:
         ctx = request.context
         deadline = ctx.options.deadline
         if deadline is not None:
-            ctx.deadline_at = self._monotonic() + deadline
+            ctx.deadline_at = ctx.started + deadline
         return self._next(request)

@@ -63,15 +63,14 @@ class RetryStage:
         ctx = request.context
         options = ctx.options
         policy = options.retry
-        monotonic = self._monotonic
         attempts = ctx.attempts
-        now = monotonic()
+        started = ctx.started
         deadline_at = ctx.deadline_at
         state = policy.start(
             request.method,
             request.headers,
-            now,
-            None if deadline_at is None else deadline_at - now,
+            started,
+            None if deadline_at is None else deadline_at - started,
             replayable_body=ctx.replayable,
         )
         fresh = request
@@ -84,12 +83,12 @@ class RetryStage:
                 outcome = self._next(request)
             except Exception as exc:  # every outcome goes to the policy, which decides
                 outcome = exc
-            now = monotonic()
+            now = self._monotonic()
             if len(attempts) < n:  # a stage above `attempt` answered without it
-                attempts.append(_record(n, now - ctx.started, outcome))
+                attempts.append(_record(n, now - started, outcome))
             record = attempts[-1]
             decision: Decision
-            if isinstance(outcome, DeadlineExceeded):
+            if type(outcome) is DeadlineExceeded:
                 decision = _DEADLINE
             else:
                 decision = policy.next(state, outcome, now, self._wall(), self._rng)
@@ -98,20 +97,19 @@ class RetryStage:
                         options.retry_gates, decision, request, outcome, n, now
                     )
             record.reason = decision.reason
-            if type(decision) is Return:
-                assert not isinstance(outcome, BaseException)  # noqa: S101 - policy contract
+            if type(decision) is Return:  # the policy returns only responses
                 ctx.reason = decision.reason
                 ctx.gave_up = decision.gave_up
                 if decision.ignored_retry_after is not None and self._ignored:
                     self._ignore(request, n, decision.ignored_retry_after)
-                return outcome
-            if type(decision) is Raise:
-                assert isinstance(outcome, BaseException)  # noqa: S101 - policy contract
+                return outcome  # type: ignore[return-value]  # a Return follows a response
+            if type(decision) is Raise:  # the policy raises only errors
+                error: BaseException = outcome  # type: ignore[assignment]  # a Raise follows an error
                 ctx.reason = decision.reason
                 ctx.gave_up = decision.gave_up
-                if isinstance(outcome, RestwellError) or len(attempts) > 1:
-                    give_up_note(outcome, attempts, now - ctx.started, decision.reason)
-                raise outcome
+                if isinstance(error, RestwellError) or len(attempts) > 1:
+                    give_up_note(error, attempts, now - started, decision.reason)
+                raise error
             assert isinstance(decision, Sleep)  # noqa: S101 - Decision is a closed union
             delay = decision.delay
             record.delay = delay
