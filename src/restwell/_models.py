@@ -287,7 +287,7 @@ class Request:
         self.context: CallContext = cast("CallContext", None)
 
     @classmethod
-    def _new(
+    def from_parts(
         cls,
         method: str,
         url: str,
@@ -295,7 +295,19 @@ class Request:
         content: RequestContent,
         timeout: Timeout,
     ) -> Request:
-        # The client's hot path: arguments already checked and normalised.
+        """
+        Build a request from parts a client has already checked (the hot path).
+
+        Args:
+            method: Upper-case method.
+            url: Absolute URL.
+            headers: A ``Headers`` the request may own.
+            content: ``bytes``, an iterable of ``bytes``, or ``None``.
+            timeout: The per-attempt ``Timeout``.
+
+        Returns:
+            The ``Request`` (``attempt`` 1, no context yet).
+        """
         new = cls.__new__(cls)
         new.method = method
         new.url = url

@@ -417,7 +417,7 @@ class AsyncClient:
             key = str(uuid.uuid4()) if idempotency_key == "auto" else idempotency_key
             if idempotency_header not in merged:
                 merged[idempotency_header] = key
-        return Request._new(
+        return Request.from_parts(
             method.upper(), full_url, merged, body, self._options.timeout
         )
 
