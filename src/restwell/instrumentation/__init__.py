@@ -5,6 +5,7 @@ Hooks are ``(event) -> None`` callables given to a client (``hooks=[...]``); log
 OpenTelemetry and Prometheus are hooks too.
 """
 
+from .._redact import REDACTED, is_sensitive_name, redact_headers, redact_url
 from ._events import (
     ALL_EVENTS,
     AttemptFailed,
@@ -20,7 +21,6 @@ from ._events import (
     RetryVetoed,
 )
 from ._logging import LoggingHook
-from ._redact import REDACTED, is_sensitive_name, redact_headers, redact_url
 
 __all__ = [
     "ALL_EVENTS",
