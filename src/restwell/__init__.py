@@ -59,6 +59,7 @@ from ._exceptions import (
     WriteTimeout,
 )
 from ._models import Attempt, Headers, Request, Response
+from ._public import set_public_module
 from ._sync._api import delete, get, head, options, patch, post, put, request
 from ._sync._client import Client
 from ._version import __version__
@@ -156,13 +157,4 @@ __all__ = [
     "request",
 ]
 
-
-def _set_public_module() -> None:
-    # Exported classes report `restwell` as their module (httpx does the same).
-    for name in __all__:
-        obj = globals()[name]
-        if isinstance(obj, type) and obj.__module__.startswith("restwell._"):
-            obj.__module__ = __name__
-
-
-_set_public_module()
+set_public_module(globals())

@@ -7,9 +7,8 @@ fake clock and seeded randomness (``tests/unit``), and shared by the async and s
 clients as it is.
 """
 
-from contextlib import suppress as _suppress
-
 from .._config import DEFAULT_RETRY_STATUSES, IDEMPOTENT_METHODS
+from .._public import set_public_module
 from ._backoff import (
     Backoff,
     BackoffStrategy,
@@ -66,8 +65,4 @@ __all__ = [
     "parse_retry_after",
 ]
 
-for _name in __all__:
-    _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith("restwell.policies."):
-        with _suppress(AttributeError, TypeError):  # builtins, aliases
-            _obj.__module__ = __name__
+set_public_module(globals())
