@@ -25,6 +25,7 @@ from rich.console import Console
 from rich.text import Text
 
 import restwell
+from restwell.policies import DEFAULT_DEADLINE, DEFAULT_MAX_ATTEMPTS, IDEMPOTENT_METHODS
 
 from ._output import (
     EXIT_HTTP_ERROR,
@@ -164,7 +165,7 @@ def _request_options(f: F) -> F:
             type=click.IntRange(min=0),
             metavar="N",
             help="Retry up to N times: N + 1 attempts; 0 disables. "
-            f"[default: {restwell.DEFAULT_MAX_ATTEMPTS - 1}]",
+            f"[default: {DEFAULT_MAX_ATTEMPTS - 1}]",
         ),
         click.option(
             "--backoff",
@@ -190,7 +191,7 @@ def _request_options(f: F) -> F:
             type=click.FloatRange(min=0, min_open=True),
             metavar="SECONDS",
             help="Total time for the call, attempts and waits included. "
-            f"[default: {restwell.DEFAULT_DEADLINE:g}]",
+            f"[default: {DEFAULT_DEADLINE:g}]",
         ),
         click.option(
             "--idempotency-key",
@@ -236,11 +237,7 @@ def _retry_policy(options: _Options) -> restwell.Retry | None:
         and options.backoff_initial is None
     ):
         return None  # the client's default
-    attempts = (
-        restwell.DEFAULT_MAX_ATTEMPTS
-        if options.retries is None
-        else options.retries + 1
-    )
+    attempts = DEFAULT_MAX_ATTEMPTS if options.retries is None else options.retries + 1
     name = options.backoff or "exponential"
     initial = options.backoff_initial
     backoff: Any
@@ -436,7 +433,7 @@ def _method_command(method: str) -> click.Command:
     article = "an" if upper[0] in "AEIOU" else "a"
     caveat = (
         ""
-        if upper in restwell.IDEMPOTENT_METHODS
+        if upper in IDEMPOTENT_METHODS
         else f"\n\nA {upper} may have acted before failing, so it is retried only "
         "with --idempotency-key, or after errors raised before it was sent."
     )
