@@ -28,6 +28,7 @@ from ._exceptions import (
     ResponseValidationError,
     StreamConsumed,
 )
+from ._redact import redact_headers, redact_url
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -223,8 +224,6 @@ class Headers(MutableMapping[str, str]):
     __hash__ = None  # type: ignore[assignment]  # mutable mapping: unhashable, like dict
 
     def __repr__(self) -> str:
-        from .instrumentation._redact import redact_headers
-
         return f"Headers({redact_headers(self._pairs())!r})"
 
 
@@ -350,8 +349,6 @@ class Request:
         self.context = cast("CallContext", None)
 
     def __repr__(self) -> str:
-        from .instrumentation._redact import redact_url
-
         return f"<Request {self.method} {redact_url(self.url)}>"
 
 
@@ -610,8 +607,6 @@ class Response(Generic[T]):
         """
         if 400 <= self.status_code < 600:
             kind = "client error" if self.status_code < 500 else "server error"
-            from .instrumentation._redact import redact_url
-
             raise HTTPStatusError(
                 f"{kind} {self.status_code} {self.reason_phrase} for "
                 f"{getattr(self.request, 'method', '')} {redact_url(self.url)}"

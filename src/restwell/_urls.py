@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from ._exceptions import ConfigurationError, InvalidURL
-from .instrumentation._redact import redact_url
+from ._redact import redact_url
 
 __all__ = ["check_base_url", "join_url", "same_origin"]
 

@@ -732,7 +732,7 @@ def test_user_predicate_extends_the_defaults(
     fault_server.script("/conflict", [Step(409), Step(200)])
     retry = restwell.Retry(
         backoff=restwell.Constant(0.1),
-        retry_on=restwell.DEFAULT_RETRY_ON | restwell.on_status(409),
+        retry_on=restwell.policies.DEFAULT_RETRY_ON | restwell.on_status(409),
     )
     with make_client(fault_server, clock, retry=retry) as client:
         r = client.get("/conflict")

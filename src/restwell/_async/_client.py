@@ -50,11 +50,11 @@ from .._hooks import Emitter, asubscribe
 from .._middleware import AsyncHandler
 from .._models import Headers, Request, Response
 from .._pipeline import StageEnv, compose, placement_of
+from .._redact import redact_url
 from .._transport_base import AsyncTransport
 from .._urls import QueryParams, check_base_url, join_url
 from ..instrumentation._events import Event
 from ..instrumentation._logging import LoggingHook
-from ..instrumentation._redact import redact_url
 from ..policies._gate import RetryGate
 from ..policies._retry import Retry
 from ..transports._registry import make_async_transport

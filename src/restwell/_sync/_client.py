@@ -51,11 +51,11 @@ from .._hooks import Emitter, subscribe
 from .._middleware import Handler
 from .._models import Headers, Request, Response
 from .._pipeline import StageEnv, compose, placement_of
+from .._redact import redact_url
 from .._transport_base import Transport
 from .._urls import QueryParams, check_base_url, join_url
 from ..instrumentation._events import Event
 from ..instrumentation._logging import LoggingHook
-from ..instrumentation._redact import redact_url
 from ..policies._gate import RetryGate
 from ..policies._retry import Retry
 from ..transports._registry import make_transport

@@ -5,6 +5,8 @@ Hooks are ``(event) -> None`` callables given to a client (``hooks=[...]``); log
 OpenTelemetry and Prometheus are hooks too.
 """
 
+from .._public import set_public_module
+from .._redact import REDACTED, is_sensitive_name, redact_headers, redact_url
 from ._events import (
     ALL_EVENTS,
     AttemptFailed,
@@ -20,7 +22,6 @@ from ._events import (
     RetryVetoed,
 )
 from ._logging import LoggingHook
-from ._redact import REDACTED, is_sensitive_name, redact_headers, redact_url
 
 __all__ = [
     "ALL_EVENTS",
@@ -42,7 +43,4 @@ __all__ = [
     "redact_url",
 ]
 
-for _name in __all__:
-    _obj = globals()[_name]
-    if isinstance(_obj, type) or callable(_obj):
-        _obj.__module__ = __name__
+set_public_module(globals())

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from .._redact import redact_headers, redact_url
 from ._events import (
     AttemptFailed,
     CallFailed,
@@ -27,7 +28,6 @@ from ._events import (
     RetryScheduled,
     RetryVetoed,
 )
-from ._redact import redact_headers, redact_url
 
 __all__ = ["LoggingHook"]
 

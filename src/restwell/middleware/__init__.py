@@ -13,6 +13,7 @@ already read unless streaming). ``request.context`` is the call's ``CallContext`
 from .._context import CallContext, CallOptions, ContextKey
 from .._middleware import AsyncHandler, AsyncMiddleware, Handler, Middleware, Stage
 from .._pipeline import SLOTS, place
+from .._public import set_public_module
 
 __all__ = [
     "SLOTS",
@@ -27,6 +28,4 @@ __all__ = [
     "place",
 ]
 
-AsyncMiddleware.__module__ = __name__
-Middleware.__module__ = __name__
-place.__module__ = __name__
+set_public_module(globals())

@@ -8,6 +8,7 @@ and async) and mock transports.
 
 from .._async._transport_httpx import AsyncHttpxTransport
 from .._models import AsyncResponseStream, ResponseStream
+from .._public import set_public_module
 from .._sync._transport_httpx import HttpxTransport
 from .._transport_base import (
     AsyncMockTransport,
@@ -31,5 +32,4 @@ __all__ = [
     "transport_names",
 ]
 
-for _name in __all__:
-    globals()[_name].__module__ = __name__
+set_public_module(globals())

@@ -18,8 +18,8 @@ from ..._exceptions import TooManyRedirects
 from ..._middleware import AsyncHandler
 from ..._models import Request, Response
 from ..._pipeline import StageEnv
+from ..._redact import redact_url
 from ..._urls import redirect_target, same_origin
-from ...instrumentation._redact import redact_url
 
 __all__ = ["RedirectStage"]
 

@@ -16,7 +16,7 @@ from ..._exceptions import DeadlineExceeded, TransportTimeout
 from ..._middleware import AsyncHandler
 from ..._models import Request, Response
 from ..._pipeline import StageEnv
-from ...instrumentation._redact import redact_url
+from ..._redact import redact_url
 
 __all__ = ["TimeoutStage", "deadline_error"]
 

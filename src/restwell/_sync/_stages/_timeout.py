@@ -17,7 +17,7 @@ from ..._exceptions import DeadlineExceeded, TransportTimeout
 from ..._middleware import Handler
 from ..._models import Request, Response
 from ..._pipeline import StageEnv
-from ...instrumentation._redact import redact_url
+from ..._redact import redact_url
 
 __all__ = ["TimeoutStage", "deadline_error"]
 
