@@ -299,8 +299,9 @@ class CallContext:
         attempts: Every ``Attempt`` so far, every redirect hop included
             (``list[Attempt]``, appended by the ``attempt`` stage, completed by
             the ``retry`` stage).
-        replayable: Whether the request body can be sent again (``False`` once a
-            streamed body larger than ``max_replay_buffer`` has been sent).
+        replayable: Whether the request body can be sent more than once: ``False``
+            when it is a stream larger than ``max_replay_buffer`` (then it is sent
+            once, and neither retried nor replayed to a redirect target).
         stream: Whether the caller streams the response (``client.stream()``):
             then the ``body`` stage is not in the chain.
         clock: The ``Clock`` (monotonic seconds, sleeps).

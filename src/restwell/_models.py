@@ -404,7 +404,8 @@ class Attempt:
     Attributes:
         number: 1-based attempt number (OTel ``http.request.resend_count`` = n - 1).
         started: Seconds from the start of the call to this attempt's start.
-        duration: Seconds the attempt took (until the response head, or the error).
+        duration: Seconds the attempt took: until its body was read (the response
+            head, for a streamed call), or until the error.
         status_code: The response status, or ``None`` if the attempt raised.
         error: The exception the attempt raised, or ``None``.
         delay: Seconds waited after this attempt before the next one (0.0 if none).
@@ -474,12 +475,12 @@ class Response(Generic[T]):
         "_content",
         "_data",
         "_http_version",
+        "_model",
         "_reason_phrase",
         "_stream",
         "attempts",
         "elapsed",
         "headers",
-        "model",
         "raw",
         "request",
         "status_code",
@@ -514,7 +515,7 @@ class Response(Generic[T]):
         self.raw = raw
         self.elapsed = 0.0
         self.attempts: tuple[Attempt, ...] = ()
-        self.model: Any = None
+        self._model: Any = None
         self._data: Any = _NOT_READ
 
     @classmethod
@@ -552,9 +553,24 @@ class Response(Generic[T]):
         self.raw = raw
         self.elapsed = 0.0
         self.attempts = ()
-        self.model = None
+        self._model = None
         self._data = _NOT_READ
         return self
+
+    @property
+    def model(self) -> Any:
+        """
+        The type ``data`` decodes the body into, or ``None`` for JSON or text.
+
+        Setting it (the client does, from ``model=``) forgets a ``data`` already
+        decoded, so the next read of ``data`` uses the new type.
+        """
+        return self._model
+
+    @model.setter
+    def model(self, model: Any) -> None:
+        self._model = model
+        self._data = _NOT_READ
 
     @property
     def http_version(self) -> str:
@@ -709,7 +725,7 @@ class Response(Generic[T]):
 
     def _decode(self) -> Any:
         content = self.content
-        model = self.model
+        model = self._model
         if model is not None:
             from pydantic import ValidationError
 

@@ -569,3 +569,101 @@ async def test_default_logging_warns_on_give_up_not_on_404(
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(warnings) == 1
     assert "gave up after 3 attempt(s)" in warnings[0].getMessage()
+
+
+@pytest.mark.anyio
+async def test_call_middleware_sees_attempts_and_the_call_timeout(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
+    """A call-level middleware sees the call's timeout and the attempts so far."""
+    fault_server.script("/cm", [Step(503), Step(200)])
+    seen: list[Any] = []
+
+    async def watch(request: Request, call_next: Any) -> Response[Any]:
+        seen.append(request.timeout.read)
+        response = await call_next(request)
+        seen.append([a.status_code for a in response.attempts])
+        return response
+
+    watch.stage = "call"  # type: ignore[attr-defined]
+    async with client(fault_server, clock, middleware=[watch]) as c:
+        await c.get("/cm", timeout=2.0)
+    assert seen == [2.0, [503, 200]]
+
+
+@pytest.mark.anyio
+async def test_followed_redirect_is_recorded_and_keeps_extensions(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
+    """A followed hop's reason says so; request extensions reach the next hop."""
+    fault_server.script("/x1", [Step(308, headers={"Location": "/x2"})])
+    fault_server.script("/x2", [Step(200)])
+    marks: list[Any] = []
+
+    async def mark(request: Request, call_next: Any) -> Response[Any]:
+        marks.append(request.extensions.get("mark"))
+        return await call_next(request)
+
+    async with client(fault_server, clock, middleware=[mark]) as c:
+        request = c.build_request("GET", "/x1")
+        request.extensions["mark"] = "kept"
+        r = await c.send(request, follow_redirects=True)
+    assert r.attempts[0].reason.startswith("redirect 308 followed to ")
+    assert r.attempts[0].reason.endswith("/x2")
+    assert marks == ["kept", "kept"]
+
+
+class Hasty:
+    """A gate that tries to shorten the wait (not allowed)."""
+
+    def review(
+        self, retry: Sleep, *, request: Request, attempt: int, now: float
+    ) -> Sleep | Veto:
+        return Sleep(0.0, retry.reason + "; hasty")
+
+
+@pytest.mark.anyio
+async def test_gate_cannot_shorten_retry_after(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
+    """A gate's shorter delay is raised to the policy's (a Retry-After holds)."""
+    fault_server.script("/ra", [Step(503, retry_after="3"), Step(200)])
+    recorder = Recorder()
+    async with client(
+        fault_server, clock, retry_gates=[Hasty()], hooks=[recorder]
+    ) as c:
+        r = await c.get("/ra")
+    assert r.status_code == 200
+    assert clock.sleeps == [3.0]
+    scheduled = [e for e in recorder.events if type(e).__name__ == "RetryScheduled"]
+    assert scheduled[0].retry_after == 3.0
+    assert scheduled[0].reason.endswith("; hasty")
+
+
+@pytest.mark.anyio
+async def test_model_can_be_set_after_data_was_read(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
+    """Setting Response.model forgets data decoded before."""
+    from pydantic import BaseModel
+
+    class Thing(BaseModel):
+        a: int
+
+    fault_server.script("/m", [Step(200, json={"a": 1})])
+    async with client(fault_server, clock) as c:
+        r = await c.get("/m")
+    assert r.data == {"a": 1}
+    r.model = Thing
+    assert r.data == Thing(a=1)
+
+
+def test_middleware_emits_must_be_event_classes() -> None:
+    """A middleware declaring a non-event in `emits` is refused."""
+
+    async def mw(request: Request, call_next: Any) -> Response[Any]:
+        return await call_next(request)
+
+    mw.emits = (str,)  # type: ignore[attr-defined]
+    with pytest.raises(restwell.ConfigurationError, match="not an event class"):
+        restwell.AsyncClient(middleware=[mw])

@@ -266,8 +266,8 @@ def test_max_attempts_one_disables_retries() -> None:
     """max_attempts=1 never sleeps: responses are returned, errors raised."""
     retry = Retry(1)
     reason = "retries are disabled (max_attempts=1)"
-    assert decide(retry, start(retry), response(503)) == Return(reason, gave_up=True)
-    assert decide(retry, start(retry), ConnectError("c")) == Raise(reason, gave_up=True)
+    assert decide(retry, start(retry), response(503)) == Return(reason)
+    assert decide(retry, start(retry), ConnectError("c")) == Raise(reason)
 
 
 def test_max_attempts_none_never_runs_out() -> None:

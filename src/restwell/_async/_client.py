@@ -130,7 +130,7 @@ class MethodOptions(RequestOptions, total=False):
 
 class AsyncClient:
     """
-    An async HTTP client that retries, backs off, honours Retry-After and deadlines.
+    An HTTP client that retries, backs off, honours Retry-After and deadlines.
 
     Use it as ``async with restwell.AsyncClient(...) as client:``, or call
     ``await client.aclose()`` when done. Arguments marked *(per call)* can also be
@@ -140,7 +140,8 @@ class AsyncClient:
     Args:
         base_url: Prefix for relative URLs (``"https://api.example.com/v1"``).
         transport: A registered name (``"httpx"``, the default, or ``"httpx2"``;
-            see ``restwell.transports.transport_names()``); an ``AsyncTransport``;
+            see ``restwell.transports.transport_names()``); any object implementing
+            ``AsyncTransport``;
             or an ``httpx.AsyncClient`` to send with (borrowed if already open,
             else owned: the aresilient lifecycle, see ``AsyncHttpxTransport``).
         headers: Headers sent with every request (mapping or ``(name, value)`` pairs).
@@ -235,7 +236,13 @@ class AsyncClient:
         for stage in (*_STAGES.values(), RedirectStage, BodyStage):
             emitted.update(stage.EMITS)
         for _, m in self._middleware:
-            emitted.update(getattr(m, "emits", ()))
+            for cls in getattr(m, "emits", ()):
+                if not (isinstance(cls, type) and issubclass(cls, Event)):
+                    raise ConfigurationError(
+                        f"middleware {m!r} emits {cls!r}, which is not an event "
+                        "class: list subclasses of restwell.instrumentation.Event"
+                    )
+                emitted.add(cls)
         self._events = Emitter(
             asubscribe([LoggingHook()] if hooks is None else hooks, emitted),
             emitted,
@@ -389,7 +396,7 @@ class AsyncClient:
             data,
             json,
             idempotency_key,
-            self._options.retry.idempotency_header,
+            self._options,
         )
 
     def _build(
@@ -402,7 +409,7 @@ class AsyncClient:
         data: Mapping[str, Any] | None,
         json: Any,
         idempotency_key: str | None,
-        idempotency_header: str,
+        call: CallOptions,
     ) -> Request:
         # build_request's body, positional: it runs once per call.
         full_url = join_url(self._base_url, url, params)
@@ -415,11 +422,10 @@ class AsyncClient:
             merged["Content-Type"] = content_type
         if idempotency_key is not None:
             key = str(uuid.uuid4()) if idempotency_key == "auto" else idempotency_key
-            if idempotency_header not in merged:
-                merged[idempotency_header] = key
-        return Request.from_parts(
-            method.upper(), full_url, merged, body, self._options.timeout
-        )
+            header = call.retry.idempotency_header
+            if header not in merged:
+                merged[header] = key
+        return Request.from_parts(method.upper(), full_url, merged, body, call.timeout)
 
     # -- the call ------------------------------------------------------------------
     @overload
@@ -515,7 +521,7 @@ class AsyncClient:
             data,
             json,
             idempotency_key,
-            call.retry.idempotency_header,
+            call,
         )
         if call is self._options and request.content.__class__ in _PLAIN_BODIES:
             # The common case, inlined from _run: one coroutine frame fewer per call.
@@ -580,7 +586,7 @@ class AsyncClient:
             data,
             json,
             idempotency_key,
-            call.retry.idempotency_header,
+            call,
         )
         response = await self._run(request, call, True)
         try:

@@ -71,7 +71,12 @@ class CallStarted(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RequestSent(Event):
-    """An attempt is about to be handed to the transport."""
+    """
+    An attempt started: fired by the ``attempt`` stage, at the top of the attempt.
+
+    Attempt-level stages and middleware below it (auth, signing) run after it, so
+    ``request.headers`` may still change before the transport sends them.
+    """
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -46,8 +46,10 @@ class RetryGate(Protocol):
         policy chose (``delay`` in seconds, ``reason``); ``request`` the request
         of the attempt that failed (``request.context`` is its ``CallContext``);
         ``attempt`` that attempt's 1-based number; ``now`` monotonic seconds.
-        Return ``retry`` to allow it, a ``Sleep`` with a delay >= ``retry.delay``
-        to delay it, or ``Veto(reason)`` to stop the call. It must not block.
+        Return ``retry`` to allow it, a ``Sleep`` to delay it (its delay is
+        raised to at least ``retry.delay``, so a gate never shortens a
+        Retry-After; ``retry_after`` is kept), or ``Veto(reason)`` to stop the
+        call. It must not block.
 
     A gate's ``name`` attribute (``str``, optional) names it in reasons; default
     its class name.

@@ -66,7 +66,8 @@ def _raise_gave_up(reason: str) -> Raise:
     return Raise(reason, gave_up=True)
 
 
-_NO_RETRY = Raise("retries are disabled (max_attempts=1)", gave_up=True)
+# Retries the user turned off are not a limit that "gave up": no give-up warning.
+_NO_RETRY = Raise("retries are disabled (max_attempts=1)")
 
 
 @dataclass(slots=True)
@@ -299,7 +300,7 @@ class Retry:
         n = state.attempt
         if self.max_attempts is not None and n >= self.max_attempts:
             if self.max_attempts == 1:
-                return _NO_RETRY if error is not None else _gave_up(_NO_RETRY.reason)
+                return _NO_RETRY if error is not None else Return(_NO_RETRY.reason)
             return stop(f"{what}; out of attempts ({self.max_attempts})")
         retry_after = None
         ignored = None

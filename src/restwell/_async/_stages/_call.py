@@ -3,7 +3,7 @@ The ``call`` stage: the outermost, once per call.
 
 Emits ``CallStarted`` and then exactly one completion event, ``CallSucceeded`` (a
 response below 400) or ``CallFailed`` (an error, or a 4xx/5xx response), whatever
-happens below (redirects, a short-circuit, an error in any stage). Sets
+happens below (redirects, a short-circuit, an error in any stage, cancellation). Sets
 ``Response.attempts`` and ``elapsed`` for the whole call, and applies
 ``raise_for_status``. Reads ``ctx.options``, ``ctx.attempts``, ``ctx.reason``,
 ``ctx.gave_up``, ``ctx.started``.
@@ -50,6 +50,10 @@ class CallStage:
             if self._failed:
                 reason = ctx.reason or f"{type(exc).__name__} raised"
                 await self._fail(request, exc, reason)
+            raise
+        except BaseException as exc:  # cancelled (task, KeyboardInterrupt): still once
+            if self._failed:
+                await self._fail(request, exc, f"cancelled ({type(exc).__name__})")
             raise
         response.attempts = tuple(ctx.attempts)
         response.elapsed = self._monotonic() - ctx.started

@@ -71,12 +71,16 @@ class RedirectStage:
                 # location.
                 return response
             response.close()
+            if ctx.attempts:
+                hop = ctx.attempts[-1]
+                hop.reason = f"redirect {status} followed to {redact_url(target)}"
             request = Request(
                 method,
                 target,
                 headers=headers,
                 content=content,
                 timeout=request.timeout,
+                extensions=dict(request.extensions),
             )
             request.context = ctx
             response = self._next(request)

@@ -100,6 +100,9 @@ class RetryStage:
             if type(decision) is Return:  # the policy returns only responses
                 ctx.reason = decision.reason
                 ctx.gave_up = decision.gave_up
+                # Call middleware sees the attempts so far; `call` sets the final.
+                outcome.attempts = tuple(attempts)  # type: ignore[union-attr]  # a response
+                outcome.elapsed = now - started  # type: ignore[union-attr]  # a response
                 if decision.ignored_retry_after is not None and self._ignored:
                     self._ignore(request, n, decision.ignored_retry_after)
                 return outcome  # type: ignore[return-value]  # a Return follows a response
@@ -169,7 +172,13 @@ class RetryStage:
                 return _stop(
                     outcome, f"{retry.reason}; retry vetoed by {name}: {verdict.reason}"
                 )
-            retry = verdict
+            if verdict is not retry:  # a gate may lengthen the wait, never shorten it
+                retry = Sleep(
+                    max(verdict.delay, retry.delay),
+                    verdict.reason,
+                    retry.retry_after,
+                    retry.ignored_retry_after,
+                )
         deadline_at = ctx.deadline_at
         if deadline_at is not None and retry.delay >= deadline_at - now:
             return _stop(
