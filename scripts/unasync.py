@@ -5,12 +5,24 @@ tests/_async -> tests/_sync (the approach httpcore and hishel use).
     python scripts/unasync.py          # regenerate
     python scripts/unasync.py --check  # fail if a generated file drifted, or a rule
                                        # was never used (a dead rule hides a rename)
+
+How a file is made: the SYNTAX rules (regexes, in order), then the RULES renames
+(word-bounded; an article in front of a renamed name is corrected, so "an
+AsyncClient" becomes "a Client"), then ruff: `ruff check --fix --select I001,F401`
+(a rename can unsort an import block, and an import only the async form used,
+`Awaitable`, is left unused; the source is clean of both, so only the translation
+can cause them) and `ruff format`. The output is therefore linted and
+format-checked like hand-written code. ruff is the one installed beside the
+running Python (the venv's, as `make format` runs it), else the one on PATH.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,33 +55,94 @@ RULES: list[tuple[str, str]] = [
     ("make_async_transport", "make_transport"),
     ("anyio_backend", "anyio_backend"),
 ]
+# Regexes applied in order, before RULES.
 SYNTAX: list[tuple[str, str]] = [
+    # `[x async for x in it]` has no sync spelling shorter than `list(it)`.
+    (r"\[(\w+) async for \1 in ([^\[\]\n]+)\]", r"list(\2)"),
     (r"\basync def\b", "def"),
     (r"\basync with\b", "with"),
     (r"\basync for\b", "for"),
     (r"\bawait ", ""),
+    # A loop that only re-yields is `yield from` in a sync generator; an async
+    # generator cannot say that. Not when more lines of the loop body follow.
+    (
+        r"(?m)^([ \t]*)for (\w+) in (.+):\n\1    yield \2\n"
+        r"(?!\1(?:    [ \t]*\S|else\b))",
+        r"\1yield from \3\n",
+    ),
     (r"\bAwaitable\[(Response\[\w+\])\]", r"\1"),
+    # "(async)" qualifying a phrase ("... the body (async); ..."), not "(async) X".
+    (r"\(async\)(?=[.,:;])", "(sync)"),
     (r"@pytest\.mark\.anyio\n", ""),
 ]
 HEADER = (
-    "# GENERATED from {src} by scripts/unasync.py: do not edit; "
-    "edit the source and re-run.\n"
+    "# GENERATED from {src}: do not edit.\n"
+    "# Edit the source, then run scripts/unasync.py (or `make format`).\n"
 )
+VOWELS = frozenset("AEIOUaeiou")
+
+
+def _rename(
+    old: str, new: str
+) -> tuple[str, re.Pattern[str], Callable[[re.Match[str]], str]]:
+    """A word-bounded rename that also fixes an "a"/"an" just before the name."""
+    article = "an" if new[0] in VOWELS else "a"
+
+    def repl(match: re.Match[str]) -> str:
+        if match["article"] is None:
+            return new
+        fixed = article.capitalize() if match["article"][0] == "A" else article
+        return f"{fixed}{match['space']}{new}"
+
+    name = re.escape(old)
+    pattern = re.compile(rf"(?:\b(?P<article>[Aa]n?)(?P<space>\s+))?\b{name}\b")
+    return old, pattern, repl
+
+
+RENAMES = [_rename(old, new) for old, new in RULES]
 
 
 def transform(text: str, used: set[str]) -> str:
+    """Apply SYNTAX, then RULES, to one source file; record the rules that fired."""
     for pattern, repl in SYNTAX:
         text, n = re.subn(pattern, repl, text)
         if n:
             used.add(pattern)
-    for old, new in RULES:
-        text, n = re.subn(rf"\b{re.escape(old)}\b", new, text)
+    for old, compiled, fix in RENAMES:
+        text, n = compiled.subn(fix, text)
         if n:
             used.add(old)
     return text
 
 
+def _ruff() -> str:
+    beside = Path(sys.executable).with_name("ruff")
+    found = str(beside) if beside.exists() else shutil.which("ruff")
+    if found is None:
+        sys.exit("unasync: no ruff; run `make install` (it is in the lint group)")
+    return found
+
+
+def tidy(text: str, path: Path, ruff: str) -> str:
+    """Sort and prune imports, then format, as ruff would for a file at ``path``."""
+    name = str(path.relative_to(ROOT))
+    for args in (
+        ["check", "--fix", "--exit-zero", "--quiet", "--select", "I001,F401"],
+        ["format", "--quiet"],
+    ):
+        text = subprocess.run(
+            [ruff, *args, "--stdin-filename", name, "-"],
+            input=text,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        ).stdout
+    return text
+
+
 def main(check: bool) -> int:
+    ruff = _ruff()
     used: set[str] = set()
     drift: list[str] = []
     for src_dir, dst_dir in PAIRS:
@@ -77,9 +150,10 @@ def main(check: bool) -> int:
             continue
         expected: dict[Path, str] = {}
         for src in sorted(src_dir.rglob("*.py")):
-            rel = src.relative_to(src_dir)
+            dst = dst_dir / src.relative_to(src_dir)
             body = transform(src.read_text(), used)
-            expected[dst_dir / rel] = HEADER.format(src=src.relative_to(ROOT)) + body
+            text = HEADER.format(src=src.relative_to(ROOT)) + body
+            expected[dst] = tidy(text, dst, ruff)
         existing = set(dst_dir.rglob("*.py")) if dst_dir.exists() else set()
         for path, text in expected.items():
             if not path.exists() or path.read_text() != text:

@@ -1,4 +1,5 @@
-# GENERATED from src/restwell/_async/_api.py by scripts/unasync.py: do not edit; edit the source and re-run.
+# GENERATED from src/restwell/_async/_api.py: do not edit.
+# Edit the source, then run scripts/unasync.py (or `make format`).
 """
 Module-level functions (``restwell.get(url)``): one call, one short-lived client.
 

@@ -1,4 +1,5 @@
-# GENERATED from src/restwell/_async/_client.py by scripts/unasync.py: do not edit; edit the source and re-run.
+# GENERATED from src/restwell/_async/_client.py: do not edit.
+# Edit the source, then run scripts/unasync.py (or `make format`).
 """
 ``Client``: the resilient client, a facade over the stage pipeline.
 
@@ -18,10 +19,9 @@ import contextlib
 import time
 import uuid
 from collections.abc import (
-    Iterator,
-    Awaitable,
     Callable,
     Iterable,
+    Iterator,
     Mapping,
     Sequence,
 )

@@ -1,0 +1,71 @@
+"""scripts/unasync.py: the translation rules that are more than a rename."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "unasync.py"
+
+
+@pytest.fixture(scope="module")
+def unasync() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("unasync", SCRIPT)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(unasync: ModuleType, text: str) -> str:
+    out: str = unasync.transform(text, set())
+    return out
+
+
+def test_article_follows_the_new_name(unasync: ModuleType) -> None:
+    """'an AsyncClient' becomes 'a Client'; 'an AsyncIterator' stays 'an Iterator'."""
+    text = "is not an AsyncClient, An AsyncClient or an\n    AsyncIterator"
+    assert run(unasync, text) == "is not a Client, A Client or an\n    Iterator"
+
+
+def test_a_word_ending_in_an_is_not_an_article(unasync: ModuleType) -> None:
+    """Only a whole-word 'a'/'an' is corrected."""
+    assert run(unasync, "Duran AsyncClient") == "Duran Client"
+
+
+def test_a_loop_that_only_re_yields_becomes_yield_from(unasync: ModuleType) -> None:
+    """An `async for` (or `for`) loop whose body is one `yield` is `yield from`."""
+    text = (
+        "async def f():\n"
+        "    for c in prefix:\n"
+        "        yield c\n"
+        "    async for c in rest:\n"
+        "        yield c\n"
+    )
+    assert run(unasync, text) == (
+        "def f():\n    yield from prefix\n    yield from rest\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "tail", ["        n += 1\n", "    else:\n        pass\n"], ids=["body", "else"]
+)
+def test_a_loop_with_more_to_it_stays_a_loop(unasync: ModuleType, tail: str) -> None:
+    """A loop with more in its body, or an `else`, is left a loop."""
+    text = "    async for c in rest:\n        yield c\n" + tail
+    assert run(unasync, text) == "    for c in rest:\n        yield c\n" + tail
+
+
+def test_async_list_comprehension_becomes_list(unasync: ModuleType) -> None:
+    """`[c async for c in it]` becomes `list(it)`."""
+    assert run(unasync, "[c async for c in r.aiter_bytes()]") == "list(r.iter_bytes())"
+
+
+def test_async_qualifier_becomes_sync(unasync: ModuleType) -> None:
+    """'(async)' after a phrase becomes '(sync)'; 'an (async) iterable' stays."""
+    text = "the body (async); an (async) iterable"
+    assert run(unasync, text) == "the body (sync); an (async) iterable"
