@@ -50,10 +50,13 @@ RULES: list[tuple[str, str]] = [
     ("asleep", "sleep"),
     ("aemit", "emit"),
     ("abuffer_body", "buffer_body"),
+    ("_achain", "_chain"),
+    ("aiter_chunks", "iter_chunks"),
     ("asubscribe", "subscribe"),
     ("AsyncHandler", "Handler"),
     ("make_async_transport", "make_transport"),
     ("anyio_backend", "anyio_backend"),
+    ("_async", "_sync"),  # a module path: restwell._async._body
 ]
 # Regexes applied in order, before RULES.
 SYNTAX: list[tuple[str, str]] = [
