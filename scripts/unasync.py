@@ -36,6 +36,9 @@ RULES: list[tuple[str, str]] = [
     ("AsyncHttpxTransport", "HttpxTransport"),
     ("_AsyncHttpxStream", "_HttpxStream"),
     ("AsyncMockTransport", "MockTransport"),
+    ("AsyncMockHandler", "MockHandler"),
+    ("ahandler_response", "handler_response"),
+    ("_AsyncBytesStream", "_BytesStream"),
     ("AsyncTransport", "Transport"),
     ("AsyncResponseStream", "ResponseStream"),
     ("AsyncClient", "Client"),
@@ -98,7 +101,8 @@ def _rename(
         return f"{fixed}{match['space']}{new}"
 
     name = re.escape(old)
-    pattern = re.compile(rf"(?:\b(?P<article>[Aa]n?)(?P<space>\s+))?\b{name}\b")
+    # The article may stand before a quote: an ``AsyncClient``.
+    pattern = re.compile(rf"(?:\b(?P<article>[Aa]n?)(?P<space>\s+[`'\"*]*))?\b{name}\b")
     return old, pattern, repl
 
 

@@ -32,6 +32,11 @@ def test_article_follows_the_new_name(unasync: ModuleType) -> None:
     assert run(unasync, text) == "is not a Client, A Client or an\n    Iterator"
 
 
+def test_article_before_a_quoted_name(unasync: ModuleType) -> None:
+    """The article is corrected across the quotes of a ``name``."""
+    assert run(unasync, "an ``AsyncTransport``") == "a ``Transport``"
+
+
 def test_a_word_ending_in_an_is_not_an_article(unasync: ModuleType) -> None:
     """Only a whole-word 'a'/'an' is corrected."""
     assert run(unasync, "Duran AsyncClient") == "Duran Client"

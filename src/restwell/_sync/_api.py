@@ -47,7 +47,7 @@ def request(
         raise_for_status: Raise ``HTTPStatusError`` for a final 4xx/5xx response.
             Default ``False``: the response is returned.
         follow_redirects: Follow 301/302/303/307/308. Default ``False``.
-        transport: ``"httpx"`` (default), ``"httpx2"``, an ``Transport``, or
+        transport: ``"httpx"`` (default), ``"httpx2"``, a ``Transport``, or
             an ``httpx.Client``; as for ``Client``.
         hooks: Event hooks ``(event) -> None`` (sync or async). Default ``None``:
             ``[LoggingHook()]``, as for ``Client``.

@@ -28,7 +28,7 @@ __all__ = ["HttpxTransport"]
 
 
 class _HttpxStream:
-    """An ``httpx.Response`` body as an ``ResponseStream``, errors mapped."""
+    """An ``httpx.Response`` body as a ``ResponseStream``, errors mapped."""
 
     __slots__ = ("_raw", "_request")
 
