@@ -14,6 +14,12 @@ AsyncClient" becomes "a Client"), then ruff: `ruff check --fix --select I001,F40
 can cause them) and `ruff format`. The output is therefore linted and
 format-checked like hand-written code. ruff is the one installed beside the
 running Python (the venv's, as `make format` runs it), else the one on PATH.
+
+A module outside _async/ may hold twins too, when they must live there (a core
+model is a leaf: it imports no _async or _sync code): the code after
+a "# unasync: source" comment is translated into the block between
+"# unasync: GENERATED" and "# unasync: end" below it, and the module is formatted.
+Its imports are hand-kept (the module imports what both blocks use).
 """
 
 from __future__ import annotations
@@ -30,6 +36,14 @@ PAIRS = [
     (ROOT / "src/restwell/_async", ROOT / "src/restwell/_sync"),
     (ROOT / "tests/_async", ROOT / "tests/_sync"),
 ]
+# Modules outside _async/ with twins inside them: a "# unasync: source" block is
+# translated into the block between "# unasync: GENERATED" and "# unasync: end".
+INLINE_ROOT = ROOT / "src/restwell"
+BLOCK = re.compile(
+    r"(?ms)(?P<source>^[ \t]*# unasync: source\b[^\n]*\n(?P<code>.*?))"
+    r"(?P<generated>^[ \t]*# unasync: GENERATED\b[^\n]*\n).*?"
+    r"(?P<end>^[ \t]*# unasync: end\b[^\n]*\n)"
+)
 
 # Order matters: longer names before their substrings. Word-bounded.
 RULES: list[tuple[str, str]] = [
@@ -59,7 +73,7 @@ RULES: list[tuple[str, str]] = [
     ("AsyncHandler", "Handler"),
     ("make_async_transport", "make_transport"),
     ("anyio_backend", "anyio_backend"),
-    ("_async", "_sync"),  # a module path: restwell._async._body
+    ("restwell._async", "restwell._sync"),
 ]
 # Regexes applied in order, before RULES.
 SYNTAX: list[tuple[str, str]] = [
@@ -130,13 +144,15 @@ def _ruff() -> str:
     return found
 
 
-def tidy(text: str, path: Path, ruff: str) -> str:
-    """Sort and prune imports, then format, as ruff would for a file at ``path``."""
+def tidy(text: str, path: Path, ruff: str, *, imports: bool = True) -> str:
+    """Sort and prune imports (unless told not to), then format, as for ``path``."""
     name = str(path.relative_to(ROOT))
-    for args in (
-        ["check", "--fix", "--exit-zero", "--quiet", "--select", "I001,F401"],
-        ["format", "--quiet"],
-    ):
+    steps = [["format", "--quiet"]]
+    if imports:
+        steps.insert(
+            0, ["check", "--fix", "--exit-zero", "--quiet", "--select", "I001,F401"]
+        )
+    for args in steps:
         text = subprocess.run(
             [ruff, *args, "--stdin-filename", name, "-"],
             input=text,
@@ -146,6 +162,48 @@ def tidy(text: str, path: Path, ruff: str) -> str:
             cwd=ROOT,
         ).stdout
     return text
+
+
+def regenerate_blocks(text: str, used: set[str]) -> str:
+    """
+    Rewrite each GENERATED block of a module from the source block above it.
+
+    Raises:
+        ValueError: If a "# unasync: source" line has no GENERATED and end lines.
+    """
+
+    def regenerate(match: re.Match[str]) -> str:
+        code = transform(match["code"], used)
+        return match["source"] + match["generated"] + code + match["end"]
+
+    new, n = BLOCK.subn(regenerate, text)
+    if n != text.count("# unasync: source"):
+        raise ValueError(
+            "a '# unasync: source' block lacks its '# unasync: GENERATED' and "
+            "'# unasync: end' lines"
+        )
+    return new
+
+
+def inline(check: bool, used: set[str], ruff: str) -> list[str]:
+    """Regenerate the GENERATED blocks in modules outside _async/; return drift."""
+    drift: list[str] = []
+    skip = {INLINE_ROOT / "_async", INLINE_ROOT / "_sync"}
+    for path in sorted(INLINE_ROOT.rglob("*.py")):
+        text = path.read_text()
+        if "# unasync: source" not in text or skip & set(path.parents):
+            continue
+        try:
+            new = regenerate_blocks(text, used)
+        except ValueError as exc:
+            sys.exit(f"unasync: {path.relative_to(ROOT)}: {exc}")
+        # Imports are hand-kept here: the module imports what both blocks use.
+        new = tidy(new, path, ruff, imports=False)
+        if new != text:
+            drift.append(f"{path.relative_to(ROOT)} (GENERATED block)")
+            if not check:
+                path.write_text(new)
+    return drift
 
 
 def main(check: bool) -> int:
@@ -172,6 +230,7 @@ def main(check: bool) -> int:
             drift.append(f"{stale.relative_to(ROOT)} (no source)")
             if not check:
                 stale.unlink()
+    drift += inline(check, used, ruff)
     unused = [old for old, _ in RULES if old not in used and old != "anyio_backend"]
     unused += [p for p, _ in SYNTAX if p not in used and "pytest" not in p]
     if check:

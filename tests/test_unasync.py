@@ -74,3 +74,33 @@ def test_async_qualifier_becomes_sync(unasync: ModuleType) -> None:
     """'(async)' after a phrase becomes '(sync)'; 'an (async) iterable' stays."""
     text = "the body (async); an (async) iterable"
     assert run(unasync, text) == "the body (sync); an (async) iterable"
+
+
+def test_a_generated_block_is_rewritten_from_its_source_block(
+    unasync: ModuleType,
+) -> None:
+    """In a module outside _async/, the GENERATED block follows the source block."""
+    text = (
+        "class R:\n"
+        "    # unasync: source\n"
+        "    async def aclose(self) -> None:\n"
+        "        await self._s.aclose()\n"
+        "\n"
+        "    # unasync: GENERATED\n"
+        "    def stale(self) -> None: ...\n"
+        "    # unasync: end\n"
+        "    x = 1\n"
+    )
+    out: str = unasync.regenerate_blocks(text, set())
+    assert out == text.replace(
+        "    def stale(self) -> None: ...\n",
+        "    def close(self) -> None:\n        self._s.close()\n\n",
+    )
+
+
+def test_a_source_block_without_its_generated_block_is_an_error(
+    unasync: ModuleType,
+) -> None:
+    """A source marker without GENERATED and end markers is refused."""
+    with pytest.raises(ValueError, match="GENERATED"):
+        unasync.regenerate_blocks("# unasync: source\nasync def f(): ...\n", set())
