@@ -20,6 +20,38 @@ model is a leaf: it imports no _async or _sync code): the code after
 a "# unasync: source" comment is translated into the block between
 "# unasync: GENERATED" and "# unasync: end" below it, and the module is formatted.
 Its imports are hand-kept (the module imports what both blocks use).
+
+Generated (source : twin; tests/test_unasync.py checks that this list names every
+module and package in _async/):
+
+    _api.py              arequest()/aget()/... : module-level request()/get()/...
+    _body.py             abuffer_body : buffer_body (replay buffering of a body)
+    _client.py           AsyncClient : Client
+    _stages/             the pipeline's stages, one module per slot
+    _transport_httpx.py  AsyncHttpxTransport : HttpxTransport
+    _transport_mock.py   AsyncMockTransport : MockTransport
+    tests/_async/        test_body, test_client, test_httpbin, test_stages,
+                         test_transport_mock
+    _models.py, in place Response.aread/aiter_bytes/aclose : read/iter_bytes/close
+
+Hand-kept, and why:
+
+- Where the two worlds differ on purpose, a small non-I/O pair outside _async/
+  holds the difference, and generated code calls one or the other: which bodies
+  a client takes (_body.aiter_chunks wraps sync iterables, iter_chunks refuses
+  async ones), which handlers a mock takes (_transport_base.ahandler_response
+  awaits, handler_response refuses), which transports a client takes
+  (transports/_registry make_async_transport, make_transport), how hooks are
+  called (_hooks aemit awaits async hooks, emit: subscribe(sync=True) refused
+  them already). These are not twins: each says something the other must not.
+- Protocols (Transport/AsyncTransport, ResponseStream/AsyncResponseStream,
+  Middleware/AsyncMiddleware, Clock.sleep/asleep): declarations with no I/O path
+  to drift; the sync one points to the async one's docstring, and mypy checks
+  every implementation, generated ones included, against them.
+- Clocks (SystemClock, FakeClock) and FaultServer (__enter__/__aenter__): one
+  object serves both worlds, and the bodies differ by nature (time.sleep against
+  anyio.sleep; FakeClock.asleep also yields to the event loop), so neither is a
+  translation of the other.
 """
 
 from __future__ import annotations

@@ -104,3 +104,18 @@ def test_a_source_block_without_its_generated_block_is_an_error(
     """A source marker without GENERATED and end markers is refused."""
     with pytest.raises(ValueError, match="GENERATED"):
         unasync.regenerate_blocks("# unasync: source\nasync def f(): ...\n", set())
+
+
+def test_the_docstring_names_every_generated_module(unasync: ModuleType) -> None:
+    """Every module and package in src/restwell/_async is listed as generated."""
+    doc = unasync.__doc__
+    assert doc is not None
+    listed = doc.split("Generated (", 1)[1].split("Hand-kept", 1)[0]
+    source = SCRIPT.parent.parent / "src/restwell/_async"
+    names = sorted(
+        p.name + ("/" if p.is_dir() else "")
+        for p in source.iterdir()
+        if p.name != "__init__.py"
+        and (p.suffix == ".py" or (p / "__init__.py").exists())
+    )
+    assert [name for name in names if f"    {name} " not in listed] == []
