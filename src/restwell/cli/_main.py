@@ -25,7 +25,12 @@ from rich.console import Console
 from rich.text import Text
 
 import restwell
-from restwell.policies import DEFAULT_DEADLINE, DEFAULT_MAX_ATTEMPTS, IDEMPOTENT_METHODS
+from restwell.policies import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MAX_RETRY_AFTER,
+    IDEMPOTENT_METHODS,
+)
 
 from ._output import (
     EXIT_HTTP_ERROR,
@@ -121,7 +126,9 @@ class _Options:
     json_body: str | None
     data: str | None
     form: dict[str, list[str]] | None
+    attempts: int | None
     retries: int | None
+    max_retry_after: float | None
     backoff: BackoffName | None
     backoff_initial: float | None
     timeout: float | None
@@ -161,11 +168,28 @@ def _request_options(f: F) -> F:
             help="Send a form field, urlencoded (repeatable).",
         ),
         click.option(
+            "--attempts",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="Make at most N attempts in all, the first try included (the "
+            "library's Retry(max_attempts=N)); 1 disables retries. "
+            f"[default: {DEFAULT_MAX_ATTEMPTS}]",
+        ),
+        click.option(
             "--retries",
             type=click.IntRange(min=0),
             metavar="N",
-            help="Retry up to N times: N + 1 attempts; 0 disables. "
+            help="Retry up to N times after the first try: the same as --attempts "
+            "N+1; 0 disables. Give --attempts or --retries, not both. "
             f"[default: {DEFAULT_MAX_ATTEMPTS - 1}]",
+        ),
+        click.option(
+            "--max-retry-after",
+            type=click.FloatRange(min=0),
+            metavar="SECONDS",
+            help="Longest Retry-After wait honoured; a server asking for longer "
+            "stops the retries at once. "
+            f"[default: {DEFAULT_MAX_RETRY_AFTER:g}]",
         ),
         click.option(
             "--backoff",
@@ -230,14 +254,33 @@ def _request_options(f: F) -> F:
     return f
 
 
+def _max_attempts(options: _Options) -> int | None:
+    """``--attempts N`` as given, ``--retries N`` as N + 1, or ``None`` (neither)."""
+    if options.attempts is not None and options.retries is not None:
+        raise click.UsageError(
+            "give --attempts or --retries, not both (--retries N is --attempts N+1)"
+        )
+    if options.retries is not None:
+        return options.retries + 1  # retries come after the first try
+    return options.attempts
+
+
 def _retry_policy(options: _Options) -> restwell.Retry | None:
+    attempts = _max_attempts(options)
     if (
-        options.retries is None
+        attempts is None
+        and options.max_retry_after is None
         and options.backoff is None
         and options.backoff_initial is None
     ):
         return None  # the client's default
-    attempts = DEFAULT_MAX_ATTEMPTS if options.retries is None else options.retries + 1
+    if attempts is None:
+        attempts = DEFAULT_MAX_ATTEMPTS
+    max_retry_after = (
+        DEFAULT_MAX_RETRY_AFTER
+        if options.max_retry_after is None
+        else options.max_retry_after
+    )
     name = options.backoff or "exponential"
     initial = options.backoff_initial
     backoff: Any
@@ -254,7 +297,7 @@ def _retry_policy(options: _Options) -> restwell.Retry | None:
         else:
             # Keep the library's 20 s cap unless the first delay is already above it.
             backoff = cls(initial, max_delay=max(_LIBRARY_MAX_DELAY, initial))
-    return restwell.Retry(attempts, backoff=backoff)
+    return restwell.Retry(attempts, backoff=backoff, max_retry_after=max_retry_after)
 
 
 # -- output ---------------------------------------------------------------------------
@@ -454,7 +497,9 @@ def _method_command(method: str) -> click.Command:
         json_body: str | None,
         data: str | None,
         form: dict[str, list[str]] | None,
+        attempts: int | None,
         retries: int | None,
+        max_retry_after: float | None,
         backoff: BackoffName | None,
         backoff_initial: float | None,
         timeout: float | None,
@@ -470,7 +515,9 @@ def _method_command(method: str) -> click.Command:
             json_body=json_body,
             data=data,
             form=form,
+            attempts=attempts,
             retries=retries,
+            max_retry_after=max_retry_after,
             backoff=backoff,
             backoff_initial=backoff_initial,
             timeout=timeout,
@@ -490,7 +537,7 @@ def _method_command(method: str) -> click.Command:
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="Examples:\n\n"
     "  restwell get https://api.example.com/items -v\n\n"
-    "  restwell post URL --json '{\"a\": 1}' --idempotency-key auto --retries 4\n\n"
+    "  restwell post URL --json '{\"a\": 1}' --idempotency-key auto --attempts 5\n\n"
     "  restwell demo",
 )
 @click.version_option(restwell.__version__, "-V", "--version", prog_name="restwell")
