@@ -5,7 +5,11 @@ Every command sends through the sync ``restwell.Client`` (no event loop). The bo
 goes to stdout; everything else (the live retry lines and attempt timeline of
 ``-v``, error messages) goes to stderr, credentials redacted: header values and
 URL parts that ``restwell.instrumentation`` deems sensitive, and any value given with
-such a header, wherever it would appear.
+such a header, wherever it would appear. Those lines come from the command itself (its
+``RetryPrinter`` hook and its own messages), never from library logging; records of
+WARNING and above on the ``restwell`` logger (a failing hook, say) are shown on
+stderr by a handler the command installs for its run, so what the command shows does
+not depend on how the library or the host configures logging.
 
 Exit codes: 0 for a 1xx/2xx/3xx response, 1 for a final 4xx/5xx response, 2 for a
 usage error, 3 when no response came (transport error, deadline, redirects).
@@ -39,6 +43,7 @@ from ._output import (
     Redactor,
     RetryPrinter,
     describe_outcome,
+    library_warnings_to_stderr,
     timeline_table,
 )
 
@@ -541,8 +546,12 @@ def _method_command(method: str) -> click.Command:
     "  restwell demo",
 )
 @click.version_option(restwell.__version__, "-V", "--version", prog_name="restwell")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Call HTTP APIs reliably: retries, backoff, Retry-After and deadlines."""
+    # The library's loggers have only a NullHandler: the command shows their
+    # warnings and errors itself, for the length of this run.
+    ctx.with_resource(library_warnings_to_stderr())
 
 
 for _method in METHODS:
