@@ -51,7 +51,7 @@ EXIT_HTTP_ERROR: Final = 1
 EXIT_USAGE: Final = 2
 """A usage error: bad option, bad URL, or the ``cli`` extra missing."""
 EXIT_NO_RESPONSE: Final = 3
-"""No response: transport error, deadline exceeded, too many redirects."""
+"""No response (transport error, deadline, redirects), or the body broke off."""
 
 
 # -- redaction ------------------------------------------------------------------------
