@@ -425,7 +425,11 @@ class Client:
             body, content_type = None, None
         else:
             body, content_type = encode_body(content, data, json)
-        merged = self._headers.merged(headers)
+        merged = (
+            self._headers.merged(headers)
+            if headers is not None or self._headers
+            else Headers()  # no headers at all: nothing to merge
+        )
         if content_type is not None and "content-type" not in merged:
             merged["Content-Type"] = content_type
         if idempotency_key is not None or merged:
