@@ -79,7 +79,8 @@ class Headers(MutableMapping[str, str]):
         elif isinstance(headers, Headers):
             self._items = list(headers._pairs())
         elif isinstance(headers, Mapping):
-            self._items = list(headers.items())
+            # pyright narrows the Iterable[tuple] arm to Mapping[tuple, Unknown] too.
+            self._items = list(headers.items())  # pyright: ignore[reportAttributeAccessIssue]
         else:
             self._items = list(headers)
         for name, value in self._items:
