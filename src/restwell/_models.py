@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import json as _json
 from collections.abc import (
-    AsyncIterable,
     AsyncIterator,
     Callable,
-    Iterable,
     Iterator,
     Mapping,
     MutableMapping,
@@ -30,6 +28,7 @@ from ._exceptions import (
     ResponseValidationError,
     StreamConsumed,
 )
+from ._types import JSON, HeaderTypes, RawHeaders, RequestBody
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -44,10 +43,8 @@ __all__ = [
 ]
 
 T = TypeVar("T", default=Any)
-
-HeaderTypes = (
-    "Headers | Mapping[str, str] | Sequence[tuple[str, str]] | None"  # documented alias
-)
+"""A model type: ``model: type[T]`` gives ``Response[T]``; no model, ``Any`` (JSON)."""
+_T_co = TypeVar("_T_co", covariant=True, default=Any)
 
 
 class Headers(MutableMapping[str, str]):
@@ -71,7 +68,7 @@ class Headers(MutableMapping[str, str]):
 
     def __init__(
         self,
-        headers: Headers | Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        headers: HeaderTypes = None,
     ) -> None:
         self._raw: Any = None
         if headers is None:
@@ -91,7 +88,7 @@ class Headers(MutableMapping[str, str]):
                 )
 
     @classmethod
-    def from_raw(cls, raw: Any) -> Headers:
+    def from_raw(cls, raw: RawHeaders) -> Headers:
         """
         Build headers from a backend's raw ``(name, value)`` byte pairs, decoded lazily.
 
@@ -186,9 +183,7 @@ class Headers(MutableMapping[str, str]):
         """Return every ``(name, value)`` pair, repeats included, in order."""
         return list(self._pairs())
 
-    def merged(
-        self, other: Headers | Mapping[str, str] | Iterable[tuple[str, str]] | None
-    ) -> Headers:
+    def merged(self, other: HeaderTypes) -> Headers:
         """
         Return a copy in which each name present in ``other`` has ``other``'s values.
 
@@ -229,9 +224,6 @@ class Headers(MutableMapping[str, str]):
         return f"Headers({redact_headers(self._pairs())!r})"
 
 
-RequestContent = bytes | Iterable[bytes] | AsyncIterable[bytes] | None
-
-
 class Request:
     """
     One HTTP request, as a transport sends it.
@@ -267,8 +259,8 @@ class Request:
         method: str,
         url: str,
         *,
-        headers: Headers | Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: RequestContent = None,
+        headers: HeaderTypes = None,
+        content: RequestBody = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         extensions: dict[str, Any] | None = None,
     ) -> None:
@@ -286,7 +278,7 @@ class Request:
         method: str,
         url: str,
         headers: Headers,
-        content: RequestContent,
+        content: RequestBody,
         timeout: Timeout,
     ) -> Request:
         # The client's hot path: arguments already checked and normalised.
@@ -415,7 +407,7 @@ def _adapter(model: Any) -> TypeAdapter[Any]:
 _NOT_READ = object()
 
 
-class Response(Generic[T]):
+class Response(Generic[_T_co]):
     """
     One HTTP response, with its body, its decoded ``data`` and the attempts behind it.
 
@@ -455,14 +447,14 @@ class Response(Generic[T]):
         self,
         status_code: int,
         *,
-        headers: Headers | Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        headers: HeaderTypes = None,
         content: bytes | None = None,
         stream: AsyncResponseStream | ResponseStream | None = None,
         request: Request | None = None,
         url: str | None = None,
         http_version: str | None = "HTTP/1.1",
         reason_phrase: str | None = "",
-        raw: Any = None,
+        raw: object = None,
     ) -> None:
         self.status_code = status_code
         self.headers = headers if isinstance(headers, Headers) else Headers(headers)
@@ -476,7 +468,7 @@ class Response(Generic[T]):
         )
         self._http_version = http_version
         self._reason_phrase = reason_phrase
-        self.raw = raw
+        self.raw: Any = raw
         self.elapsed = 0.0
         self.attempts: tuple[Attempt, ...] = ()
         self._model: Any = None
@@ -489,8 +481,8 @@ class Response(Generic[T]):
         headers: Headers,
         stream: AsyncResponseStream | ResponseStream,
         request: Request,
-        raw: Any,
-    ) -> Response[Any]:
+        raw: object,
+    ) -> Response[JSON]:
         """
         Build a response whose body is still streaming, for transports (hot path).
 
@@ -505,7 +497,7 @@ class Response(Generic[T]):
         Returns:
             The ``Response``, body unread.
         """
-        self: Response[Any] = cls.__new__(cls)
+        self: Response[JSON] = cls.__new__(cls)
         self.status_code = status_code
         self.headers = headers
         self._content = _NOT_READ
@@ -563,7 +555,7 @@ class Response(Generic[T]):
         """``True`` for 4xx and 5xx."""
         return 400 <= self.status_code < 600
 
-    def raise_for_status(self) -> Response[T]:
+    def raise_for_status(self) -> Response[_T_co]:
         """
         Raise ``HTTPStatusError`` for a 4xx/5xx status; return ``self`` otherwise.
 
@@ -640,7 +632,7 @@ class Response(Generic[T]):
         except LookupError:
             return self.content.decode("utf-8", errors="replace")
 
-    def json(self) -> Any:
+    def json(self) -> JSON:
         """
         Parse the body as JSON.
 
@@ -658,7 +650,7 @@ class Response(Generic[T]):
             ) from exc
 
     @property
-    def data(self) -> T:
+    def data(self) -> _T_co:
         """
         The decoded body, computed once.
 
@@ -672,7 +664,7 @@ class Response(Generic[T]):
         """
         if self._data is _NOT_READ:
             self._data = self._decode()
-        return cast("T", self._data)
+        return cast("_T_co", self._data)
 
     def _decode(self) -> Any:
         content = self.content

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from ._models import Request, Response
+from ._types import JSON
 
 __all__ = ["AsyncMockTransport", "AsyncTransport", "MockTransport", "Transport"]
 
@@ -34,7 +35,7 @@ class AsyncTransport(Protocol):
     A transport opens lazily on first ``send`` (aiohttp sessions need a running loop).
     """
 
-    async def send(self, request: Request) -> Response[Any]:
+    async def send(self, request: Request) -> Response[JSON]:
         """Send ``request`` once and return the response with its body unread."""
         ...
 
@@ -47,7 +48,7 @@ class AsyncTransport(Protocol):
 class Transport(Protocol):
     """The sync twin of ``AsyncTransport``: ``send(request)`` and ``close()``."""
 
-    def send(self, request: Request) -> Response[Any]:
+    def send(self, request: Request) -> Response[JSON]:
         """Send ``request`` once and return the response with its body unread."""
         ...
 
@@ -85,7 +86,7 @@ class _BytesStream:
         return None
 
 
-def _prepare(request: Request, response: Response[Any]) -> Response[Any]:
+def _prepare(request: Request, response: Response[object]) -> Response[JSON]:
     body = response._content if response.is_read else b""
     mock = Response(
         response.status_code,
@@ -115,12 +116,12 @@ class MockTransport:
     For behaviour that crosses the network, use ``restwell.testing.FaultServer``.
     """
 
-    def __init__(self, handler: Callable[[Request], Response[Any]]) -> None:
+    def __init__(self, handler: Callable[[Request], Response[object]]) -> None:
         self.handler = handler
         self.requests: list[Request] = []
         self.closed = False
 
-    def send(self, request: Request) -> Response[Any]:
+    def send(self, request: Request) -> Response[JSON]:
         """Record ``request`` and return ``handler(request)`` as a streamed response."""
         self.requests.append(request)
         return _prepare(request, self.handler(request))
@@ -139,13 +140,14 @@ class AsyncMockTransport:
     """
 
     def __init__(
-        self, handler: Callable[[Request], Response[Any] | Awaitable[Response[Any]]]
+        self,
+        handler: Callable[[Request], Response[object] | Awaitable[Response[object]]],
     ) -> None:
         self.handler = handler
         self.requests: list[Request] = []
         self.closed = False
 
-    async def send(self, request: Request) -> Response[Any]:
+    async def send(self, request: Request) -> Response[JSON]:
         """Record ``request`` and return the handler's response, streamed."""
         self.requests.append(request)
         result = self.handler(request)

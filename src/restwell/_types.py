@@ -3,7 +3,8 @@ The unions public signatures accept, named once (httpx's ``_types.py``), and ``J
 
 ``JSON`` is the one ``Any`` allowed in a public signature (STYLE.md §9): a parsed JSON
 value is typed ``Any``, as ``json.loads`` types it, so ``response.data["id"]`` needs no
-narrowing. Everything else is precise.
+narrowing. Everything else is precise: ``tests/test_public_signatures.py`` fails on
+any other ``Any`` in a public signature that its allowlist does not explain.
 
 No import from ``_models`` here: ``_models`` imports these.
 """

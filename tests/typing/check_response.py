@@ -55,3 +55,14 @@ def built(status: int) -> None:
     r = restwell.Response(status, content=b"{}")
     assert_type(r, restwell.Response[Any])
     assert_type(r.data, Any)
+
+
+def any_response(r: restwell.Response[object]) -> int:
+    return r.status_code
+
+
+def covariant(r: restwell.Response[User], request: restwell.Request) -> None:
+    # data is read-only: a Response[User] is a Response[object].
+    any_response(r)
+    restwell.HTTPStatusError("x", request=request, response=r)
+    assert_type(r.json(), Any)

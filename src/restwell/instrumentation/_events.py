@@ -14,10 +14,11 @@ classes); the client then builds only those events for it (no cost for the rest)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from .._models import Attempt, Request, Response
+    from .._types import JSON
 
 __all__ = [
     "ALL_EVENTS",
@@ -62,7 +63,7 @@ class ResponseReceived(Event):
         duration: Seconds from sending to the response head (and body, if read).
     """
 
-    response: Response[Any]
+    response: Response[JSON]
     duration: float
 
 
@@ -96,7 +97,7 @@ class RetryScheduled(Event):
     delay: float
     reason: str
     retry_after: float | None
-    outcome: Response[Any] | BaseException
+    outcome: Response[JSON] | BaseException
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,7 +129,7 @@ class CallSucceeded(Event):
         reason: Why the call stopped (``"success"``, ``"status 404 is not retryable"``).
     """
 
-    response: Response[Any]
+    response: Response[JSON]
     attempts: tuple[Attempt, ...]
     elapsed: float
     reason: str
@@ -149,7 +150,7 @@ class CallFailed(Event):
         reason: Why the call gave up, in words.
     """
 
-    outcome: Response[Any] | BaseException
+    outcome: Response[JSON] | BaseException
     attempts: tuple[Attempt, ...]
     elapsed: float
     reason: str
@@ -179,6 +180,6 @@ class EventHook(Protocol):
     Optional attribute ``event_types``: the event classes wanted (default: all).
     """
 
-    def __call__(self, event: Event, /) -> Any:
+    def __call__(self, event: Event, /) -> object:
         """Handle one event."""
         ...
