@@ -49,7 +49,8 @@ SYNTAX: list[tuple[str, str]] = [
     (r"\basync with\b", "with"),
     (r"\basync for\b", "for"),
     (r"\bawait ", ""),
-    (r"\bAwaitable\[(Response\[Any\])\]", r"\1"),
+    # Verbs return request()'s coroutine: Awaitable[Response[X]] -> Response[X]
+    (r"\bAwaitable\[(Response\[\w+\])\]", r"\1"),
     (r"@pytest\.mark\.anyio\n", ""),
 ]
 HEADER = (

@@ -61,6 +61,7 @@ async def async_model_shapes(client: restwell.AsyncClient) -> None:
     # The verbs return an awaitable without awaiting it themselves.
     pending = client.get(URL, model=User)
     assert_type(await pending, restwell.Response[User])
+    await client.get(URL, retries=3)  # type: ignore[call-overload]  # misspelt: caught
 
 
 def sync_verbs(client: restwell.Client) -> None:

@@ -48,7 +48,7 @@ async def typed_options(client: restwell.AsyncClient) -> None:
     r = await client.request("GET", "/x", timeout=3.0, retry=None, model=User)
     assert_type(r, restwell.Response[User])
     await client.post("/x", json={"a": 1}, idempotency_key="auto")
-    await client.get("/x", retries=3)  # type: ignore[call-arg]  # misspelt option is caught
+    await client.request("GET", "/x", retries=3)  # type: ignore[call-overload]  # caught
 
 
 def built(status: int) -> None:

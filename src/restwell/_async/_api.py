@@ -18,7 +18,7 @@ from .._config import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, UNSET
 from .._models import Response, T
 from .._types import JSON
 from ..instrumentation._events import EventHook
-from ._client import DEFAULT_RETRY, AsyncClient, MethodOptions, RequestOptions
+from ._client import DEFAULT_RETRY, AsyncClient, RequestOptions
 
 if TYPE_CHECKING:
     import httpx
@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 __all__ = ["delete", "get", "head", "options", "patch", "post", "put", "request"]
 
 
-class _Options(MethodOptions, total=False):
-    """The keyword arguments of the verbs: ``request()``'s, ``model`` included."""
+class _Options(RequestOptions, total=False):
+    """The keyword arguments of the verbs but ``model``: ``request()``'s."""
 
     follow_redirects: bool
     transport: TransportArg
@@ -75,10 +75,11 @@ async def request(
     method: str,
     url: str,
     *,
+    model: type[T] | None = None,
     follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[MethodOptions],
+    **options: Unpack[RequestOptions],
 ) -> Response[Any]:
     """
     Send one request with retries, through a client opened and closed for it.
@@ -86,13 +87,16 @@ async def request(
     Args:
         method: HTTP method.
         url: Absolute http(s) URL.
+        model: A type to decode the JSON body into (a pydantic model,
+            ``list[Model]``, …), as for ``AsyncClient.request``; then the result is
+            ``Response[Model]``. Default ``None``: ``data`` is JSON or text.
         follow_redirects: Follow 301/302/303/307/308. Default ``False``.
         transport: ``"httpx"`` (default), ``"httpx2"``, an ``AsyncTransport``, or
             an ``httpx.AsyncClient``; as for ``AsyncClient``.
         hooks: Event hooks ``(event) -> None`` (sync or async). Default ``None``:
             ``[LoggingHook()]``, as for ``AsyncClient``.
         **options: As for ``AsyncClient.request``: ``params``, ``headers``,
-            ``content``, ``data``, ``json``, ``idempotency_key``, ``model``, and
+            ``content``, ``data``, ``json``, ``idempotency_key``, and
             ``timeout``, ``deadline``, ``retry``, ``raise_for_status``, which
             configure the client. Left out (or ``UNSET``) these four take a new
             client's defaults: per-attempt ``Timeout`` connect 5, read 10, write
@@ -119,7 +123,7 @@ async def request(
         transport=transport,
         hooks=hooks,
     ) as client:
-        return await client.request(method, url, **options)
+        return await client.request(method, url, model=model, **options)
 
 
 @overload
@@ -146,9 +150,11 @@ async def get(
 ) -> Response[JSON]: ...
 
 
-async def get(url: str, **options: Unpack[_Options]) -> Response[Any]:
+async def get(
+    url: str, *, model: type[T] | None = None, **options: Unpack[_Options]
+) -> Response[Any]:
     """Send a GET with retries; arguments as ``request()``."""
-    return await request("GET", url, **options)
+    return await request("GET", url, model=model, **options)
 
 
 @overload
@@ -175,9 +181,11 @@ async def head(
 ) -> Response[JSON]: ...
 
 
-async def head(url: str, **options: Unpack[_Options]) -> Response[Any]:
+async def head(
+    url: str, *, model: type[T] | None = None, **options: Unpack[_Options]
+) -> Response[Any]:
     """Send a HEAD with retries; arguments as ``request()``."""
-    return await request("HEAD", url, **options)
+    return await request("HEAD", url, model=model, **options)
 
 
 @overload
@@ -204,9 +212,11 @@ async def options(
 ) -> Response[JSON]: ...
 
 
-async def options(url: str, **options: Unpack[_Options]) -> Response[Any]:
+async def options(
+    url: str, *, model: type[T] | None = None, **options: Unpack[_Options]
+) -> Response[Any]:
     """Send an OPTIONS with retries; arguments as ``request()``."""
-    return await request("OPTIONS", url, **options)
+    return await request("OPTIONS", url, model=model, **options)
 
 
 @overload
@@ -233,9 +243,11 @@ async def delete(
 ) -> Response[JSON]: ...
 
 
-async def delete(url: str, **options: Unpack[_Options]) -> Response[Any]:
+async def delete(
+    url: str, *, model: type[T] | None = None, **options: Unpack[_Options]
+) -> Response[Any]:
     """Send a DELETE with retries; arguments as ``request()``."""
-    return await request("DELETE", url, **options)
+    return await request("DELETE", url, model=model, **options)
 
 
 @overload
@@ -262,9 +274,11 @@ async def put(
 ) -> Response[JSON]: ...
 
 
-async def put(url: str, **options: Unpack[_Options]) -> Response[Any]:
+async def put(
+    url: str, *, model: type[T] | None = None, **options: Unpack[_Options]
+) -> Response[Any]:
     """Send a PUT with retries; arguments as ``request()``."""
-    return await request("PUT", url, **options)
+    return await request("PUT", url, model=model, **options)
 
 
 @overload
@@ -291,13 +305,15 @@ async def post(
 ) -> Response[JSON]: ...
 
 
-async def post(url: str, **options: Unpack[_Options]) -> Response[Any]:
+async def post(
+    url: str, *, model: type[T] | None = None, **options: Unpack[_Options]
+) -> Response[Any]:
     """
     Send a POST (retried only with an Idempotency-Key).
 
     Arguments as ``request()``.
     """
-    return await request("POST", url, **options)
+    return await request("POST", url, model=model, **options)
 
 
 @overload
@@ -324,10 +340,12 @@ async def patch(
 ) -> Response[JSON]: ...
 
 
-async def patch(url: str, **options: Unpack[_Options]) -> Response[Any]:
+async def patch(
+    url: str, *, model: type[T] | None = None, **options: Unpack[_Options]
+) -> Response[Any]:
     """
     Send a PATCH (retried only with an Idempotency-Key).
 
     Arguments as ``request()``.
     """
-    return await request("PATCH", url, **options)
+    return await request("PATCH", url, model=model, **options)

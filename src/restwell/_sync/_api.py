@@ -19,7 +19,7 @@ from .._config import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, UNSET
 from .._models import Response, T
 from .._types import JSON
 from ..instrumentation._events import EventHook
-from ._client import DEFAULT_RETRY, Client, MethodOptions, RequestOptions
+from ._client import DEFAULT_RETRY, Client, RequestOptions
 
 if TYPE_CHECKING:
     import httpx
@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 __all__ = ["delete", "get", "head", "options", "patch", "post", "put", "request"]
 
 
-class _Options(MethodOptions, total=False):
-    """The keyword arguments of the verbs: ``request()``'s, ``model`` included."""
+class _Options(RequestOptions, total=False):
+    """The keyword arguments of the verbs but ``model``: ``request()``'s."""
 
     follow_redirects: bool
     transport: TransportArg
@@ -76,10 +76,11 @@ def request(
     method: str,
     url: str,
     *,
+    model: type[T] | None = None,
     follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[MethodOptions],
+    **options: Unpack[RequestOptions],
 ) -> Response[Any]:
     """
     Send one request with retries, through a client opened and closed for it.
@@ -87,13 +88,16 @@ def request(
     Args:
         method: HTTP method.
         url: Absolute http(s) URL.
+        model: A type to decode the JSON body into (a pydantic model,
+            ``list[Model]``, …), as for ``Client.request``; then the result is
+            ``Response[Model]``. Default ``None``: ``data`` is JSON or text.
         follow_redirects: Follow 301/302/303/307/308. Default ``False``.
         transport: ``"httpx"`` (default), ``"httpx2"``, an ``Transport``, or
             an ``httpx.Client``; as for ``Client``.
         hooks: Event hooks ``(event) -> None`` (sync or async). Default ``None``:
             ``[LoggingHook()]``, as for ``Client``.
         **options: As for ``Client.request``: ``params``, ``headers``,
-            ``content``, ``data``, ``json``, ``idempotency_key``, ``model``, and
+            ``content``, ``data``, ``json``, ``idempotency_key``, and
             ``timeout``, ``deadline``, ``retry``, ``raise_for_status``, which
             configure the client. Left out (or ``UNSET``) these four take a new
             client's defaults: per-attempt ``Timeout`` connect 5, read 10, write
@@ -120,7 +124,7 @@ def request(
         transport=transport,
         hooks=hooks,
     ) as client:
-        return client.request(method, url, **options)
+        return client.request(method, url, model=model, **options)
 
 
 @overload
@@ -147,9 +151,11 @@ def get(
 ) -> Response[JSON]: ...
 
 
-def get(url: str, **options: Unpack[_Options]) -> Response[Any]:
+def get(
+    url: str, *, model: type[T] | None = None, **options: Unpack[_Options]
+) -> Response[Any]:
     """Send a GET with retries; arguments as ``request()``."""
-    return request("GET", url, **options)
+    return request("GET", url, model=model, **options)
 
 
 @overload
@@ -176,9 +182,11 @@ def head(
 ) -> Response[JSON]: ...
 
 
-def head(url: str, **options: Unpack[_Options]) -> Response[Any]:
+def head(
+    url: str, *, model: type[T] | None = None, **options: Unpack[_Options]
+) -> Response[Any]:
     """Send a HEAD with retries; arguments as ``request()``."""
-    return request("HEAD", url, **options)
+    return request("HEAD", url, model=model, **options)
 
 
 @overload
@@ -205,9 +213,11 @@ def options(
 ) -> Response[JSON]: ...
 
 
-def options(url: str, **options: Unpack[_Options]) -> Response[Any]:
+def options(
+    url: str, *, model: type[T] | None = None, **options: Unpack[_Options]
+) -> Response[Any]:
     """Send an OPTIONS with retries; arguments as ``request()``."""
-    return request("OPTIONS", url, **options)
+    return request("OPTIONS", url, model=model, **options)
 
 
 @overload
@@ -234,9 +244,11 @@ def delete(
 ) -> Response[JSON]: ...
 
 
-def delete(url: str, **options: Unpack[_Options]) -> Response[Any]:
+def delete(
+    url: str, *, model: type[T] | None = None, **options: Unpack[_Options]
+) -> Response[Any]:
     """Send a DELETE with retries; arguments as ``request()``."""
-    return request("DELETE", url, **options)
+    return request("DELETE", url, model=model, **options)
 
 
 @overload
@@ -263,9 +275,11 @@ def put(
 ) -> Response[JSON]: ...
 
 
-def put(url: str, **options: Unpack[_Options]) -> Response[Any]:
+def put(
+    url: str, *, model: type[T] | None = None, **options: Unpack[_Options]
+) -> Response[Any]:
     """Send a PUT with retries; arguments as ``request()``."""
-    return request("PUT", url, **options)
+    return request("PUT", url, model=model, **options)
 
 
 @overload
@@ -292,13 +306,15 @@ def post(
 ) -> Response[JSON]: ...
 
 
-def post(url: str, **options: Unpack[_Options]) -> Response[Any]:
+def post(
+    url: str, *, model: type[T] | None = None, **options: Unpack[_Options]
+) -> Response[Any]:
     """
     Send a POST (retried only with an Idempotency-Key).
 
     Arguments as ``request()``.
     """
-    return request("POST", url, **options)
+    return request("POST", url, model=model, **options)
 
 
 @overload
@@ -325,10 +341,12 @@ def patch(
 ) -> Response[JSON]: ...
 
 
-def patch(url: str, **options: Unpack[_Options]) -> Response[Any]:
+def patch(
+    url: str, *, model: type[T] | None = None, **options: Unpack[_Options]
+) -> Response[Any]:
     """
     Send a PATCH (retried only with an Idempotency-Key).
 
     Arguments as ``request()``.
     """
-    return request("PATCH", url, **options)
+    return request("PATCH", url, model=model, **options)
