@@ -666,6 +666,16 @@ class Response(Generic[_T_co]):
             self._data = self._decode()
         return cast("_T_co", self._data)
 
+    def _set_model(self, model: object) -> None:
+        """
+        Decode ``data`` into ``model`` from now on (for the client, after the call).
+
+        Forgets a ``data`` already decoded as JSON (by a hook or middleware that
+        read it before the model was known).
+        """
+        self._model = model
+        self._data = _NOT_READ
+
     def _decode(self) -> Any:
         content = self.content
         model = self._model
