@@ -34,14 +34,13 @@ RULES: list[tuple[str, str]] = [
     ("__aiter__", "__iter__"),
     ("aclose", "close"),
     ("aread", "read"),
-    ("_aread_before", "_read_before"),
-    ("aread_until", "read_until"),
     ("aiter_bytes", "iter_bytes"),
     ("asleep", "sleep"),
     ("aemit", "emit"),
     ("abuffer_body", "buffer_body"),
     ("asubscribe", "subscribe"),
     ("AsyncHandler", "Handler"),
+    ("make_async_transport", "make_transport"),
     ("anyio_backend", "anyio_backend"),
 ]
 SYNTAX: list[tuple[str, str]] = [

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 import restwell
+import restwell.policies
 
 PUBLIC_PACKAGES = [
     "restwell",
@@ -52,6 +53,18 @@ def test_exported_classes_report_a_public_module(package: str) -> None:
             assert not obj.__module__.split(".")[-1].startswith("_"), (
                 f"{package}.{name}.__module__ is {obj.__module__}"
             )
+
+
+@pytest.mark.parametrize("package", PUBLIC_PACKAGES)
+def test_exported_objects_are_found_at_their_module(package: str) -> None:
+    """An exported class or function is found again at __module__.__qualname__."""
+    module = importlib.import_module(package)
+    for name in module.__all__:
+        obj = getattr(module, name)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            home = importlib.import_module(obj.__module__)
+            assert getattr(home, obj.__qualname__, None) is obj, f"{package}.{name}"
+            assert pickle.loads(pickle.dumps(obj)) is obj
 
 
 def test_every_public_name_has_a_docstring() -> None:
@@ -128,3 +141,49 @@ def test_version_is_a_string() -> None:
     """__version__ comes from package metadata."""
     assert isinstance(restwell.__version__, str)
     assert restwell.__version__[0].isdigit()
+
+
+#: Moved from the top level to ``restwell.policies`` (deprecated there, STYLE.md §4).
+MOVED_TO_POLICIES = [
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_ATTEMPTS",
+    "DEFAULT_MAX_REDIRECTS",
+    "DEFAULT_MAX_REPLAY_BUFFER",
+    "DEFAULT_MAX_RETRY_AFTER",
+    "DEFAULT_RETRY_ON",
+    "DEFAULT_RETRY_STATUSES",
+    "DEFAULT_TIMEOUT",
+    "IDEMPOTENT_METHODS",
+]
+
+
+def test_defaults_are_exported_from_policies_not_the_top_level() -> None:
+    """The DEFAULT_* constants are in restwell.policies.__all__, not restwell's."""
+    for name in MOVED_TO_POLICIES:
+        assert name in restwell.policies.__all__
+        assert name not in restwell.__all__
+        assert name not in vars(restwell)
+
+
+@pytest.mark.parametrize("name", MOVED_TO_POLICIES)
+def test_old_top_level_name_warns_and_still_works(name: str) -> None:
+    """restwell.DEFAULT_X warns, naming restwell.policies.DEFAULT_X, and returns it."""
+    with pytest.warns(
+        DeprecationWarning, match=rf"use restwell\.policies\.{name}$"
+    ) as w:
+        value = getattr(restwell, name)
+    assert value is getattr(restwell.policies, name)
+    assert w[0].filename == __file__  # points at the caller, not at restwell
+
+
+def test_from_import_of_an_old_name_warns() -> None:
+    """`from restwell import DEFAULT_DEADLINE` still works, with a warning."""
+    with pytest.warns(DeprecationWarning, match="restwell.policies.DEFAULT_DEADLINE"):
+        from restwell import DEFAULT_DEADLINE
+    assert DEFAULT_DEADLINE == restwell.policies.DEFAULT_DEADLINE
+
+
+def test_unknown_top_level_name_is_an_attribute_error() -> None:
+    """Only the moved names are resolved lazily; any other is an AttributeError."""
+    with pytest.raises(AttributeError, match="has no attribute 'DEFAULT_NOPE'"):
+        _ = restwell.DEFAULT_NOPE  # type: ignore[attr-defined]

@@ -12,12 +12,13 @@ Each ``Any`` that remains is on ``ALLOWED`` with the reason.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import inspect
 import sys
 import typing
 from collections.abc import Callable, Iterator
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
@@ -68,17 +69,21 @@ ALLOWED: dict[str, str] = {
     "restwell.Client.put": PENDING,
     "restwell.Client.post": PENDING,
     "restwell.Client.patch": PENDING,
-    # The per-call options (content, data, json, model), and their sync twins, which
-    # Client and restwell.get/post/... unpack.
-    "restwell.RequestOptions": PENDING,
+    # The request parts of the verbs' options (content, data, json), and the sync
+    # twin, which Client and restwell.get/post/... unpack.
     "restwell.MethodOptions": PENDING,
-    "restwell._sync._client.RequestOptions": PENDING,
     "restwell._sync._client.MethodOptions": PENDING,
 }
 
 
 def _type_checking_names(module: ModuleType) -> dict[str, object]:
-    """What a module imports under ``if TYPE_CHECKING:``, imported for real here."""
+    """A module's globals plus what it imports under ``if TYPE_CHECKING:``."""
+    return _namespaces(module.__name__)
+
+
+@functools.cache
+def _namespaces(name: str) -> dict[str, object]:
+    module = sys.modules[name]
     try:
         tree = ast.parse(inspect.getsource(module))
     except (OSError, TypeError):
@@ -93,21 +98,17 @@ def _type_checking_names(module: ModuleType) -> dict[str, object]:
 
 def _hints(obj: Callable[..., object] | type) -> dict[str, object]:
     """Evaluated annotations, TYPE_CHECKING-only names included."""
-    if inspect.isclass(obj):
-        # A TypedDict: annotations carry their module (ForwardRef.__forward_module__).
-        module = sys.modules[
-            next(
-                (
-                    f.__module__
-                    for f in vars(obj).values()
-                    if isinstance(getattr(f, "__module__", None), str)
-                    and f.__module__.startswith("restwell._")
-                ),
-                obj.__module__,
-            )
-        ]
-    else:
-        module = sys.modules[obj.__globals__["__name__"]]  # type: ignore[union-attr]
+    if is_typeddict(obj):
+        # Each field's ForwardRef names the module it was written in (bases too).
+        hints: dict[str, object] = {}
+        for name, ann in obj.__annotations__.items():
+            if isinstance(ann, typing.ForwardRef):
+                where = sys.modules[ann.__forward_module__ or obj.__module__]
+                ann = eval(ann.__forward_arg__, _type_checking_names(where))  # noqa: S307 - our annotations
+            hints[name] = ann
+        return hints
+    # A function: its globals are its module's, whatever __module__ says now.
+    module = sys.modules[obj.__globals__["__name__"]]  # type: ignore[union-attr]
     return typing.get_type_hints(
         obj, globalns=_type_checking_names(module), include_extras=True
     )
@@ -136,7 +137,12 @@ def _anys(tp: object, where: str) -> Iterator[str]:
 def _signatures(fn: Callable[..., object]) -> list[Callable[..., object]]:
     """The signatures a checker sees: the overloads if any, else the function."""
     fn = inspect.unwrap(fn)
-    return list(typing.get_overloads(fn)) or [fn]
+    # Overloads are registered under the module the function was defined in; a
+    # public package may have rewritten __module__ since.
+    defined = SimpleNamespace(
+        __module__=fn.__globals__["__name__"], __qualname__=fn.__qualname__
+    )
+    return list(typing.get_overloads(defined)) or [fn]  # type: ignore[arg-type]
 
 
 def _function_anys(fn: Callable[..., object], owner: str) -> Iterator[str]:

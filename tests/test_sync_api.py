@@ -84,8 +84,8 @@ def test_module_level_unset_means_default(fault_server: FaultServer) -> None:
 
 
 def test_module_level_rejects_unknown_options() -> None:
-    """A misspelt option is still a TypeError at run time (and a type error)."""
-    with pytest.raises(TypeError, match="retries"):
+    """A misspelt option is refused at run time too (and is a type error)."""
+    with pytest.raises(restwell.ConfigurationError, match="retries"):
         restwell.get("http://127.0.0.1:9/", retries=3)  # type: ignore[call-overload]
 
 
@@ -160,3 +160,30 @@ def test_fake_clock_in_sync_client(fault_server: FaultServer) -> None:
     with restwell.Client(base_url=fault_server.url, clock=clock) as client:
         client.get("/w")
     assert clock.sleeps == [3.0]
+
+
+def test_sync_client_refuses_async_only_transports() -> None:
+    """A transport registered without a sync form is refused, naming AsyncClient."""
+    from restwell.transports import register_transport, transport_names
+
+    class Toy:
+        async def send(self, request: restwell.Request) -> restwell.Response:
+            raise NotImplementedError
+
+        async def aclose(self) -> None:
+            return None
+
+    register_transport("toy-async-only", async_factory=Toy, replace=True)
+    assert transport_names()["toy-async-only"].async_only
+    with pytest.raises(restwell.ConfigurationError, match="AsyncClient"):
+        restwell.Client(transport="toy-async-only")
+    assert isinstance(restwell.AsyncClient(transport="toy-async-only").transport, Toy)
+    with pytest.raises(restwell.ConfigurationError, match="AsyncClient"):
+        restwell.Client(transport=Toy())
+
+
+def test_async_client_refuses_sync_transports() -> None:
+    """A sync transport object given to AsyncClient is refused, naming Client."""
+    transport = restwell.testing.MockTransport(lambda r: restwell.Response(200))
+    with pytest.raises(restwell.ConfigurationError, match=r"restwell\.Client"):
+        restwell.AsyncClient(transport=transport)

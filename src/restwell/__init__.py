@@ -11,6 +11,10 @@ stream for logging and metrics; async first, with a sync twin of the same names.
         r = await client.post("/orders", json={...}, idempotency_key="auto")
 """
 
+import warnings as _warnings
+from typing import TYPE_CHECKING
+
+from . import policies
 from ._async._api import delete as adelete
 from ._async._api import get as aget
 from ._async._api import head as ahead
@@ -21,18 +25,8 @@ from ._async._api import put as aput
 from ._async._api import request as arequest
 from ._async._client import AsyncClient, MethodOptions, RequestOptions
 from ._clock import Clock, SystemClock
-from ._config import (
-    DEFAULT_DEADLINE,
-    DEFAULT_MAX_ATTEMPTS,
-    DEFAULT_MAX_REDIRECTS,
-    DEFAULT_MAX_REPLAY_BUFFER,
-    DEFAULT_MAX_RETRY_AFTER,
-    DEFAULT_RETRY_STATUSES,
-    DEFAULT_TIMEOUT,
-    IDEMPOTENT_METHODS,
-    UNSET,
-    Timeout,
-)
+from ._config import UNSET, Timeout
+from ._context import CallContext, CallOptions, ContextKey
 from ._exceptions import (
     ConfigurationError,
     ConnectError,
@@ -58,11 +52,11 @@ from ._exceptions import (
     WriteTimeout,
 )
 from ._models import Attempt, Headers, Request, Response
+from ._public import set_public_module
 from ._sync._api import delete, get, head, options, patch, post, put, request
 from ._sync._client import Client
 from ._version import __version__
 from .policies import (
-    DEFAULT_RETRY_ON,
     Constant,
     DecorrelatedJitter,
     EqualJitter,
@@ -78,24 +72,18 @@ from .policies import (
 )
 
 __all__ = [
-    "DEFAULT_DEADLINE",
-    "DEFAULT_MAX_ATTEMPTS",
-    "DEFAULT_MAX_REDIRECTS",
-    "DEFAULT_MAX_REPLAY_BUFFER",
-    "DEFAULT_MAX_RETRY_AFTER",
-    "DEFAULT_RETRY_ON",
-    "DEFAULT_RETRY_STATUSES",
-    "DEFAULT_TIMEOUT",
-    "IDEMPOTENT_METHODS",
     "UNSET",
     "AsyncClient",
     "Attempt",
+    "CallContext",
+    "CallOptions",
     "Client",
     "Clock",
     "ConfigurationError",
     "ConnectError",
     "ConnectTimeout",
     "Constant",
+    "ContextKey",
     "DeadlineExceeded",
     "DecodingError",
     "DecorrelatedJitter",
@@ -152,13 +140,62 @@ __all__ = [
     "request",
 ]
 
+set_public_module(globals())
 
-def _set_public_module() -> None:
-    # Exported classes report `restwell` as their module (httpx does the same).
-    for name in __all__:
-        obj = globals()[name]
-        if isinstance(obj, type) and obj.__module__.startswith("restwell._"):
-            obj.__module__ = __name__
+#: Names that moved to ``restwell.policies`` (STYLE.md §4: the top level keeps the
+#: everyday names). ``restwell.<name>`` still works, with a ``DeprecationWarning``.
+_MOVED_TO_POLICIES = frozenset(
+    {
+        "DEFAULT_DEADLINE",
+        "DEFAULT_MAX_ATTEMPTS",
+        "DEFAULT_MAX_REDIRECTS",
+        "DEFAULT_MAX_REPLAY_BUFFER",
+        "DEFAULT_MAX_RETRY_AFTER",
+        "DEFAULT_RETRY_ON",
+        "DEFAULT_RETRY_STATUSES",
+        "DEFAULT_TIMEOUT",
+        "IDEMPOTENT_METHODS",
+    }
+)
 
+if TYPE_CHECKING:
+    # Type checkers see the deprecated names with their types (so code using them
+    # still checks for the deprecation release) but not ``__getattr__`` (so a typo
+    # such as ``restwell.Retyr`` is still an error).
+    from .policies import DEFAULT_DEADLINE as DEFAULT_DEADLINE
+    from .policies import DEFAULT_MAX_ATTEMPTS as DEFAULT_MAX_ATTEMPTS
+    from .policies import DEFAULT_MAX_REDIRECTS as DEFAULT_MAX_REDIRECTS
+    from .policies import DEFAULT_MAX_REPLAY_BUFFER as DEFAULT_MAX_REPLAY_BUFFER
+    from .policies import DEFAULT_MAX_RETRY_AFTER as DEFAULT_MAX_RETRY_AFTER
+    from .policies import DEFAULT_RETRY_ON as DEFAULT_RETRY_ON
+    from .policies import DEFAULT_RETRY_STATUSES as DEFAULT_RETRY_STATUSES
+    from .policies import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
+    from .policies import IDEMPOTENT_METHODS as IDEMPOTENT_METHODS
+else:
 
-_set_public_module()
+    def __getattr__(name: str) -> object:
+        """
+        Resolve the deprecated ``restwell.DEFAULT_*`` / ``IDEMPOTENT_METHODS`` names.
+
+        Args:
+            name: The attribute asked for.
+
+        Returns:
+            ``restwell.policies.<name>``, the same object.
+
+        Raises:
+            AttributeError: If ``name`` is not a moved name (the usual error).
+
+        .. deprecated:: 0.1
+            Use ``restwell.policies.<name>``; the top-level alias goes in the next
+            release.
+        """
+        if name in _MOVED_TO_POLICIES:
+            _warnings.warn(
+                f"restwell.{name} is deprecated and will be removed in the next "
+                f"release; use restwell.policies.{name}",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            return getattr(policies, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,32 +1,54 @@
-"""Dispatch of events to hooks, for both worlds (not twinned: no I/O of its own)."""
+"""
+Dispatch of events to hooks, for both worlds.
+
+``subscribe`` freezes a client's hooks into a table (event class → hooks) once, when
+the pipeline is built (aiohttp ``TraceConfig.freeze``); ``Emitter`` is that table as
+``CallContext.events``. ``emit`` / ``aemit`` are hand-kept twins rather than generated
+(scripts/unasync.py says why): the async one awaits a hook's awaitable result, a branch
+the sync one cannot have, because a sync client refuses async hooks at subscription.
+"""
 
 from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
 from ._exceptions import ConfigurationError
-from .instrumentation._events import ALL_EVENTS, Event
+from .instrumentation._events import Event
 
-__all__ = ["Subscriptions", "aemit", "asubscribe", "emit", "subscribe"]
+__all__ = ["Emitter", "Subscriptions", "aemit", "asubscribe", "emit", "subscribe"]
 
 _log = logging.getLogger("restwell.hooks")
 
 Subscriptions = dict[type[Event], tuple[Any, ...]]
 
 
-def subscribe(hooks: Iterable[Any], *, sync: bool = True) -> Subscriptions:
+def subscribe(
+    hooks: Iterable[Any], emitted: Collection[type[Event]], *, sync: bool = True
+) -> Subscriptions:
     """
     Freeze hooks into a table: event class → the hooks that want it.
 
+    Args:
+        hooks: Callables ``(event) -> None``; an ``event_types`` attribute (a
+            collection of event classes) limits what a hook receives.
+        emitted: The event classes the client's stages emit.
+        sync: Whether the client is sync (then ``async`` hooks are refused).
+
     Raises:
-        ConfigurationError: If a hook is not callable, wants something that is not
-            an event class, or is ``async`` in a sync client.
+        ConfigurationError: If a hook is not callable, is ``async`` in a sync
+            client, or wants something that is not an event class or that no
+            stage of this client emits.
     """
-    table: dict[type[Event], list[Any]] = {cls: [] for cls in ALL_EVENTS}
+    if isinstance(hooks, str | bytes) or not isinstance(hooks, Iterable):
+        raise ConfigurationError(
+            f"hooks={hooks!r} must be a list of callables (event) -> None, "
+            "e.g. hooks=[print]"
+        )
+    table: dict[type[Event], list[Any]] = {cls: [] for cls in emitted}
     for hook in hooks:
         if not callable(hook):
             raise ConfigurationError(
@@ -41,19 +63,60 @@ def subscribe(hooks: Iterable[Any], *, sync: bool = True) -> Subscriptions:
                 "function, or use restwell.AsyncClient"
             )
         wanted = getattr(hook, "event_types", None)
-        classes = ALL_EVENTS if wanted is None else frozenset(wanted)
+        classes = emitted if wanted is None else frozenset(wanted)
         for cls in classes:
-            if cls not in table:
+            if not (isinstance(cls, type) and issubclass(cls, Event)):
                 raise ConfigurationError(
                     f"hook {hook!r} wants {cls!r}, which is not a restwell event class"
+                )
+            if cls not in table:
+                raise ConfigurationError(
+                    f"hook {hook!r} wants {cls.__name__}, which no stage of this "
+                    "client emits: add the stage that emits it, or drop it from the "
+                    "hook's event_types"
                 )
             table[cls].append(hook)
     return {cls: tuple(hs) for cls, hs in table.items() if hs}
 
 
-def asubscribe(hooks: Iterable[Any]) -> Subscriptions:
+def asubscribe(hooks: Iterable[Any], emitted: Collection[type[Event]]) -> Subscriptions:
     """``subscribe`` for an async client: ``async`` hooks are allowed."""
-    return subscribe(hooks, sync=False)
+    return subscribe(hooks, emitted, sync=False)
+
+
+class Emitter:
+    """
+    A client's frozen hook table, shared by every call (``CallContext.events``).
+
+    ``hooks(EventClass)`` gives the subscribers of one event class (an empty tuple
+    when none: build the event only if it is not empty); ``await aemit(event)``
+    (async client) or ``emit(event)`` (sync client) sends an event to them and
+    returns the context managers they returned.
+
+    Args:
+        table: Event class → hooks, from ``subscribe``.
+    """
+
+    __slots__ = ("_table", "emitted")
+
+    def __init__(self, table: Subscriptions, emitted: Collection[type[Event]]) -> None:
+        self._table = table
+        self.emitted = frozenset(emitted)
+
+    def hooks(self, event_type: type[Event]) -> tuple[Any, ...]:
+        """Return the hooks subscribed to ``event_type`` (``()`` for none)."""
+        return self._table.get(event_type, ())
+
+    def emit(self, event: Event) -> list[AbstractContextManager[Any]]:
+        """Call each subscriber of ``type(event)`` (sync client)."""
+        return emit(self._table.get(type(event), ()), event)
+
+    async def aemit(self, event: Event) -> list[AbstractContextManager[Any]]:
+        """Call each subscriber of ``type(event)``, awaiting async ones."""
+        return await aemit(self._table.get(type(event), ()), event)
+
+    def __repr__(self) -> str:
+        return f"<Emitter {sorted(c.__name__ for c in self._table)}>"
 
 
 def _failed(hook: Any, event: Event) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from . import _exceptions as e
 from ._models import Request
-from .instrumentation._redact import redact_url
+from ._redact import redact_url
 
 __all__ = ["map_httpx_error"]
 

@@ -2,19 +2,11 @@
 Middleware protocols: ``(request, call_next) -> Response``.
 
 The shape of aiohttp client middlewares and starlette; composed once when a client
-is built.
-
-Two stacks (DESIGN.md): a middleware whose ``stage`` attribute is ``"call"`` runs once
-per call, outside the retry loop (it sees the final response or error); any other runs
-once per attempt, inside the retry loop, just before the transport (it sees each
-attempt's request, with its per-attempt ``timeout``). The default order of a call:
-
-1. events ``CallSucceeded`` / ``CallFailed`` and ``raise_for_status``;
-2. user ``"call"`` middleware, outermost first;
-3. redirects (when ``follow_redirects``), each hop a call of its own to the retry loop;
-4. the retry loop: deadline, per-attempt timeout, ``Retry`` decisions, waits;
-5. user ``"attempt"`` middleware, outermost first;
-6. the transport; the body is read here (unless streaming), so read errors retry.
+is built, at the position in the stage pipeline the middleware names
+(``restwell._pipeline``; docs/architecture.md): ``before=``/``after=`` a stage, or
+the legacy ``stage="call"`` (just below the ``call`` stage, once per call) or
+``stage="attempt"`` (the default: just above the ``timeout`` stage, once per attempt,
+seeing the real outcome with the body read).
 """
 
 from __future__ import annotations
@@ -39,8 +31,10 @@ class AsyncMiddleware(Protocol):
     """
     ``async def __call__(request, call_next) -> Response``.
 
-    ``call_next(request)`` sends the request on down the stack. Optional attribute
-    ``stage``: ``"call"`` or ``"attempt"`` (default ``"attempt"``).
+    ``call_next(request)`` sends the request on down the chain. Optional
+    attributes: ``before`` / ``after`` (a stage name, see
+    ``restwell.middleware.SLOTS``), or ``stage``: ``"call"`` or ``"attempt"``
+    (default ``"attempt"``); ``emits``: the event classes it emits.
     """
 
     async def __call__(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json as _json
 from collections.abc import (
     AsyncIterator,
-    Callable,
     Iterator,
     Mapping,
     MutableMapping,
@@ -24,14 +23,16 @@ from typing_extensions import TypeVar
 from ._config import DEFAULT_TIMEOUT, Timeout
 from ._exceptions import (
     HTTPStatusError,
-    ReadTimeout,
     ResponseValidationError,
     StreamConsumed,
 )
+from ._redact import redact_headers, redact_url
 from ._types import JSON, HeaderTypes, RawHeaders, RequestBody
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
+
+    from ._context import CallContext
 
 __all__ = [
     "AsyncResponseStream",
@@ -219,8 +220,6 @@ class Headers(MutableMapping[str, str]):
     __hash__ = None  # type: ignore[assignment]  # mutable mapping: unhashable, like dict
 
     def __repr__(self) -> str:
-        from .instrumentation._redact import redact_headers
-
         return f"Headers({redact_headers(self._pairs())!r})"
 
 
@@ -234,19 +233,25 @@ class Request:
         headers: Request headers (see ``Headers``). Default none.
         content: Body: ``bytes``, a sync or async iterable of ``bytes`` (streamed,
             replayable only if restwell buffered it), or ``None`` for no body.
-        timeout: Per-attempt ``Timeout`` the transport must apply; the retry
-            driver lowers it to the time left before the deadline. Default
-            ``DEFAULT_TIMEOUT``.
-        extensions: Free-form per-request data for middleware and transports
-            (a ``dict[str, Any]``). Default empty.
+        timeout: Per-attempt ``Timeout`` the transport must apply; the ``timeout``
+            stage sets it per attempt from the call's options and the deadline
+            left. Default ``DEFAULT_TIMEOUT``.
+        extensions: Free-form per-request data for user middleware and transports
+            (a ``dict[str, Any]``); restwell itself keeps nothing here. Default
+            empty.
 
     Attributes:
-        attempt: 1-based number of the attempt this request object is sent as.
+        attempt: 1-based number of the attempt this request object is sent as,
+            counted over the whole call (redirect hops included).
+        context: The ``CallContext`` of the call this request belongs to, set by
+            the client before the request enters the pipeline (``None`` on a
+            request no client has sent).
     """
 
     __slots__ = (
         "attempt",
         "content",
+        "context",
         "extensions",
         "headers",
         "method",
@@ -271,9 +276,10 @@ class Request:
         self.timeout = timeout
         self.extensions: dict[str, Any] = {} if extensions is None else extensions
         self.attempt = 1
+        self.context: CallContext = cast("CallContext", None)
 
     @classmethod
-    def _new(
+    def from_parts(
         cls,
         method: str,
         url: str,
@@ -281,7 +287,19 @@ class Request:
         content: RequestBody,
         timeout: Timeout,
     ) -> Request:
-        # The client's hot path: arguments already checked and normalised.
+        """
+        Build a request from parts a client has already checked (the hot path).
+
+        Args:
+            method: Upper-case method.
+            url: Absolute URL.
+            headers: A ``Headers`` the request may own.
+            content: ``bytes``, an iterable of ``bytes``, or ``None``.
+            timeout: The per-attempt ``Timeout``.
+
+        Returns:
+            The ``Request`` (``attempt`` 1, no context yet).
+        """
         new = cls.__new__(cls)
         new.method = method
         new.url = url
@@ -290,27 +308,40 @@ class Request:
         new.timeout = timeout
         new.extensions = {}
         new.attempt = 1
+        new.context = cast("CallContext", None)
         return new
 
-    def copy_for_attempt(self, attempt: int, timeout: Timeout) -> Request:
+    def copy_for_attempt(self, attempt: int) -> Request:
         """
-        Return a shallow copy to send as ``attempt`` with ``timeout``.
+        Return a shallow copy to send as ``attempt`` of the same call.
 
-        Headers are copied so per-attempt middleware cannot leak into later attempts.
+        Headers and extensions are copied, so per-attempt middleware cannot leak
+        into later attempts; ``context`` is shared (one per call).
         """
         new = Request.__new__(Request)
         new.method = self.method
         new.url = self.url
         new.headers = self.headers.copy()
         new.content = self.content
-        new.timeout = timeout
+        new.timeout = self.timeout
         new.extensions = dict(self.extensions)
         new.attempt = attempt
+        new.context = self.context
         return new
 
-    def __repr__(self) -> str:
-        from .instrumentation._redact import redact_url
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickled (with an exception) without its call's context: that holds the
+        # client's clock and hooks, which belong to this process.
+        return {
+            name: getattr(self, name) for name in self.__slots__ if name != "context"
+        }
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self.context = cast("CallContext", None)
+
+    def __repr__(self) -> str:
         return f"<Request {self.method} {redact_url(self.url)}>"
 
 
@@ -366,7 +397,8 @@ class Attempt:
     Attributes:
         number: 1-based attempt number (OTel ``http.request.resend_count`` = n - 1).
         started: Seconds from the start of the call to this attempt's start.
-        duration: Seconds the attempt took (until the response head, or the error).
+        duration: Seconds the attempt took: until its body was read (the response
+            head, for a streamed call), or until the error.
         status_code: The response status, or ``None`` if the attempt raised.
         error: The exception the attempt raised, or ``None``.
         delay: Seconds waited after this attempt before the next one (0.0 if none).
@@ -422,9 +454,14 @@ class Response(Generic[_T_co]):
         http_version: ``"HTTP/1.1"``, ``"HTTP/2"``, ….
         reason_phrase: The status line's reason phrase, or ``""``.
         raw: The backend's own response object (e.g. ``httpx.Response``).
-        elapsed: Seconds from the start of the call (first attempt) until this
-            response's head arrived, waits included.
-        attempts: Every attempt of the call, oldest first (``tuple[Attempt, ...]``).
+        elapsed: Seconds from the start of the call until the client handed this
+            response over (its body read, unless streaming), every attempt, wait
+            and redirect hop included.
+        attempts: Every attempt of the call, oldest first, every redirect hop
+            included (``tuple[Attempt, ...]``).
+        model: The type ``data`` decodes the body into (a pydantic model,
+            ``list[Model]``, any type a ``TypeAdapter`` takes), or ``None`` for
+            JSON or text; the client sets it from ``model=``.
     """
 
     __slots__ = (
@@ -514,6 +551,21 @@ class Response(Generic[_T_co]):
         return self
 
     @property
+    def model(self) -> type[object] | None:
+        """
+        The type ``data`` decodes the body into, or ``None`` for JSON or text.
+
+        Setting it (the client does, from ``model=``) forgets a ``data`` already
+        decoded, so the next read of ``data`` uses the new type.
+        """
+        return cast("type[object] | None", self._model)
+
+    @model.setter
+    def model(self, model: type[object] | None) -> None:
+        self._model = model
+        self._data = _NOT_READ
+
+    @property
     def http_version(self) -> str:
         """``"HTTP/1.1"``, ``"HTTP/2"``, …; from ``raw`` if deferred."""
         if self._http_version is None:
@@ -564,8 +616,6 @@ class Response(Generic[_T_co]):
         """
         if 400 <= self.status_code < 600:
             kind = "client error" if self.status_code < 500 else "server error"
-            from .instrumentation._redact import redact_url
-
             raise HTTPStatusError(
                 f"{kind} {self.status_code} {self.reason_phrase} for "
                 f"{getattr(self.request, 'method', '')} {redact_url(self.url)}"
@@ -666,16 +716,6 @@ class Response(Generic[_T_co]):
             self._data = self._decode()
         return cast("_T_co", self._data)
 
-    def _set_model(self, model: object) -> None:
-        """
-        Decode ``data`` into ``model`` from now on (for the client, after the call).
-
-        Forgets a ``data`` already decoded as JSON (by a hook or middleware that
-        read it before the model was known).
-        """
-        self._model = model
-        self._data = _NOT_READ
-
     def _decode(self) -> Any:
         content = self.content
         model = self._model
@@ -724,48 +764,6 @@ class Response(Generic[_T_co]):
             finally:
                 stream.close()
         return self.content
-
-    async def _aread_before(
-        self, deadline_at: float, monotonic: Callable[[], float]
-    ) -> None:
-        """
-        Read the body chunk by chunk, stopping once the deadline has passed.
-
-        Stops once ``monotonic()`` passes ``deadline_at``, so a body trickling
-        in under each read timeout still ends.
-
-        Raises:
-            ReadTimeout: The deadline passed with the body still arriving.
-        """
-        stream = cast("AsyncResponseStream", self._stream)
-        chunks: list[bytes] = []
-        try:
-            async for chunk in stream:
-                chunks.append(chunk)
-                if monotonic() >= deadline_at:
-                    raise ReadTimeout(
-                        "the deadline passed while the response body was arriving",
-                        request=self.request,
-                    )
-        finally:
-            await stream.aclose()
-        self._content = b"".join(chunks)
-
-    def _read_before(self, deadline_at: float, monotonic: Callable[[], float]) -> None:
-        """The sync twin of ``_aread_before``."""
-        stream = cast("ResponseStream", self._stream)
-        chunks: list[bytes] = []
-        try:
-            for chunk in stream:
-                chunks.append(chunk)
-                if monotonic() >= deadline_at:
-                    raise ReadTimeout(
-                        "the deadline passed while the response body was arriving",
-                        request=self.request,
-                    )
-        finally:
-            stream.close()
-        self._content = b"".join(chunks)
 
     async def aiter_bytes(self) -> AsyncIterator[bytes]:
         """

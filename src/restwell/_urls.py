@@ -6,8 +6,8 @@ from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from ._exceptions import ConfigurationError, InvalidURL
+from ._redact import redact_url
 from ._types import QueryParams
-from .instrumentation._redact import redact_url
 
 # QueryParams is re-exported for the client, which imports it from here.
 __all__ = ["QueryParams", "check_base_url", "join_url", "same_origin"]

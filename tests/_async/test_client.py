@@ -531,12 +531,13 @@ async def test_model_decodes_the_body(
 async def test_events_arrive_in_order(
     fault_server: FaultServer, clock: FakeClock
 ) -> None:
-    """Hooks see sent/received per attempt, the retry scheduled, then success."""
+    """Hooks see the call start, sent/received per attempt, the retry, then success."""
     fault_server.script("/ev", [Step(503), Step(200)])
     recorder = Recorder()
     async with make_client(fault_server, clock, hooks=[recorder]) as client:
         await client.get("/ev")
     assert recorder.kinds() == [
+        "CallStarted",
         "RequestSent",
         "ResponseReceived",
         "RetryScheduled",
@@ -544,7 +545,8 @@ async def test_events_arrive_in_order(
         "ResponseReceived",
         "CallSucceeded",
     ]
-    scheduled = recorder.events[2]
+    assert len({e.call_id for e in recorder.events}) == 1
+    scheduled = recorder.events[3]
     assert isinstance(scheduled, RetryScheduled)
     assert scheduled.attempt == 1
     assert scheduled.delay == 0.25
@@ -772,7 +774,7 @@ async def test_user_predicate_extends_the_defaults(
     fault_server.script("/conflict", [Step(409), Step(200)])
     retry = restwell.Retry(
         backoff=restwell.Constant(0.1),
-        retry_on=restwell.DEFAULT_RETRY_ON | restwell.on_status(409),
+        retry_on=restwell.policies.DEFAULT_RETRY_ON | restwell.on_status(409),
     )
     async with make_client(fault_server, clock, retry=retry) as client:
         r = await client.get("/conflict")

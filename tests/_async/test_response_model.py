@@ -34,11 +34,6 @@ async def test_model_applies_without_hooks() -> None:
     assert r.data == User(id=1)
 
 
-@pytest.mark.xfail(
-    reason="the client sets response._model after hooks ran, keeping the JSON a hook "
-    "decoded; fixed by response._set_model(model) (CLIENT_TYPING.md)",
-    strict=True,
-)
 @pytest.mark.anyio
 async def test_model_applies_after_a_hook_read_data() -> None:
     """A hook that reads event.response.data (JSON) must not cancel model=."""
@@ -53,9 +48,9 @@ async def test_model_applies_after_a_hook_read_data() -> None:
     assert r.data == User(id=1)
 
 
-def test_set_model_forgets_a_json_decode() -> None:
-    """Response._set_model (the client's hook): data is decoded again, as the model."""
+def test_setting_model_forgets_a_json_decode() -> None:
+    """Response.model = ...: data is decoded again, into the model."""
     r = _answer(restwell.Request("GET", "http://127.0.0.1/u"))
     assert r.data == {"id": 1}
-    r._set_model(User)
+    r.model = User
     assert r.data == User(id=1)

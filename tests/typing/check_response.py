@@ -47,6 +47,8 @@ def typed_sync(client: restwell.Client) -> None:
 async def typed_options(client: restwell.AsyncClient) -> None:
     r = await client.request("GET", "/x", timeout=3.0, retry=None, model=User)
     assert_type(r, restwell.Response[User])
+    g = await client.get("/x", timeout=3.0, retry=None, model=User)
+    assert_type(g, restwell.Response[User])
     await client.post("/x", json={"a": 1}, idempotency_key="auto")
     await client.request("GET", "/x", retries=3)  # type: ignore[call-overload]  # caught
 

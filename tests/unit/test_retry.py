@@ -152,6 +152,7 @@ def test_non_retryable_error_raises(error: BaseException) -> None:
     """An error the predicate does not match is re-raised unchanged."""
     decision = decide(Retry(), start(Retry()), error)
     assert decision == Raise(f"{type(error).__name__} is not retryable")
+    assert not decision.gave_up
     assert decision.error is None
 
 
@@ -257,7 +258,7 @@ def test_out_of_attempts_raises_last_error() -> None:
     state = start(retry)
     assert isinstance(decide(retry, state, ReadTimeout("t")), Sleep)
     assert decide(retry, state, ReadTimeout("t")) == Raise(
-        "ReadTimeout; out of attempts (2)"
+        "ReadTimeout; out of attempts (2)", gave_up=True
     )
 
 
@@ -265,7 +266,7 @@ def test_max_attempts_one_disables_retries() -> None:
     """max_attempts=1 never sleeps: responses are returned, errors raised."""
     retry = Retry(1)
     reason = "retries are disabled (max_attempts=1)"
-    assert decide(retry, start(retry), response(503)) == Return(reason, gave_up=True)
+    assert decide(retry, start(retry), response(503)) == Return(reason)
     assert decide(retry, start(retry), ConnectError("c")) == Raise(reason)
 
 
@@ -540,7 +541,8 @@ def test_backoff_beyond_deadline_raises_error() -> None:
     retry = Retry(backoff=Constant(5.0))
     state = start(retry, deadline=10.0)
     assert decide(retry, state, ReadTimeout("t"), now=7.5) == Raise(
-        "ReadTimeout; backoff 5 s exceeds the 2.5 s left before the deadline"
+        "ReadTimeout; backoff 5 s exceeds the 2.5 s left before the deadline",
+        gave_up=True,
     )
 
 
@@ -557,7 +559,8 @@ def test_deadline_already_passed_reports_zero_left() -> None:
     retry = Retry(backoff=Constant(0.0))
     decision = decide(retry, start(retry, deadline=1.0), ConnectError("c"), now=3.0)
     assert decision == Raise(
-        "ConnectError; backoff 0 s exceeds the 0 s left before the deadline"
+        "ConnectError; backoff 0 s exceeds the 0 s left before the deadline",
+        gave_up=True,
     )
 
 

@@ -5,20 +5,20 @@ Convenient for scripts; for many calls, keep a client open (its pool reuses
 connections). Source of ``_sync/_api.py``.
 
 Typed like the client: ``model=User`` gives ``Response[User]``, no model gives
-``Response[JSON]``, and the per-call options are the client's ``RequestOptions``,
-so a misspelt one is a type error.
+``Response[JSON]``, and the options are the client's ``MethodOptions``, so a misspelt
+one is a type error.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias, Unpack, overload
+from typing import TYPE_CHECKING, Any, TypeAlias, Unpack, overload
 
 from .._config import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, UNSET
 from .._models import Response, T
 from .._types import JSON
 from ..instrumentation._events import EventHook
-from ._client import DEFAULT_RETRY, AsyncClient, RequestOptions
+from ._client import DEFAULT_RETRY, AsyncClient, MethodOptions
 
 if TYPE_CHECKING:
     import httpx
@@ -27,20 +27,16 @@ if TYPE_CHECKING:
     from .._transport_base import AsyncTransport
 
     TransportArg: TypeAlias = (
-        AsyncTransport
-        | Literal["httpx", "httpx2"]
-        | httpx.AsyncClient
-        | httpx2.AsyncClient
+        AsyncTransport | str | httpx.AsyncClient | httpx2.AsyncClient
     )
     """``transport=``: as for ``AsyncClient``."""
 
 __all__ = ["delete", "get", "head", "options", "patch", "post", "put", "request"]
 
 
-class _Options(RequestOptions, total=False):
-    """The keyword arguments of the verbs but ``model``: ``request()``'s."""
+class _Options(MethodOptions, total=False):
+    """The keyword arguments of the verbs but ``model``."""
 
-    follow_redirects: bool
     transport: TransportArg
     hooks: Sequence[EventHook] | None
 
@@ -51,10 +47,9 @@ async def request(
     url: str,
     *,
     model: type[T],
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[T]: ...
 
 
@@ -64,10 +59,9 @@ async def request(
     url: str,
     *,
     model: None = None,
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[JSON]: ...
 
 
@@ -76,10 +70,9 @@ async def request(
     url: str,
     *,
     model: type[T] | None = None,
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[Any]:
     """
     Send one request with retries, through a client opened and closed for it.
@@ -90,19 +83,19 @@ async def request(
         model: A type to decode the JSON body into (a pydantic model,
             ``list[Model]``, …), as for ``AsyncClient.request``; then the result is
             ``Response[Model]``. Default ``None``: ``data`` is JSON or text.
-        follow_redirects: Follow 301/302/303/307/308. Default ``False``.
-        transport: ``"httpx"`` (default), ``"httpx2"``, an ``AsyncTransport``, or
-            an ``httpx.AsyncClient``; as for ``AsyncClient``.
+        transport: ``"httpx"`` (default), another registered name, an
+            ``AsyncTransport``, or an ``httpx.AsyncClient``; as for ``AsyncClient``.
         hooks: Event hooks ``(event) -> None`` (sync or async). Default ``None``:
             ``[LoggingHook()]``, as for ``AsyncClient``.
-        **options: As for ``AsyncClient.request``: ``params``, ``headers``,
-            ``content``, ``data``, ``json``, ``idempotency_key``, and
-            ``timeout``, ``deadline``, ``retry``, ``raise_for_status``, which
-            configure the client. Left out (or ``UNSET``) these four take a new
-            client's defaults: per-attempt ``Timeout`` connect 5, read 10, write
-            10, pool 5 s; deadline 30.0 s; ``Retry()``, 3 attempts with exponential
-            backoff and full jitter (``retry=None``: no retries); a 4xx/5xx
-            response returned, not raised.
+        **options: As for ``AsyncClient.request``: the request parts (``params``,
+            ``headers``, ``content``, ``data``, ``json``, ``idempotency_key``) and
+            the per-call options. ``timeout``, ``deadline``, ``retry``,
+            ``raise_for_status`` and ``follow_redirects`` configure the client;
+            left out (or ``UNSET``) they take a new client's defaults: per-attempt
+            ``Timeout`` connect 5, read 10, write 10, pool 5 s; deadline 30.0 s;
+            ``Retry()``, 3 attempts with exponential backoff and full jitter
+            (``retry=None``: no retries); a 4xx/5xx response returned, not raised;
+            redirects not followed.
 
     Returns:
         The ``Response`` (body read): ``Response[Model]`` for ``model=Model``.
@@ -114,12 +107,13 @@ async def request(
     deadline = options.pop("deadline", UNSET)
     retry = options.pop("retry", UNSET)
     raise_for_status = options.pop("raise_for_status", UNSET)
+    follow_redirects = options.pop("follow_redirects", UNSET)
     async with AsyncClient(
         timeout=DEFAULT_TIMEOUT if timeout is UNSET else timeout,
         deadline=DEFAULT_DEADLINE if deadline is UNSET else deadline,
         retry=DEFAULT_RETRY if retry is UNSET else retry,
         raise_for_status=False if raise_for_status is UNSET else raise_for_status,
-        follow_redirects=follow_redirects,
+        follow_redirects=False if follow_redirects is UNSET else follow_redirects,
         transport=transport,
         hooks=hooks,
     ) as client:
@@ -131,10 +125,9 @@ async def get(
     url: str,
     *,
     model: type[T],
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[T]: ...
 
 
@@ -143,10 +136,9 @@ async def get(
     url: str,
     *,
     model: None = None,
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[JSON]: ...
 
 
@@ -162,10 +154,9 @@ async def head(
     url: str,
     *,
     model: type[T],
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[T]: ...
 
 
@@ -174,10 +165,9 @@ async def head(
     url: str,
     *,
     model: None = None,
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[JSON]: ...
 
 
@@ -193,10 +183,9 @@ async def options(
     url: str,
     *,
     model: type[T],
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[T]: ...
 
 
@@ -205,10 +194,9 @@ async def options(
     url: str,
     *,
     model: None = None,
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[JSON]: ...
 
 
@@ -224,10 +212,9 @@ async def delete(
     url: str,
     *,
     model: type[T],
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[T]: ...
 
 
@@ -236,10 +223,9 @@ async def delete(
     url: str,
     *,
     model: None = None,
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[JSON]: ...
 
 
@@ -255,10 +241,9 @@ async def put(
     url: str,
     *,
     model: type[T],
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[T]: ...
 
 
@@ -267,10 +252,9 @@ async def put(
     url: str,
     *,
     model: None = None,
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[JSON]: ...
 
 
@@ -286,10 +270,9 @@ async def post(
     url: str,
     *,
     model: type[T],
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[T]: ...
 
 
@@ -298,10 +281,9 @@ async def post(
     url: str,
     *,
     model: None = None,
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[JSON]: ...
 
 
@@ -321,10 +303,9 @@ async def patch(
     url: str,
     *,
     model: type[T],
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[T]: ...
 
 
@@ -333,10 +314,9 @@ async def patch(
     url: str,
     *,
     model: None = None,
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[JSON]: ...
 
 

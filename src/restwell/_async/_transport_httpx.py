@@ -10,7 +10,7 @@ that is already open is *borrowed* and never closed by restwell; one passed in u
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
@@ -23,6 +23,8 @@ from .._version import USER_AGENT
 if TYPE_CHECKING:
     import httpx
     import httpx2
+
+    from .._context import CallContext
 
 __all__ = ["AsyncHttpxTransport"]
 
@@ -47,38 +49,34 @@ class _AsyncHttpxStream:
             raise mapped from exc
 
     async def aread(self) -> bytes:
-        try:
-            return await self._raw.aread()  # type: ignore[no-any-return]  # httpx is untyped here
-        except Exception as exc:
-            mapped = map_httpx_error(exc, self._request)
-            if mapped is exc:
-                raise
-            raise mapped from exc
-
-    async def aread_until(
-        self, deadline_at: float, monotonic: Callable[[], float]
-    ) -> bytes:
         """
-        Read the whole body, but stop once ``monotonic()`` passes ``deadline_at``.
+        Read the whole body; stop once the call's deadline has passed.
 
-        One loop over httpx's own chunks: no extra generator per response, so the
-        deadline costs a clock read per chunk and nothing more.
+        The deadline is ``request.context.deadline_at`` (monotonic seconds): one
+        loop over httpx's own chunks checks it, so a body trickling in under each
+        read timeout still ends.
 
         Raises:
             ReadTimeout: The deadline passed while the body was still arriving.
             TransportError: A mapped httpx error.
         """
-        chunks: list[bytes] = []
+        ctx: CallContext | None = self._request.context  # None: sent without a client
+        deadline_at = None if ctx is None else ctx.deadline_at
+        raw = self._raw
         try:
-            async for chunk in self._raw.aiter_bytes():
+            if deadline_at is None:
+                return await raw.aread()  # type: ignore[no-any-return]  # httpx is untyped here
+            monotonic = ctx.clock.monotonic  # type: ignore[union-attr]  # deadline_at implies ctx
+            chunks: list[bytes] = []
+            async for chunk in raw.aiter_bytes():
                 chunks.append(chunk)
                 if monotonic() >= deadline_at:
                     raise _late(self._request)  # noqa: TRY301 - handled just below
         except ReadTimeout:
-            await self._raw.aclose()
+            await raw.aclose()
             raise
         except Exception as exc:
-            await self._raw.aclose()
+            await raw.aclose()
             mapped = map_httpx_error(exc, self._request)
             if mapped is exc:
                 raise

@@ -6,20 +6,20 @@ Convenient for scripts; for many calls, keep a client open (its pool reuses
 connections). Source of ``_sync/_api.py``.
 
 Typed like the client: ``model=User`` gives ``Response[User]``, no model gives
-``Response[JSON]``, and the per-call options are the client's ``RequestOptions``,
-so a misspelt one is a type error.
+``Response[JSON]``, and the options are the client's ``MethodOptions``, so a misspelt
+one is a type error.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias, Unpack, overload
+from typing import TYPE_CHECKING, Any, TypeAlias, Unpack, overload
 
 from .._config import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, UNSET
 from .._models import Response, T
 from .._types import JSON
 from ..instrumentation._events import EventHook
-from ._client import DEFAULT_RETRY, Client, RequestOptions
+from ._client import DEFAULT_RETRY, Client, MethodOptions
 
 if TYPE_CHECKING:
     import httpx
@@ -28,20 +28,16 @@ if TYPE_CHECKING:
     from .._transport_base import Transport
 
     TransportArg: TypeAlias = (
-        Transport
-        | Literal["httpx", "httpx2"]
-        | httpx.Client
-        | httpx2.Client
+        Transport | str | httpx.Client | httpx2.Client
     )
     """``transport=``: as for ``Client``."""
 
 __all__ = ["delete", "get", "head", "options", "patch", "post", "put", "request"]
 
 
-class _Options(RequestOptions, total=False):
-    """The keyword arguments of the verbs but ``model``: ``request()``'s."""
+class _Options(MethodOptions, total=False):
+    """The keyword arguments of the verbs but ``model``."""
 
-    follow_redirects: bool
     transport: TransportArg
     hooks: Sequence[EventHook] | None
 
@@ -52,10 +48,9 @@ def request(
     url: str,
     *,
     model: type[T],
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[T]: ...
 
 
@@ -65,10 +60,9 @@ def request(
     url: str,
     *,
     model: None = None,
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[JSON]: ...
 
 
@@ -77,10 +71,9 @@ def request(
     url: str,
     *,
     model: type[T] | None = None,
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[Any]:
     """
     Send one request with retries, through a client opened and closed for it.
@@ -91,19 +84,19 @@ def request(
         model: A type to decode the JSON body into (a pydantic model,
             ``list[Model]``, …), as for ``Client.request``; then the result is
             ``Response[Model]``. Default ``None``: ``data`` is JSON or text.
-        follow_redirects: Follow 301/302/303/307/308. Default ``False``.
-        transport: ``"httpx"`` (default), ``"httpx2"``, an ``Transport``, or
-            an ``httpx.Client``; as for ``Client``.
+        transport: ``"httpx"`` (default), another registered name, an
+            ``Transport``, or an ``httpx.Client``; as for ``Client``.
         hooks: Event hooks ``(event) -> None`` (sync or async). Default ``None``:
             ``[LoggingHook()]``, as for ``Client``.
-        **options: As for ``Client.request``: ``params``, ``headers``,
-            ``content``, ``data``, ``json``, ``idempotency_key``, and
-            ``timeout``, ``deadline``, ``retry``, ``raise_for_status``, which
-            configure the client. Left out (or ``UNSET``) these four take a new
-            client's defaults: per-attempt ``Timeout`` connect 5, read 10, write
-            10, pool 5 s; deadline 30.0 s; ``Retry()``, 3 attempts with exponential
-            backoff and full jitter (``retry=None``: no retries); a 4xx/5xx
-            response returned, not raised.
+        **options: As for ``Client.request``: the request parts (``params``,
+            ``headers``, ``content``, ``data``, ``json``, ``idempotency_key``) and
+            the per-call options. ``timeout``, ``deadline``, ``retry``,
+            ``raise_for_status`` and ``follow_redirects`` configure the client;
+            left out (or ``UNSET``) they take a new client's defaults: per-attempt
+            ``Timeout`` connect 5, read 10, write 10, pool 5 s; deadline 30.0 s;
+            ``Retry()``, 3 attempts with exponential backoff and full jitter
+            (``retry=None``: no retries); a 4xx/5xx response returned, not raised;
+            redirects not followed.
 
     Returns:
         The ``Response`` (body read): ``Response[Model]`` for ``model=Model``.
@@ -115,12 +108,13 @@ def request(
     deadline = options.pop("deadline", UNSET)
     retry = options.pop("retry", UNSET)
     raise_for_status = options.pop("raise_for_status", UNSET)
+    follow_redirects = options.pop("follow_redirects", UNSET)
     with Client(
         timeout=DEFAULT_TIMEOUT if timeout is UNSET else timeout,
         deadline=DEFAULT_DEADLINE if deadline is UNSET else deadline,
         retry=DEFAULT_RETRY if retry is UNSET else retry,
         raise_for_status=False if raise_for_status is UNSET else raise_for_status,
-        follow_redirects=follow_redirects,
+        follow_redirects=False if follow_redirects is UNSET else follow_redirects,
         transport=transport,
         hooks=hooks,
     ) as client:
@@ -132,10 +126,9 @@ def get(
     url: str,
     *,
     model: type[T],
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[T]: ...
 
 
@@ -144,10 +137,9 @@ def get(
     url: str,
     *,
     model: None = None,
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[JSON]: ...
 
 
@@ -163,10 +155,9 @@ def head(
     url: str,
     *,
     model: type[T],
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[T]: ...
 
 
@@ -175,10 +166,9 @@ def head(
     url: str,
     *,
     model: None = None,
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[JSON]: ...
 
 
@@ -194,10 +184,9 @@ def options(
     url: str,
     *,
     model: type[T],
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[T]: ...
 
 
@@ -206,10 +195,9 @@ def options(
     url: str,
     *,
     model: None = None,
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[JSON]: ...
 
 
@@ -225,10 +213,9 @@ def delete(
     url: str,
     *,
     model: type[T],
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[T]: ...
 
 
@@ -237,10 +224,9 @@ def delete(
     url: str,
     *,
     model: None = None,
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[JSON]: ...
 
 
@@ -256,10 +242,9 @@ def put(
     url: str,
     *,
     model: type[T],
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[T]: ...
 
 
@@ -268,10 +253,9 @@ def put(
     url: str,
     *,
     model: None = None,
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[JSON]: ...
 
 
@@ -287,10 +271,9 @@ def post(
     url: str,
     *,
     model: type[T],
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[T]: ...
 
 
@@ -299,10 +282,9 @@ def post(
     url: str,
     *,
     model: None = None,
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[JSON]: ...
 
 
@@ -322,10 +304,9 @@ def patch(
     url: str,
     *,
     model: type[T],
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[T]: ...
 
 
@@ -334,10 +315,9 @@ def patch(
     url: str,
     *,
     model: None = None,
-    follow_redirects: bool = False,
     transport: TransportArg = "httpx",
     hooks: Sequence[EventHook] | None = None,
-    **options: Unpack[RequestOptions],
+    **options: Unpack[MethodOptions],
 ) -> Response[JSON]: ...
 
 

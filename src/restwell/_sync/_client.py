@@ -1,14 +1,15 @@
 # GENERATED from src/restwell/_async/_client.py by scripts/unasync.py: do not edit; edit the source and re-run.
 """
-``Client``: the resilient client.
+``Client``: the resilient client, a facade over the stage pipeline.
 
 This file is the source of the sync ``Client`` (``scripts/unasync.py`` generates
 ``_sync/_client.py`` from it).
 
-The road of a call (DESIGN.md): build a ``Request`` → call stack (events, user
-``"call"`` middleware, redirects) → retry loop (deadline, per-attempt timeout,
-``Retry`` decisions, waits) → attempt stack (user ``"attempt"`` middleware) →
-transport → body read → ``Response[T]``.
+The road of a call (DESIGN.md, docs/architecture.md): resolve the call's
+``CallOptions`` once, build the ``Request``, give it a ``CallContext``, and hand it to
+the chain of stages composed when the client was built: ``call`` → user call
+middleware → ``deadline`` → ``redirects`` → ``retry`` → ``attempt`` → user attempt
+middleware → ``timeout`` → ``body`` → transport.
 """
 
 from __future__ import annotations
@@ -16,11 +17,18 @@ from __future__ import annotations
 import contextlib
 import time
 import uuid
-from collections.abc import Iterator, Awaitable, Iterable, Mapping, Sequence
+from collections.abc import (
+    Iterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from datetime import timedelta
 from random import Random
 from types import TracebackType
-from typing import Any, TypedDict, Unpack, overload
+from typing import Any, TypedDict, TypeVar, Unpack, overload
 
 from .._body import buffer_body, encode_body
 from .._clock import Clock, SystemClock
@@ -29,56 +37,89 @@ from .._config import (
     DEFAULT_MAX_REDIRECTS,
     DEFAULT_MAX_REPLAY_BUFFER,
     DEFAULT_TIMEOUT,
-    UNSET,
     Timeout,
     Unset,
-    check_int,
-    seconds,
 )
-from .._exceptions import (
-    ConfigurationError,
-    DeadlineExceeded,
-    RestwellError,
-    TooManyRedirects,
-    TransportTimeout,
+from .._context import (
+    DEFAULT_RETRY,
+    CallContext,
+    CallOptions,
+    resolve_options,
 )
-from .._hooks import emit, subscribe
+from .._exceptions import ConfigurationError
+from .._hooks import Emitter, subscribe
 from .._middleware import Handler
-from .._models import Attempt, Headers, Request, Response, T
+from .._models import Headers, Request, Response
+from .._pipeline import StageEnv, compose, placement_of
+from .._redact import redact_url
 from .._transport_base import Transport
-from .._urls import QueryParams, check_base_url, join_url, redirect_target, same_origin
-from ..instrumentation._events import (
-    AttemptFailed,
-    CallFailed,
-    CallSucceeded,
-    RequestSent,
-    ResponseReceived,
-    RetryAfterIgnored,
-    RetryScheduled,
-)
+from .._urls import QueryParams, check_base_url, join_url
+from ..instrumentation._events import Event
 from ..instrumentation._logging import LoggingHook
-from ..instrumentation._redact import redact_url
-from ..policies._decision import Raise, Return, Sleep
+from ..policies._gate import RetryGate
 from ..policies._retry import Retry
-from ._transport_httpx import HttpxTransport
+from ..transports._registry import make_transport
+from ._stages import (
+    AttemptStage,
+    BodyStage,
+    CallStage,
+    DeadlineStage,
+    RedirectStage,
+    RetryStage,
+    TimeoutStage,
+)
 
-__all__ = ["Client", "MethodOptions", "RequestOptions"]
-
-DEFAULT_RETRY = Retry()
-_DEADLINE_SLACK = 0.05  # s: a timeout this close to the deadline was the deadline's
-_NEVER = float("inf")
-_STRIP_ON_CROSS_ORIGIN = ("authorization", "proxy-authorization", "cookie")
+__all__ = ["DEFAULT_RETRY", "Client", "MethodOptions", "RequestOptions"]
 
 TimeoutArg = Timeout | float | timedelta | None
+M = TypeVar("M")
+
+_CALL_OPTIONS = frozenset(
+    {
+        "timeout",
+        "deadline",
+        "retry",
+        "retry_gates",
+        "raise_for_status",
+        "follow_redirects",
+        "max_redirects",
+        "max_replay_buffer",
+        "policies",
+    }
+)
+_PLAIN_BODIES = (bytes, type(None))
+# Stages in every chain, and those only in some (redirects followed; not streamed).
+_STAGES: dict[str, Any] = {
+    "call": CallStage,
+    "deadline": DeadlineStage,
+    "retry": RetryStage,
+    "attempt": AttemptStage,
+    "timeout": TimeoutStage,
+}
 
 
 class RequestOptions(TypedDict, total=False):
     """
-    The per-call keyword arguments of ``request()``, ``get()``, ``post()``, ….
+    The per-call options of ``request()``, ``get()``, ``post()``, ``stream()``, ….
 
-    Typed with PEP 692 ``Unpack``, so a misspelt option is a type error. Each has the
-    meaning and default given in ``Client.request``.
+    Typed with PEP 692 ``Unpack``, so a misspelt option is a type error (and a
+    ``ConfigurationError`` at run time). Each overrides the client's value for one
+    call; meanings and defaults as in ``Client``.
     """
+
+    timeout: TimeoutArg | Unset
+    deadline: float | timedelta | Unset | None
+    retry: Retry | Unset | None
+    retry_gates: Sequence[RetryGate] | Unset
+    raise_for_status: bool | Unset
+    follow_redirects: bool | Unset
+    max_redirects: int | Unset
+    max_replay_buffer: int | Unset
+    policies: Mapping[str, object] | Unset
+
+
+class MethodOptions(RequestOptions, total=False):
+    """``RequestOptions`` plus the request parts, for ``get()``/``post()``/…."""
 
     params: QueryParams
     headers: Mapping[str, str] | Iterable[tuple[str, str]] | None
@@ -86,98 +127,58 @@ class RequestOptions(TypedDict, total=False):
     data: Mapping[str, Any] | None
     json: Any
     idempotency_key: str | None
-    timeout: TimeoutArg | Unset
-    deadline: float | timedelta | Unset | None
-    retry: Retry | Unset | None
-    raise_for_status: bool | Unset
-
-
-class MethodOptions(RequestOptions, total=False):
-    """``RequestOptions`` plus ``model``, for ``get()``/``post()``/… (typed ``Any``)."""
-
-    model: Any
-
-
-class _Call:
-    """Per-call options, carried in ``request.extensions['restwell']``."""
-
-    __slots__ = (
-        "deadline",
-        "raise_for_status",
-        "replayable",
-        "retry",
-        "stream",
-        "timeout",
-    )
-
-    def __init__(
-        self,
-        retry: Retry,
-        timeout: Timeout,
-        deadline: float | None,
-        stream: bool,
-        replayable: bool,
-        raise_for_status: bool,
-    ) -> None:
-        self.retry = retry
-        self.timeout = timeout
-        self.deadline = deadline
-        self.stream = stream
-        self.replayable = replayable
-        self.raise_for_status = raise_for_status
-
-
-def _note(
-    exc: BaseException, attempts: Sequence[Attempt], elapsed: float, reason: str
-) -> None:
-    n = len(attempts)
-    exc.add_note(
-        f"restwell: gave up after {n} attempt{'s' if n != 1 else ''} "
-        f"in {elapsed:.3f} s: {reason}"
-    )
-    for a in attempts:
-        exc.add_note(f"  {a}")
-    if isinstance(exc, RestwellError):
-        exc.attempts = tuple(attempts)
 
 
 class Client:
     """
-    An async HTTP client that retries, backs off, honours Retry-After and deadlines.
+    An HTTP client that retries, backs off, honours Retry-After and deadlines.
 
     Use it as ``with restwell.Client(...) as client:``, or call
-    ``client.close()`` when done. Every argument below can be overridden per
-    call (``client.get(url, retry=..., timeout=..., deadline=...)``).
+    ``client.close()`` when done. Arguments marked *(per call)* can also be
+    given to one call (``client.get(url, retry=..., timeout=..., deadline=...)``);
+    they are resolved into one ``CallOptions`` per call (call > client > default).
 
     Args:
         base_url: Prefix for relative URLs (``"https://api.example.com/v1"``).
-        transport: ``"httpx"`` (default) or ``"httpx2"``; an ``Transport``; or an
-            ``httpx.Client`` to send with (borrowed if already open, else owned:
-            the aresilient lifecycle, see ``HttpxTransport``).
+        transport: A registered name (``"httpx"``, the default, or ``"httpx2"``;
+            see ``restwell.transports.transport_names()``); any object implementing
+            ``Transport``;
+            or an ``httpx.Client`` to send with (borrowed if already open,
+            else owned: the aresilient lifecycle, see ``HttpxTransport``).
         headers: Headers sent with every request (mapping or ``(name, value)`` pairs).
-        timeout: Per-attempt ``Timeout`` (or seconds for every phase, or ``None``).
-            Default connect 5, read 10, write 10, pool 5 s.
-        deadline: Total seconds for a call, across attempts and waits; it also cuts
-            the running attempt short. ``None`` disables. Default 30.0.
-        retry: The ``Retry`` policy. Default ``Retry()``: 3 attempts, exponential
-            backoff 0.5 s ×2 capped at 20 s with full jitter, statuses
+        timeout: *(per call)* Per-attempt ``Timeout`` (or seconds for every phase, or
+            ``None``). Default connect 5, read 10, write 10, pool 5 s.
+        deadline: *(per call)* Total seconds for a call, across attempts, waits and
+            redirects; it also caps each attempt's timeout to the time left.
+            ``None`` disables. Default 30.0.
+        retry: *(per call)* The ``Retry`` policy. Default ``Retry()``: 3 attempts,
+            exponential backoff 0.5 s ×2 capped at 20 s with full jitter, statuses
             408/429/500/502/503/504, idempotent methods (or an Idempotency-Key).
-            ``Retry(max_attempts=1)`` disables retries.
-        raise_for_status: Raise ``HTTPStatusError`` for a final 4xx/5xx response.
-            Default ``False``: the response is returned.
-        follow_redirects: Follow 301/302/303/307/308. Default ``False`` (httpx).
-            Cross-origin hops drop ``Authorization``, ``Proxy-Authorization`` and
-            ``Cookie``.
-        max_redirects: Most redirects per call. Default 20.
-        middleware: User middleware, outermost first; each runs per attempt unless
-            its ``stage`` attribute is ``"call"`` (see ``restwell.middleware``).
+            ``None`` disables retries.
+        retry_gates: *(per call)* ``RetryGate`` policies that may veto or delay a
+            retry, in order (``restwell.policies.RetryGate``). Default none.
+        raise_for_status: *(per call)* Raise ``HTTPStatusError`` for a final
+            4xx/5xx response. Default ``False``: the response is returned.
+        follow_redirects: *(per call)* Follow 301/302/303/307/308. Default
+            ``False`` (httpx). Cross-origin hops drop ``Authorization``,
+            ``Proxy-Authorization`` and ``Cookie``.
+        max_redirects: *(per call)* Most redirects per call. Default 20.
+        max_replay_buffer: *(per call)* Bytes of a streamed request body kept so it
+            can be resent. Default 1 MiB.
+        middleware: User middleware ``(request, call_next) -> Response``, outermost
+            first; each goes where its ``before``/``after`` attribute names (a
+            stage, see ``restwell.middleware.place``), else per attempt just above
+            the ``timeout`` stage, or once per call when its ``stage`` is ``"call"``.
+            A middleware's ``emits`` attribute declares the event classes it emits.
         hooks: Event hooks ``(event) -> None`` (sync or async). Default
-            ``[LoggingHook()]``: retries and give-ups logged to ``"restwell"``.
+            ``[LoggingHook()]``: retries and failed calls logged to ``"restwell"``.
+            A hook whose ``event_types`` names an event no stage emits is refused.
         clock: Time source and waiter. Default ``SystemClock()``; tests pass a
             ``restwell.testing.FakeClock``.
         rng: Randomness for jitter. Default a new ``random.Random()``.
-        max_replay_buffer: Bytes of a streamed request body kept so it can be
-            resent. Default 1 MiB.
+
+    Per call only: ``policies``, a mapping of policy slot → policy (or ``None`` to
+    disable it) for the slots this client has (today: ``"retry"``).
 
     Raises:
         ConfigurationError: For an invalid argument (the message names it).
@@ -192,118 +193,142 @@ class Client:
         timeout: TimeoutArg = DEFAULT_TIMEOUT,
         deadline: float | timedelta | None = DEFAULT_DEADLINE,
         retry: Retry | None = DEFAULT_RETRY,
+        retry_gates: Sequence[RetryGate] = (),
         raise_for_status: bool = False,
         follow_redirects: bool = False,
         max_redirects: int = DEFAULT_MAX_REDIRECTS,
+        max_replay_buffer: int = DEFAULT_MAX_REPLAY_BUFFER,
         middleware: Sequence[Any] = (),
         hooks: Sequence[Any] | None = None,
         clock: Clock | None = None,
         rng: Random | None = None,
-        max_replay_buffer: int = DEFAULT_MAX_REPLAY_BUFFER,
     ) -> None:
         self._base_url = check_base_url(base_url)
-        self._transport = self._make_transport(transport)
+        self._options = resolve_options(
+            CallOptions(),
+            {
+                "timeout": timeout,
+                "deadline": deadline,
+                "retry": retry,
+                "retry_gates": retry_gates,
+                "raise_for_status": raise_for_status,
+                "follow_redirects": follow_redirects,
+                "max_redirects": max_redirects,
+                "max_replay_buffer": max_replay_buffer,
+            },
+        )
+        self._options.retry.warn_if_unbounded(self._options.deadline)
+        self._transport = make_transport(transport)
         # The User-Agent is the transport's default (restwell/x.y), so a plain
         # request carries no headers of its own: nothing to merge per call.
         self._headers = Headers(headers)
-        self._timeout = Timeout.coerce(timeout)
-        self._deadline = seconds(deadline, "deadline")
-        self._retry = self._check_retry(retry)
-        self._retry.warn_if_unbounded(self._deadline)
-        self._raise_for_status = bool(raise_for_status)
-        self._follow_redirects = bool(follow_redirects)
-        self._max_redirects = check_int(max_redirects, "max_redirects", 0)
-        self._max_replay_buffer = check_int(max_replay_buffer, "max_replay_buffer", 0)
         self._clock: Clock = SystemClock() if clock is None else clock
         # The system clock's methods are thin wrappers: call time's functions directly.
         system = type(self._clock) is SystemClock
         self._monotonic = time.monotonic if system else self._clock.monotonic
-        self._wall = time.time if system else self._clock.time
         self._rng = Random() if rng is None else rng
-        self._subs = subscribe([LoggingHook()] if hooks is None else hooks)
-        self._sent = self._subs.get(RequestSent, ())
-        self._received = self._subs.get(ResponseReceived, ())
-        self._failed = self._subs.get(AttemptFailed, ())
-        self._succeeded = self._subs.get(CallSucceeded, ())
-        self._scheduled = self._subs.get(RetryScheduled, ())
-        self._call_stack, self._attempt_stack = self._build_stacks(middleware)
-        self._default_call = _Call(
-            self._retry,
-            self._timeout,
-            self._deadline,
-            False,
-            True,
-            self._raise_for_status,
+        if isinstance(middleware, str | bytes) or not isinstance(middleware, Sequence):
+            raise ConfigurationError(
+                f"middleware={middleware!r} must be a list of "
+                "(request, call_next) -> Response callables"
+            )
+        self._middleware = [(placement_of(m), m) for m in middleware]
+        emitted: set[type[Event]] = set()
+        for stage in (*_STAGES.values(), RedirectStage, BodyStage):
+            emitted.update(stage.EMITS)
+        for _, m in self._middleware:
+            for cls in getattr(m, "emits", ()):
+                if not (isinstance(cls, type) and issubclass(cls, Event)):
+                    raise ConfigurationError(
+                        f"middleware {m!r} emits {cls!r}, which is not an event "
+                        "class: list subclasses of restwell.instrumentation.Event"
+                    )
+                emitted.add(cls)
+        self._events = Emitter(
+            subscribe([LoggingHook()] if hooks is None else hooks, emitted),
+            emitted,
         )
+        self._env = StageEnv(
+            clock=self._clock,
+            monotonic=self._monotonic,
+            wall=time.time if system else self._clock.time,
+            rng=self._rng,
+            events=self._events,
+            attempt_middleware=any(p.per_attempt for p, _ in self._middleware),
+        )
+        self._chains: dict[tuple[bool, bool], Handler] = {}
+        self._default_chain = self._chain(self._options.follow_redirects, False)
+        self._policy_slots = frozenset({"retry"})
         self._closed = False
 
-    # -- construction helpers --------------------------------------------------------
-    @staticmethod
-    def _make_transport(transport: Any) -> Transport:
-        if isinstance(transport, str):
-            if transport in ("httpx", "httpx2"):
-                return HttpxTransport(backend=transport)
-            raise ConfigurationError(
-                f"transport={transport!r} is not known: use 'httpx', 'httpx2', an "
-                "Transport, or an httpx.Client"
-            )
-        module = type(transport).__module__.split(".")[0]
-        if module in ("httpx", "httpx2"):
-            if type(transport).__name__ != "Client":
-                raise ConfigurationError(
-                    f"transport={type(transport).__name__} is not an Client: pass "
-                    f"{module}.Client() here (sync clients go to restwell.Client)"
-                )
-            return HttpxTransport(transport)
-        if callable(getattr(transport, "send", None)) and callable(
-            getattr(transport, "close", None)
-        ):
-            return transport  # type: ignore[no-any-return]  # checked structurally
-        raise ConfigurationError(
-            f"transport={transport!r} has no send(request) and close(): implement "
-            "restwell.transports.Transport"
+    # -- the pipeline ----------------------------------------------------------------
+    def _chain(self, follow_redirects: bool, stream: bool) -> Handler:
+        """The chain for a call shape, composed once and cached."""
+        key = (follow_redirects, stream)
+        cached = self._chains.get(key)
+        if cached is not None:
+            return cached
+        env = self._env
+        stages: dict[str, Callable[[Handler], Handler]] = {
+            name: _wrap(cls, env) for name, cls in _STAGES.items()
+        }
+        if follow_redirects:
+            stages["redirects"] = _wrap(RedirectStage, env)
+        if not stream:
+            stages["body"] = _wrap(BodyStage, env)
+        transport: Handler = self._transport.send
+        chain = compose(
+            stages, transport, [(p, _middleware(m)) for p, m in self._middleware]
         )
+        self._chains[key] = chain
+        return chain
 
-    @staticmethod
-    def _check_retry(retry: Retry | None) -> Retry:
-        if retry is None:
-            return Retry(max_attempts=1)
-        if not isinstance(retry, Retry):
+    def _resolve(self, options: Mapping[str, Any]) -> CallOptions:
+        """This call's options over the client's (the client's own when none)."""
+        if self._closed:
             raise ConfigurationError(
-                f"retry={retry!r} must be restwell.Retry(...), "
-                "or None to disable retries"
+                "this client is closed: create a new one, "
+                "or keep calls inside its `with`"
             )
-        return retry
+        if not options:
+            return self._options
+        resolved = resolve_options(self._options, options)
+        for slot in resolved.policies:
+            if slot not in self._policy_slots:
+                raise ConfigurationError(
+                    f"policies={{{slot!r}: ...}}: this client has no {slot!r} stage; "
+                    "per-call overrides apply to "
+                    f"{', '.join(sorted(self._policy_slots))}"
+                )
+        return resolved
 
-    def _build_stacks(
-        self, middleware: Sequence[Any]
-    ) -> tuple[Handler, Handler]:
-        call_mw = [m for m in middleware if getattr(m, "stage", "attempt") == "call"]
-        attempt_mw = [m for m in middleware if getattr(m, "stage", "attempt") != "call"]
-        for m in middleware:
-            if not callable(m):
-                raise ConfigurationError(
-                    f"middleware {m!r} is not callable: "
-                    "it must be (request, call_next) -> Response"
-                )
-            if getattr(m, "stage", "attempt") not in ("call", "attempt"):
-                raise ConfigurationError(
-                    f"middleware {m!r} has stage={m.stage!r}: use 'call' or 'attempt'"
-                )
-        self._has_attempt_mw = bool(attempt_mw)
-        attempt: Handler = self._transport.send
-        for m in reversed(attempt_mw):
-            attempt = _bind(m, attempt)
-        call: Handler = self._follow if self._follow_redirects else self._retrying
-        for m in reversed(call_mw):
-            call = _bind(m, call)
-        return call, attempt
+    def _run(
+        self, request: Request, options: CallOptions, stream: bool
+    ) -> Response[Any]:
+        """Give ``request`` its ``CallContext`` and send it down the chain."""
+        replayable = True
+        content = request.content
+        if content is not None and type(content) is not bytes:
+            request.content, replayable = buffer_body(
+                content, options.max_replay_buffer
+            )
+        request.context = CallContext(
+            options, self._clock, self._events, self._monotonic(), stream, replayable
+        )
+        if options is self._options and not stream:
+            return self._default_chain(request)
+        return self._chain(options.follow_redirects, stream)(request)
 
     # -- lifecycle -----------------------------------------------------------------
     @property
     def transport(self) -> Transport:
         """The transport this client sends with."""
         return self._transport
+
+    @property
+    def call_options(self) -> CallOptions:
+        """The client's resolved ``CallOptions`` (used by calls that override none)."""
+        return self._options
 
     @property
     def is_closed(self) -> bool:
@@ -372,7 +397,7 @@ class Client:
             data,
             json,
             idempotency_key,
-            self._retry.idempotency_header,
+            self._options,
         )
 
     def _build(
@@ -385,7 +410,7 @@ class Client:
         data: Mapping[str, Any] | None,
         json: Any,
         idempotency_key: str | None,
-        idempotency_header: str,
+        call: CallOptions,
     ) -> Request:
         # build_request's body, positional: it runs once per call.
         full_url = join_url(self._base_url, url, params)
@@ -398,9 +423,10 @@ class Client:
             merged["Content-Type"] = content_type
         if idempotency_key is not None:
             key = str(uuid.uuid4()) if idempotency_key == "auto" else idempotency_key
-            if idempotency_header not in merged:
-                merged[idempotency_header] = key
-        return Request._new(method.upper(), full_url, merged, body, self._timeout)
+            header = call.retry.idempotency_header
+            if header not in merged:
+                merged[header] = key
+        return Request.from_parts(method.upper(), full_url, merged, body, call.timeout)
 
     # -- the call ------------------------------------------------------------------
     @overload
@@ -409,9 +435,15 @@ class Client:
         method: str,
         url: str,
         *,
-        model: type[T],
+        model: type[M],
+        params: QueryParams = None,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        content: Any = None,
+        data: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Response[T]: ...
+    ) -> Response[M]: ...
 
     @overload
     def request(
@@ -420,6 +452,12 @@ class Client:
         url: str,
         *,
         model: None = None,
+        params: QueryParams = None,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        content: Any = None,
+        data: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Response[Any]: ...
 
@@ -428,17 +466,14 @@ class Client:
         method: str,
         url: str,
         *,
+        model: Any = None,
         params: QueryParams = None,
         headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
         content: Any = None,
         data: Mapping[str, Any] | None = None,
         json: Any = None,
         idempotency_key: str | None = None,
-        timeout: TimeoutArg | Unset = UNSET,
-        deadline: float | timedelta | Unset | None = UNSET,
-        retry: Retry | Unset | None = UNSET,
-        raise_for_status: bool | Unset = UNSET,
-        model: Any = None,
+        **options: Unpack[RequestOptions],
     ) -> Response[Any]:
         """
         Send a request with retries; return its ``Response`` (body read).
@@ -446,6 +481,9 @@ class Client:
         Args:
             method: HTTP method (``"GET"``, ``"POST"``, …).
             url: Absolute URL, or relative to ``base_url``.
+            model: A type to decode the JSON body into (a pydantic model,
+                ``list[Model]``, any type pydantic's ``TypeAdapter`` takes); then
+                ``response.data`` is that type. Default ``None``: JSON or text.
             params: Query parameters (mapping, pairs, or an encoded string), as in
                 ``build_request``. Default ``None``.
             headers: Per-call headers; they replace client headers of the same
@@ -459,15 +497,10 @@ class Client:
             idempotency_key: A key sent as the ``Idempotency-Key`` header on every
                 attempt; ``"auto"`` makes one (a UUID4). Makes a POST or PATCH safe
                 to retry. Default ``None``: no key.
-            timeout: Per-attempt ``Timeout`` for this call. Default: the client's.
-            deadline: Total seconds for this call. Default: the client's.
-            retry: ``Retry`` policy for this call (``None``: no retries). Default:
-                the client's.
-            raise_for_status: Raise ``HTTPStatusError`` for a final 4xx/5xx.
-                Default: the client's.
-            model: A type to decode the JSON body into (a pydantic model,
-                ``list[Model]``, any type pydantic's ``TypeAdapter`` takes); then
-                ``response.data`` is that type. Default ``None``: JSON or text.
+            **options: The *(per call)* options of ``Client`` (``timeout``,
+                ``deadline``, ``retry``, ``retry_gates``, ``raise_for_status``,
+                ``follow_redirects``, ``max_redirects``, ``max_replay_buffer``)
+                and ``policies``; each defaults to the client's.
 
         Returns:
             The final ``Response``; ``response.attempts`` lists every attempt.
@@ -479,7 +512,7 @@ class Client:
             HTTPStatusError: With ``raise_for_status``, for a final 4xx/5xx.
             InvalidURL, ConfigurationError: For bad arguments (never retried).
         """
-        call = self._options(timeout, deadline, retry, raise_for_status, False)
+        call = self._resolve(options)
         request = self._build(
             method,
             url,
@@ -489,42 +522,48 @@ class Client:
             data,
             json,
             idempotency_key,
-            call.retry.idempotency_header,
+            call,
         )
-        content = request.content
-        if content is not None and type(content) is not bytes:
-            return self._dispatch(request, call, model)
-        # The common case, inlined from _dispatch: one coroutine frame fewer per call.
-        request.timeout = call.timeout
-        request.extensions["restwell"] = call
-        response = self._call_stack(request)
+        if call is self._options and request.content.__class__ in _PLAIN_BODIES:
+            # The common case, inlined from _run: one coroutine frame fewer per call.
+            request.context = CallContext(
+                call, self._clock, self._events, self._monotonic()
+            )
+            response = self._default_chain(request)
+        else:
+            response = self._run(request, call, False)
         if model is not None:
-            response._model = model
-        if call.raise_for_status:
-            response.raise_for_status()
+            response.model = model
         return response
 
     def send(
-        self,
-        request: Request,
-        *,
-        timeout: TimeoutArg | Unset = UNSET,
-        deadline: float | timedelta | Unset | None = UNSET,
-        retry: Retry | Unset | None = UNSET,
-        raise_for_status: bool | Unset = UNSET,
+        self, request: Request, **options: Unpack[RequestOptions]
     ) -> Response[Any]:
         """
         Send a ``Request`` (e.g. from ``build_request``) with retries; body read.
 
+        Args:
+            request: The request; it gets a new ``CallContext``.
+            **options: Per-call options, as for ``request()``.
+
         Raises:
             As ``request()``.
         """
-        call = self._options(timeout, deadline, retry, raise_for_status, False)
-        return self._dispatch(request, call)
+        return self._run(request, self._resolve(options), False)
 
     @contextlib.contextmanager
     def stream(
-        self, method: str, url: str, **kwargs: Any
+        self,
+        method: str,
+        url: str,
+        *,
+        params: QueryParams = None,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        content: Any = None,
+        data: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Iterator[Response[Any]]:
         """
         Send a request and yield the response with its body unread, streaming.
@@ -538,412 +577,190 @@ class Client:
         Raises:
             As ``request()``.
         """
-        opts = {
-            k: kwargs.pop(k)
-            for k in ("timeout", "deadline", "retry", "raise_for_status")
-            if k in kwargs
-        }
-        request = self.build_request(method, url, **kwargs)
-        call = self._options(
-            opts.get("timeout", UNSET),
-            opts.get("deadline", UNSET),
-            opts.get("retry", UNSET),
-            opts.get("raise_for_status", UNSET),
-            True,
+        call = self._resolve(options)
+        request = self._build(
+            method,
+            url,
+            params,
+            headers,
+            content,
+            data,
+            json,
+            idempotency_key,
+            call,
         )
-        response = self._dispatch(request, call)
+        response = self._run(request, call, True)
         try:
             yield response
         finally:
             response.close()
 
+    @overload
     def get(
-        self, url: str, **options: Unpack[MethodOptions]
+        self, url: str, *, model: type[M], **options: Unpack[MethodOptions]
+    ) -> Response[M]: ...
+
+    @overload
+    def get(
+        self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
+    ) -> Response[Any]: ...
+
+    def get(
+        self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
     ) -> Response[Any]:
-        """Send a GET with retries. Arguments as ``request()``."""
-        return self.request("GET", url, **options)
+        """
+        Send a GET with retries.
+
+        Arguments as ``request()``.
+        """
+        return self.request("GET", url, model=model, **options)
+
+    @overload
+    def head(
+        self, url: str, *, model: type[M], **options: Unpack[MethodOptions]
+    ) -> Response[M]: ...
+
+    @overload
+    def head(
+        self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
+    ) -> Response[Any]: ...
 
     def head(
-        self, url: str, **options: Unpack[MethodOptions]
+        self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
     ) -> Response[Any]:
-        """Send a HEAD with retries. Arguments as ``request()``."""
-        return self.request("HEAD", url, **options)
+        """
+        Send a HEAD with retries.
+
+        Arguments as ``request()``.
+        """
+        return self.request("HEAD", url, model=model, **options)
+
+    @overload
+    def options(
+        self, url: str, *, model: type[M], **options: Unpack[MethodOptions]
+    ) -> Response[M]: ...
+
+    @overload
+    def options(
+        self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
+    ) -> Response[Any]: ...
 
     def options(
-        self, url: str, **options: Unpack[MethodOptions]
+        self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
     ) -> Response[Any]:
-        """Send an OPTIONS with retries. Arguments as ``request()``."""
-        return self.request("OPTIONS", url, **options)
+        """
+        Send an OPTIONS with retries.
+
+        Arguments as ``request()``.
+        """
+        return self.request("OPTIONS", url, model=model, **options)
+
+    @overload
+    def delete(
+        self, url: str, *, model: type[M], **options: Unpack[MethodOptions]
+    ) -> Response[M]: ...
+
+    @overload
+    def delete(
+        self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
+    ) -> Response[Any]: ...
 
     def delete(
-        self, url: str, **options: Unpack[MethodOptions]
+        self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
     ) -> Response[Any]:
-        """Send a DELETE with retries. Arguments as ``request()``."""
-        return self.request("DELETE", url, **options)
+        """
+        Send a DELETE with retries.
+
+        Arguments as ``request()``.
+        """
+        return self.request("DELETE", url, model=model, **options)
+
+    @overload
+    def put(
+        self, url: str, *, model: type[M], **options: Unpack[MethodOptions]
+    ) -> Response[M]: ...
+
+    @overload
+    def put(
+        self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
+    ) -> Response[Any]: ...
 
     def put(
-        self, url: str, **options: Unpack[MethodOptions]
+        self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
     ) -> Response[Any]:
-        """Send a PUT with retries. Arguments as ``request()``."""
-        return self.request("PUT", url, **options)
+        """
+        Send a PUT with retries.
+
+        Arguments as ``request()``.
+        """
+        return self.request("PUT", url, model=model, **options)
+
+    @overload
+    def post(
+        self, url: str, *, model: type[M], **options: Unpack[MethodOptions]
+    ) -> Response[M]: ...
+
+    @overload
+    def post(
+        self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
+    ) -> Response[Any]: ...
 
     def post(
-        self, url: str, **options: Unpack[MethodOptions]
+        self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
     ) -> Response[Any]:
         """
-        Send a POST; arguments as ``request()``.
+        Send a POST; retried only after errors raised before sending.
 
-        Retried only after errors raised before sending, unless it has an
-        ``Idempotency-Key`` (``idempotency_key="auto"``).
+        Unless it has an ``Idempotency-Key`` (``idempotency_key="auto"``).
+
+        Arguments as ``request()``.
         """
-        return self.request("POST", url, **options)
+        return self.request("POST", url, model=model, **options)
+
+    @overload
+    def patch(
+        self, url: str, *, model: type[M], **options: Unpack[MethodOptions]
+    ) -> Response[M]: ...
+
+    @overload
+    def patch(
+        self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
+    ) -> Response[Any]: ...
 
     def patch(
-        self, url: str, **options: Unpack[MethodOptions]
-    ) -> Response[Any]:
-        """Send a PATCH; retried like ``post()``. Arguments as ``request()``."""
-        return self.request("PATCH", url, **options)
-
-    # -- drivers -------------------------------------------------------------------
-    def _options(
-        self,
-        timeout: TimeoutArg | Unset,
-        deadline: float | timedelta | Unset | None,
-        retry: Retry | Unset | None,
-        raise_for_status: bool | Unset,
-        stream: bool,
-    ) -> _Call:
-        """Resolve per-call options over the client's (shared object when all unset)."""
-        if self._closed:
-            raise ConfigurationError(
-                "this client is closed: create a new one, "
-                "or keep calls inside its `with`"
-            )
-        if (
-            timeout is UNSET
-            and deadline is UNSET
-            and retry is UNSET
-            and raise_for_status is UNSET
-            and not stream
-        ):
-            return self._default_call
-        return _Call(
-            self._retry if retry is UNSET else self._check_retry(retry),
-            self._timeout if timeout is UNSET else Timeout.coerce(timeout),
-            self._deadline if deadline is UNSET else seconds(deadline, "deadline"),
-            stream,
-            True,
-            self._raise_for_status
-            if raise_for_status is UNSET
-            else bool(raise_for_status),
-        )
-
-    def _dispatch(
-        self, request: Request, call: _Call, model: Any = None
-    ) -> Response[Any]:
-        """Attach ``call``, buffer a streamed body, run the call stack."""
-        request.timeout = call.timeout
-        content = request.content
-        if content is not None and type(content) is not bytes:
-            content, replayable = buffer_body(content, self._max_replay_buffer)
-            request.content = content
-            if not replayable:
-                call = _Call(
-                    call.retry,
-                    call.timeout,
-                    call.deadline,
-                    call.stream,
-                    False,
-                    call.raise_for_status,
-                )
-        request.extensions["restwell"] = call
-        response = self._call_stack(request)
-        if model is not None:
-            response._model = model
-        if call.raise_for_status:
-            response.raise_for_status()
-        return response
-
-    def _follow(self, request: Request) -> Response[Any]:
-        """
-        Follow redirects (RFC 9110 §15.4); each hop is retried on its own.
-
-        The deadline spans the whole chain: later hops get what is left of it.
-        """
-        call: _Call = request.extensions["restwell"]
-        deadline_at = (
-            None if call.deadline is None else self._monotonic() + call.deadline
-        )
-        response = self._retrying(request)
-        hops = 0
-        while response.is_redirect:
-            hops += 1
-            if hops > self._max_redirects:
-                response.close()
-                raise TooManyRedirects(
-                    f"more than {self._max_redirects} redirects "
-                    f"from {redact_url(request.url)}",
-                    request=request,
-                )
-            target = redirect_target(response.url, response.headers["location"])
-            method = request.method
-            content = request.content
-            headers = request.headers.copy()
-            status = response.status_code
-            if (status == 303 and method != "HEAD") or (
-                status in (301, 302) and method == "POST"
-            ):
-                method, content = "GET", None
-                for name in ("content-type", "content-length", "transfer-encoding"):
-                    headers.pop(name, None)
-            if not same_origin(request.url, target):
-                for name in _STRIP_ON_CROSS_ORIGIN:
-                    headers.pop(name, None)
-            if content is not None and not isinstance(content, bytes):
-                # A streamed body was sent once and cannot be replayed to the new
-                # location.
-                return response
-            response.close()
-            request = Request(
-                method,
-                target,
-                headers=headers,
-                content=content,
-                timeout=call.timeout,
-                extensions={"restwell": call},
-            )
-            response = self._retrying(request, deadline_at)
-        return response
-
-    def _retrying(
-        self, request: Request, deadline_at: float | None = None
+        self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
     ) -> Response[Any]:
         """
-        The retry loop: one call of the ``Retry`` policy per attempt outcome.
+        Send a PATCH; retried like ``post()``.
 
-        ``deadline_at`` (monotonic seconds) continues a deadline that started
-        before this loop (a redirect chain); by default the deadline starts now.
+        Arguments as ``request()``.
         """
-        call: _Call = request.extensions["restwell"]
-        policy = call.retry
-        clock = self._clock
-        monotonic = self._monotonic
-        started = monotonic()
-        state = policy.start(
-            request.method,
-            request.headers,
-            started,
-            call.deadline if deadline_at is None else deadline_at - started,
-            replayable_body=call.replayable,
-        )
-        base_timeout = call.timeout
-        attempts: list[Attempt] = []
-        send = self._attempt_stack
-        fresh = request
-        while True:
-            n = state.attempt
-            t0 = monotonic() if n > 1 else started
-            timeout = base_timeout
-            if state.deadline_at is not None:
-                left = state.deadline_at - t0
-                if left <= 0:
-                    err = _deadline_error(
-                        request, call, t0 - started, f"ran out before attempt {n}"
-                    )
-                    _note(err, attempts, t0 - started, "deadline")
-                    raise err
-                if left < base_timeout.longest:
-                    timeout = base_timeout.capped(left)
-            if n > 1 or self._has_attempt_mw or timeout is not request.timeout:
-                request = fresh.copy_for_attempt(n, timeout)
-            if self._sent:
-                emit(self._sent, RequestSent(request=request, attempt=n))
-            outcome: Response[Any] | BaseException
-            try:
-                response = send(request)
-                if not call.stream:
-                    until = state.deadline_at
-                    fast = getattr(response._stream, "read_until", None)
-                    if fast is not None:  # our transports: one loop, no extra frame
-                        response._content = fast(
-                            _NEVER if until is None else until, monotonic
-                        )
-                    elif until is None:
-                        response.read()
-                    else:
-                        response._read_before(until, monotonic)
-                outcome = response
-            except Exception as exc:  # every outcome goes to the policy, which decides
-                outcome = exc
-            now = monotonic()
-            if isinstance(outcome, BaseException):
-                if self._failed:
-                    emit(
-                        self._failed,
-                        AttemptFailed(
-                            request=request, attempt=n, error=outcome, duration=now - t0
-                        ),
-                    )
-                if (
-                    isinstance(outcome, TransportTimeout)
-                    and state.deadline_at is not None
-                    and now + _DEADLINE_SLACK >= state.deadline_at
-                ):
-                    err = _deadline_error(
-                        request, call, now - started, f"cut attempt {n} short"
-                    )
-                    attempts.append(_record(n, started, t0, now, outcome, "deadline"))
-                    self._gave_up(
-                        request, err, attempts, now - started, "deadline exceeded"
-                    )
-                    _note(err, attempts, now - started, "deadline exceeded")
-                    raise err from outcome
-            elif self._received:
-                emit(
-                    self._received,
-                    ResponseReceived(
-                        request=request, attempt=n, response=outcome, duration=now - t0
-                    ),
-                )
-            decision = policy.next(state, outcome, now, self._wall(), self._rng)
-            delay = decision.delay if type(decision) is Sleep else 0.0
-            attempts.append(
-                _record(n, started, t0, now, outcome, decision.reason, delay)
-            )
-            if type(decision) is Return:
-                assert not isinstance(outcome, BaseException)  # noqa: S101 - policy contract
-                outcome.attempts = tuple(attempts)
-                outcome.elapsed = now - started
-                if decision.ignored_retry_after is not None:
-                    self._ignored(request, n, decision.ignored_retry_after)
-                if decision.gave_up:
-                    self._gave_up(
-                        request, outcome, attempts, now - started, decision.reason
-                    )
-                elif self._succeeded:
-                    emit(
-                        self._succeeded,
-                        CallSucceeded(
-                            request=request,
-                            attempt=n,
-                            response=outcome,
-                            attempts=outcome.attempts,
-                            elapsed=now - started,
-                            reason=decision.reason,
-                        ),
-                    )
-                return outcome
-            if type(decision) is Raise:
-                assert isinstance(outcome, BaseException)  # noqa: S101 - policy contract
-                self._gave_up(
-                    request, outcome, attempts, now - started, decision.reason
-                )
-                if isinstance(outcome, RestwellError) or len(attempts) > 1:
-                    _note(outcome, attempts, now - started, decision.reason)
-                raise outcome
-            assert isinstance(decision, Sleep)  # noqa: S101 - Decision is a closed union
-            if not isinstance(outcome, BaseException):
-                outcome.close()
-            if decision.ignored_retry_after is not None:
-                self._ignored(request, n, decision.ignored_retry_after)
-            spans = []
-            if self._scheduled:
-                spans = emit(
-                    self._scheduled,
-                    RetryScheduled(
-                        request=request,
-                        attempt=n,
-                        delay=delay,
-                        reason=decision.reason,
-                        retry_after=decision.retry_after,
-                        outcome=outcome,
-                    ),
-                )
-            if spans:
-                with contextlib.ExitStack() as stack:
-                    for span in spans:
-                        stack.enter_context(span)
-                    clock.sleep(delay)
-            else:
-                clock.sleep(delay)
-
-    def _ignored(self, request: Request, n: int, value: str) -> None:
-        hooks = self._subs.get(RetryAfterIgnored)
-        if hooks:
-            emit(
-                hooks, RetryAfterIgnored(request=request, attempt=n, value=value)
-            )
-
-    def _gave_up(
-        self,
-        request: Request,
-        outcome: Response[Any] | BaseException,
-        attempts: list[Attempt],
-        elapsed: float,
-        reason: str,
-    ) -> None:
-        hooks = self._subs.get(CallFailed)
-        if hooks:
-            emit(
-                hooks,
-                CallFailed(
-                    request=request,
-                    attempt=len(attempts),
-                    outcome=outcome,
-                    attempts=tuple(attempts),
-                    elapsed=elapsed,
-                    reason=reason,
-                ),
-            )
+        return self.request("PATCH", url, model=model, **options)
 
     def __repr__(self) -> str:
         base = f" base_url={redact_url(self._base_url)!r}" if self._base_url else ""
         return f"<Client{base} {self._transport!r}>"
 
 
-def _record(
-    n: int,
-    started: float,
-    t0: float,
-    now: float,
-    outcome: Response[Any] | BaseException,
-    reason: str,
-    delay: float = 0.0,
-) -> Attempt:
-    """The ``Attempt`` for attempt ``n``, from monotonic times in seconds."""
-    if isinstance(outcome, BaseException):
-        return Attempt(
-            number=n,
-            started=t0 - started,
-            duration=now - t0,
-            error=outcome,
-            delay=delay,
-            reason=reason,
-        )
-    return Attempt(
-        number=n,
-        started=t0 - started,
-        duration=now - t0,
-        status_code=outcome.status_code,
-        delay=delay,
-        reason=reason,
-    )
+def _wrap(cls: Any, env: StageEnv) -> Callable[[Handler], Handler]:
+    def wrap(call_next: Handler) -> Handler:
+        return cls(call_next, env)  # type: ignore[no-any-return]  # a stage is a handler
+
+    return wrap
 
 
-def _deadline_error(
-    request: Request, call: _Call, elapsed: float, what: str
-) -> DeadlineExceeded:
-    return DeadlineExceeded(
-        f"deadline of {call.deadline:g} s {what} of "
-        f"{request.method} {redact_url(request.url)}",
-        request=request,
-        deadline=call.deadline or 0.0,
-        elapsed=elapsed,
-    )
+def _middleware(middleware: Any) -> Callable[[Handler], Handler]:
+    def wrap(call_next: Handler) -> Handler:
+        def handler(request: Request) -> Response[Any]:
+            response = middleware(request, call_next)
+            if not isinstance(response, Response):
+                raise ConfigurationError(
+                    f"middleware {middleware!r} returned {type(response).__name__}, "
+                    "not a restwell.Response: return what call_next(request) "
+                    "returns, or a Response you build"
+                )
+            return response
 
+        return handler
 
-def _bind(middleware: Any, call_next: Handler) -> Handler:
-    def handler(request: Request) -> Response[Any]:
-        return middleware(request, call_next)  # type: ignore[no-any-return]  # user code
-
-    return handler
+    return wrap

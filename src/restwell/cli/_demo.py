@@ -32,7 +32,7 @@ import restwell
 from restwell.instrumentation import Event, RetryScheduled
 from restwell.testing import FaultServer, Step
 
-from ._main import EXIT_HTTP_ERROR, EXIT_OK, Redactor, RetryPrinter, timeline_table
+from ._output import EXIT_HTTP_ERROR, EXIT_OK, Redactor, RetryPrinter, timeline_table
 
 __all__ = ["run_demo"]
 

@@ -13,47 +13,31 @@ usage error, 3 when no response came (transport error, deadline, redirects).
 
 from __future__ import annotations
 
-import http
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal, TypeVar
-from urllib.parse import parse_qsl, urlsplit
 
 import click
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 import restwell
-from restwell.instrumentation import (
-    REDACTED,
-    Event,
-    RequestSent,
-    RetryScheduled,
-    is_sensitive_name,
-    redact_headers,
-    redact_url,
+from restwell.policies import DEFAULT_DEADLINE, DEFAULT_MAX_ATTEMPTS, IDEMPOTENT_METHODS
+
+from ._output import (
+    EXIT_HTTP_ERROR,
+    EXIT_NO_RESPONSE,
+    EXIT_OK,
+    Redactor,
+    RetryPrinter,
+    describe_outcome,
+    timeline_table,
 )
 
-__all__ = [
-    "EXIT_HTTP_ERROR",
-    "EXIT_NO_RESPONSE",
-    "EXIT_OK",
-    "EXIT_USAGE",
-    "Redactor",
-    "RetryPrinter",
-    "cli",
-    "describe_outcome",
-    "timeline_table",
-]
-
-EXIT_OK: Final = 0
-EXIT_HTTP_ERROR: Final = 1
-EXIT_USAGE: Final = 2
-EXIT_NO_RESPONSE: Final = 3
+__all__ = ["cli"]
 
 METHODS: Final = ("get", "post", "put", "patch", "delete", "head", "options")
 BackoffName = Literal["exponential", "linear", "fibonacci", "constant"]
@@ -66,206 +50,6 @@ _JSON_TYPES = ("application/json",)
 _TEXT_TYPES = ("text/", "application/xml", "application/javascript")
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-# -- redaction ------------------------------------------------------------------------
-class Redactor:
-    """
-    Removes credentials from text before it is printed to stderr.
-
-    Applies ``redact_url`` / ``redact_headers`` (``restwell.instrumentation``), and
-    also replaces every credential the user gave (values of sensitive ``-H``
-    headers, URL userinfo, sensitive query values) wherever it occurs, since a
-    server or backend may quote it back in an error message.
-
-    Args:
-        headers: The ``(name, value)`` headers given on the command line.
-        url: The URL given on the command line.
-        keep: Header names shown even though their names look sensitive (the
-            ``Idempotency-Key``: not a credential, and the point of ``-v``).
-    """
-
-    def __init__(
-        self,
-        headers: Iterable[tuple[str, str]] = (),
-        url: str = "",
-        keep: Iterable[str] = ("idempotency-key",),
-    ) -> None:
-        self._keep = frozenset(k.lower() for k in keep)
-        secrets: set[str] = set()
-        for name, value in headers:
-            if is_sensitive_name(name) and name.lower() not in self._keep:
-                secrets.add(value.strip())
-                # "Bearer abc": the credential part alone, too.
-                secrets.update(value.split(None, 1)[1:])
-        try:
-            parts = urlsplit(url)
-            secrets.update(s for s in (parts.username, parts.password) if s)
-            secrets.update(v for k, v in parse_qsl(parts.query) if is_sensitive_name(k))
-        except ValueError:
-            pass
-        # Longest first, so a value is replaced before any of its parts; tiny values
-        # would redact ordinary words and are not credentials anyway.
-        self._secrets = sorted(
-            (s for s in secrets if len(s) >= 3), key=len, reverse=True
-        )
-
-    def text(self, value: str) -> str:
-        """Return ``value`` with every known credential replaced by ``[REDACTED]``."""
-        for secret in self._secrets:
-            value = value.replace(secret, REDACTED)
-        return value
-
-    def url(self, url: str) -> str:
-        """Return ``url`` with userinfo and credential query values redacted."""
-        return self.text(redact_url(url))
-
-    def headers(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-        """Return header pairs with credential values redacted (kept names excepted)."""
-        items = list(pairs)
-        return [
-            (name, self.text(value if name.lower() in self._keep else shown))
-            for (name, value), (_, shown) in zip(
-                items, redact_headers(items), strict=True
-            )
-        ]
-
-
-# -- rendering shared with the demo ---------------------------------------------------
-def _phrase(status: int) -> str:
-    try:
-        return http.HTTPStatus(status).phrase
-    except ValueError:
-        return ""
-
-
-def describe_outcome(outcome: restwell.Response[Any] | BaseException | int) -> str:
-    """
-    Describe an attempt's outcome in a few words.
-
-    Args:
-        outcome: A response, a status code, or the exception an attempt raised.
-
-    Returns:
-        ``"503 Service Unavailable"`` for a response or status, the exception's class
-        name for an error.
-    """
-    if isinstance(outcome, BaseException):
-        return type(outcome).__name__
-    if isinstance(outcome, int):
-        return f"{outcome} {_phrase(outcome)}".rstrip()
-    phrase = outcome.reason_phrase or _phrase(outcome.status_code)
-    return f"{outcome.status_code} {phrase}".rstrip()
-
-
-def _seconds(value: float) -> str:
-    return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
-
-
-def timeline_table(
-    attempts: Sequence[restwell.Attempt],
-    *,
-    title: str | None = None,
-    redact: Callable[[str], str] = str,
-    compact: bool = False,
-) -> Table:
-    """
-    Build the attempt timeline as a rich ``Table``.
-
-    Args:
-        attempts: ``Response.attempts`` or an error's ``.attempts``, oldest first.
-        title: Table title. Default: ``"N attempts in S s"`` from the attempts.
-        redact: Applied to each reason before it is shown. Default: unchanged.
-        compact: Wrap the outcome column at 12 characters, for consoles narrower
-            than 100 columns. Default ``False``.
-
-    Returns:
-        A table with one row per attempt: number, start (s from the call's start),
-        outcome (status or error class), duration, the wait after it (s), and the
-        reason the policy gave.
-    """
-    if title is None:
-        n = len(attempts)
-        total = attempts[-1].started + attempts[-1].duration if attempts else 0.0
-        title = f"{n} attempt{'' if n == 1 else 's'} in {_seconds(total)}"
-    table = Table(title=title, title_justify="left", expand=False)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("at", justify="right", no_wrap=True)
-    # On a narrow console "503 Service Unavailable" wraps, leaving room for reasons.
-    table.add_column("outcome", max_width=12 if compact else None)
-    table.add_column("took", justify="right", no_wrap=True)
-    table.add_column("wait", justify="right", no_wrap=True)
-    table.add_column("reason", overflow="fold")
-    for a in attempts:
-        outcome = (
-            describe_outcome(a.error)
-            if a.error is not None
-            else describe_outcome(a.status_code or 0)
-        )
-        ok = a.error is None and a.status_code is not None and a.status_code < 400
-        table.add_row(
-            str(a.number),
-            _seconds(a.started),
-            Text(outcome, style="green" if ok else "red"),
-            _seconds(a.duration),
-            _seconds(a.delay) if a.delay else "-",
-            Text(redact(a.reason)),
-        )
-    return table
-
-
-class RetryPrinter:
-    """
-    An event hook printing one live line per retry (and, optionally, per request).
-
-    Subscribes only to ``RetryScheduled`` (and ``RequestSent`` with
-    ``show_request``), through its ``event_types``; other events are ignored.
-
-    Args:
-        console: Where to print.
-        redactor: Scrubs URLs, headers and reasons before printing.
-        show_request: Print the first attempt's method, URL and headers (``-v``).
-        indent: Prefix of every line.
-    """
-
-    def __init__(
-        self,
-        console: Console,
-        redactor: Redactor,
-        *,
-        show_request: bool = False,
-        indent: str = "",
-    ) -> None:
-        self.event_types: tuple[type[Event], ...] = (
-            (RequestSent, RetryScheduled) if show_request else (RetryScheduled,)
-        )
-        self._show_request = show_request
-        self._console = console
-        self._redactor = redactor
-        self._indent = indent
-
-    def __call__(self, event: Event) -> None:
-        """Print the line for ``event``."""
-        if isinstance(event, RetryScheduled):
-            self._retry(event)
-        elif (
-            isinstance(event, RequestSent) and event.attempt == 1 and self._show_request
-        ):
-            request = event.request
-            line = Text(f"{self._indent}> ", style="dim")
-            line.append(f"{request.method} {self._redactor.url(request.url)}", "bold")
-            self._console.print(line, soft_wrap=True)
-            for name, value in self._redactor.headers(request.headers.multi_items()):
-                self._console.print(
-                    Text(f"{self._indent}> {name}: {value}", "dim"), soft_wrap=True
-                )
-
-    def _retry(self, event: RetryScheduled) -> None:
-        line = Text(f"{self._indent}↻ attempt {event.attempt}: ")
-        line.append(describe_outcome(event.outcome), style="yellow")
-        line.append(f" ({self._redactor.text(event.reason)})", style="dim")
-        line.append(f" → retrying in {_seconds(event.delay)}")
-        self._console.print(line, soft_wrap=True)
 
 
 # -- option parsing -------------------------------------------------------------------
@@ -381,7 +165,7 @@ def _request_options(f: F) -> F:
             type=click.IntRange(min=0),
             metavar="N",
             help="Retry up to N times: N + 1 attempts; 0 disables. "
-            f"[default: {restwell.DEFAULT_MAX_ATTEMPTS - 1}]",
+            f"[default: {DEFAULT_MAX_ATTEMPTS - 1}]",
         ),
         click.option(
             "--backoff",
@@ -407,7 +191,7 @@ def _request_options(f: F) -> F:
             type=click.FloatRange(min=0, min_open=True),
             metavar="SECONDS",
             help="Total time for the call, attempts and waits included. "
-            f"[default: {restwell.DEFAULT_DEADLINE:g}]",
+            f"[default: {DEFAULT_DEADLINE:g}]",
         ),
         click.option(
             "--idempotency-key",
@@ -453,11 +237,7 @@ def _retry_policy(options: _Options) -> restwell.Retry | None:
         and options.backoff_initial is None
     ):
         return None  # the client's default
-    attempts = (
-        restwell.DEFAULT_MAX_ATTEMPTS
-        if options.retries is None
-        else options.retries + 1
-    )
+    attempts = DEFAULT_MAX_ATTEMPTS if options.retries is None else options.retries + 1
     name = options.backoff or "exponential"
     initial = options.backoff_initial
     backoff: Any
@@ -653,7 +433,7 @@ def _method_command(method: str) -> click.Command:
     article = "an" if upper[0] in "AEIOU" else "a"
     caveat = (
         ""
-        if upper in restwell.IDEMPOTENT_METHODS
+        if upper in IDEMPOTENT_METHODS
         else f"\n\nA {upper} may have acted before failing, so it is retried only "
         "with --idempotency-key, or after errors raised before it was sent."
     )

@@ -5,10 +5,13 @@ Hooks are ``(event) -> None`` callables given to a client (``hooks=[...]``); log
 OpenTelemetry and Prometheus are hooks too.
 """
 
+from .._public import set_public_module
+from .._redact import REDACTED, is_sensitive_name, redact_headers, redact_url
 from ._events import (
     ALL_EVENTS,
     AttemptFailed,
     CallFailed,
+    CallStarted,
     CallSucceeded,
     Event,
     EventHook,
@@ -16,15 +19,16 @@ from ._events import (
     ResponseReceived,
     RetryAfterIgnored,
     RetryScheduled,
+    RetryVetoed,
 )
 from ._logging import LoggingHook
-from ._redact import REDACTED, is_sensitive_name, redact_headers, redact_url
 
 __all__ = [
     "ALL_EVENTS",
     "REDACTED",
     "AttemptFailed",
     "CallFailed",
+    "CallStarted",
     "CallSucceeded",
     "Event",
     "EventHook",
@@ -33,12 +37,10 @@ __all__ = [
     "ResponseReceived",
     "RetryAfterIgnored",
     "RetryScheduled",
+    "RetryVetoed",
     "is_sensitive_name",
     "redact_headers",
     "redact_url",
 ]
 
-for _name in __all__:
-    _obj = globals()[_name]
-    if isinstance(_obj, type) or callable(_obj):
-        _obj.__module__ = __name__
+set_public_module(globals())

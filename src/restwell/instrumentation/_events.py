@@ -9,6 +9,17 @@ that raises is logged (logger ``restwell.hooks``) and ignored. Times are seconds
 
 A hook may declare the event classes it wants as ``hook.event_types`` (a collection of
 classes); the client then builds only those events for it (no cost for the rest).
+
+The set is open: each stage declares the events it emits, and a client refuses a hook
+that wants an event none of its stages emits. The built-in stages emit:
+
+| stage | events |
+|---|---|
+| ``call`` | ``CallStarted``; then exactly one of ``CallSucceeded`` / ``CallFailed`` |
+| ``retry`` | ``RetryScheduled``, ``RetryAfterIgnored``, ``RetryVetoed`` |
+| ``attempt`` | ``RequestSent``; then ``ResponseReceived`` or ``AttemptFailed`` |
+
+Every event carries the ``call_id`` of its call and an attempt number.
 """
 
 from __future__ import annotations
@@ -24,6 +35,7 @@ __all__ = [
     "ALL_EVENTS",
     "AttemptFailed",
     "CallFailed",
+    "CallStarted",
     "CallSucceeded",
     "Event",
     "EventHook",
@@ -31,6 +43,7 @@ __all__ = [
     "ResponseReceived",
     "RetryAfterIgnored",
     "RetryScheduled",
+    "RetryVetoed",
 ]
 
 
@@ -41,16 +54,30 @@ class Event:
 
     Attributes:
         request: The request of the attempt (or call) the event is about.
-        attempt: 1-based attempt number.
+        attempt: 1-based number of the attempt within the call, every redirect hop
+            included (OTel ``http.request.resend_count`` = attempt - 1); 0 in
+            ``CallStarted``, before any attempt.
+        call_id: The ``CallContext.call_id`` of the call (``int``).
     """
 
     request: Request
     attempt: int
+    call_id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallStarted(Event):
+    """A call entered the pipeline (fired once per call, ``attempt`` 0)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RequestSent(Event):
-    """An attempt is about to be handed to the transport."""
+    """
+    An attempt started: fired by the ``attempt`` stage, at the top of the attempt.
+
+    Attempt-level stages and middleware below it (auth, signing) run after it, so
+    ``request.headers`` may still change before the transport sends them.
+    """
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -116,11 +143,28 @@ class RetryAfterIgnored(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RetryVetoed(Event):
+    """
+    A retry gate stopped a retry the ``Retry`` policy would have made.
+
+    Attributes:
+        attempt: The attempt that just failed.
+        gate: The gate's name (its ``name`` attribute, else its class name).
+        reason: The gate's reason, in words.
+        outcome: The failed attempt's ``Response`` or exception.
+    """
+
+    gate: str
+    reason: str
+    outcome: Response[JSON] | BaseException
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CallSucceeded(Event):
     """
-    The call returned a response the retry policy accepted.
+    The call returned a response with a status below 400.
 
-    That is any status it did not retry, 4xx included.
+    Exactly one of ``CallSucceeded`` and ``CallFailed`` fires per call.
 
     Attributes:
         response: The final response.
@@ -138,22 +182,26 @@ class CallSucceeded(Event):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CallFailed(Event):
     """
-    The call gave up.
+    The call ended with an error raised, or with a 4xx/5xx response.
 
-    It ran out of attempts, hit a non-retryable error, got a Retry-After beyond the
-    cap or deadline, or ran into the deadline itself.
+    An error response counts as failed whether it is returned or raised as
+    ``HTTPStatusError`` (OTel marks client spans with 4xx/5xx as errors). ``gave_up``
+    tells a limit (out of attempts, a Retry-After beyond the cap or deadline, the
+    deadline itself, a retry gate) from an outcome that was never retryable.
 
     Attributes:
         outcome: The last response (returned to the caller) or the error raised.
-        attempts: All attempts, oldest first.
+        attempts: All attempts, oldest first, every redirect hop included.
         elapsed: Seconds for the whole call, waits included.
-        reason: Why the call gave up, in words.
+        reason: Why the call ended, in words.
+        gave_up: Whether a limit stopped a retryable outcome.
     """
 
     outcome: Response[JSON] | BaseException
     attempts: tuple[Attempt, ...]
     elapsed: float
     reason: str
+    gave_up: bool = False
 
 
 ALL_EVENTS: frozenset[type[Event]] = frozenset(
@@ -163,11 +211,13 @@ ALL_EVENTS: frozenset[type[Event]] = frozenset(
         AttemptFailed,
         RetryScheduled,
         RetryAfterIgnored,
+        RetryVetoed,
+        CallStarted,
         CallSucceeded,
         CallFailed,
     }
 )
-"""Every event class a client emits."""
+"""Every event class restwell's built-in stages emit."""
 
 
 class EventHook(Protocol):

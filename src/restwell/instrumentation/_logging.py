@@ -2,8 +2,10 @@
 Logging as a subscriber of the event stream, with credentials redacted.
 
 ``LoggingHook()`` (on by default in every client) logs the rare events: retries
-scheduled and ignored Retry-After values at INFO, calls that gave up at WARNING.
-``LoggingHook(verbose=True)`` adds every attempt sent and answered, at DEBUG.
+scheduled, vetoed and ignored Retry-After values at INFO, calls that gave up (a limit
+stopped a retryable outcome, or an error was raised) at WARNING.
+``LoggingHook(verbose=True)`` adds every call started and ended and every attempt sent
+and answered, at DEBUG.
 Nothing it writes contains ``Authorization``, ``Cookie``, API-key headers or query
 parameters, or URL userinfo (``restwell.instrumentation.redact_url``).
 """
@@ -13,17 +15,19 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from .._redact import redact_headers, redact_url
 from ._events import (
     AttemptFailed,
     CallFailed,
+    CallStarted,
     CallSucceeded,
     Event,
     RequestSent,
     ResponseReceived,
     RetryAfterIgnored,
     RetryScheduled,
+    RetryVetoed,
 )
-from ._redact import redact_headers, redact_url
 
 __all__ = ["LoggingHook"]
 
@@ -54,9 +58,20 @@ class LoggingHook:
     ) -> None:
         self.logger = logging.getLogger(logger) if isinstance(logger, str) else logger
         self.verbose = verbose
-        quiet: set[type[Event]] = {RetryScheduled, RetryAfterIgnored, CallFailed}
+        quiet: set[type[Event]] = {
+            RetryScheduled,
+            RetryAfterIgnored,
+            RetryVetoed,
+            CallFailed,
+        }
         if verbose:
-            quiet |= {RequestSent, ResponseReceived, AttemptFailed, CallSucceeded}
+            quiet |= {
+                CallStarted,
+                RequestSent,
+                ResponseReceived,
+                AttemptFailed,
+                CallSucceeded,
+            }
         self.event_types = frozenset(quiet)
 
     def __call__(self, event: Event) -> None:
@@ -75,14 +90,34 @@ class LoggingHook:
                     event.reason,
                 )
         elif isinstance(event, CallFailed):
-            if log.isEnabledFor(logging.WARNING):
-                log.warning(
-                    "%s: gave up after %d attempt(s) in %.3f s: %s",
+            if event.gave_up or isinstance(event.outcome, BaseException):
+                if log.isEnabledFor(logging.WARNING):
+                    log.warning(
+                        "%s: gave up after %d attempt(s) in %.3f s: %s",
+                        where,
+                        len(event.attempts),
+                        event.elapsed,
+                        event.reason,
+                    )
+            elif self.verbose and log.isEnabledFor(logging.DEBUG):
+                log.debug(
+                    "%s: %s after %d attempt(s) in %.3f s (%s)",
                     where,
+                    _outcome(event.outcome),
                     len(event.attempts),
                     event.elapsed,
                     event.reason,
                 )
+        elif isinstance(event, RetryVetoed):
+            log.info(
+                "%s: retry after attempt %d vetoed by %s: %s",
+                where,
+                event.attempt,
+                event.gate,
+                event.reason,
+            )
+        elif isinstance(event, CallStarted):
+            log.debug("%s: call #%d started", where, event.call_id)
         elif isinstance(event, RetryAfterIgnored):
             log.info("%s: ignored unusable Retry-After %r", where, event.value[:64])
         elif isinstance(event, RequestSent):

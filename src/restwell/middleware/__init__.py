@@ -1,20 +1,31 @@
 """
 Middleware: ``(request, call_next) -> Response``, composed once per client.
 
-A middleware runs once per attempt (inside the retry loop) unless it sets
-``stage = "call"`` (once per call, outside it). The default order of a call:
-
-1. events ``CallSucceeded`` / ``CallFailed`` and ``raise_for_status``;
-2. user ``"call"`` middleware, outermost first;
-3. redirects (when ``follow_redirects``), each hop retried on its own;
-4. the retry loop: deadline, per-attempt timeout, ``Retry`` decisions, waits;
-5. user ``"attempt"`` middleware, outermost first;
-6. the transport; the body is read here (unless streaming), so read errors retry.
+A middleware runs where it is placed in the stage pipeline (docs/architecture.md):
+``before=`` / ``after=`` a stage name from ``SLOTS`` (as attributes, or with
+``place(mw, before="transport")``); without them, its ``stage`` attribute decides:
+``"call"`` runs once per call just below the ``call`` stage (outside the retry loop:
+it sees the final response or error); anything else runs once per attempt just above
+the ``timeout`` stage (it sees each attempt's request and real outcome, the body
+already read unless streaming). ``request.context`` is the call's ``CallContext``.
 """
 
+from .._context import CallContext, CallOptions, ContextKey
 from .._middleware import AsyncHandler, AsyncMiddleware, Handler, Middleware, Stage
+from .._pipeline import SLOTS, place
+from .._public import set_public_module
 
-__all__ = ["AsyncHandler", "AsyncMiddleware", "Handler", "Middleware", "Stage"]
+__all__ = [
+    "SLOTS",
+    "AsyncHandler",
+    "AsyncMiddleware",
+    "CallContext",
+    "CallOptions",
+    "ContextKey",
+    "Handler",
+    "Middleware",
+    "Stage",
+    "place",
+]
 
-AsyncMiddleware.__module__ = __name__
-Middleware.__module__ = __name__
+set_public_module(globals())

@@ -5,11 +5,30 @@ A driver (the client's retry loop) asks ``Retry.next(state, outcome, now, wall, 
 and acts on the ``Sleep | Return | Raise`` it gets. Everything here is tested with a
 fake clock and seeded randomness (``tests/unit``), and shared by the async and sync
 clients as it is.
+
+The library's defaults live here too: ``DEFAULT_MAX_ATTEMPTS`` (3),
+``DEFAULT_RETRY_ON`` and ``DEFAULT_RETRY_STATUSES`` (408, 429, 500, 502, 503, 504),
+``IDEMPOTENT_METHODS``, ``DEFAULT_MAX_RETRY_AFTER`` (120 s), ``DEFAULT_DEADLINE``
+(30 s), ``DEFAULT_TIMEOUT`` (connect 5 s, read 10 s, write 10 s, pool 5 s),
+``DEFAULT_MAX_REDIRECTS`` (20) and ``DEFAULT_MAX_REPLAY_BUFFER`` (1 MiB). Each
+value's source is tabled in ``restwell._config``.
+
+.. versionchanged:: 0.1
+    The ``DEFAULT_*`` constants and ``IDEMPOTENT_METHODS`` are exported from here;
+    ``restwell.DEFAULT_*`` is deprecated.
 """
 
-from contextlib import suppress as _suppress
-
-from .._config import DEFAULT_RETRY_STATUSES, IDEMPOTENT_METHODS
+from .._config import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MAX_REDIRECTS,
+    DEFAULT_MAX_REPLAY_BUFFER,
+    DEFAULT_MAX_RETRY_AFTER,
+    DEFAULT_RETRY_STATUSES,
+    DEFAULT_TIMEOUT,
+    IDEMPOTENT_METHODS,
+)
+from .._public import set_public_module
 from ._backoff import (
     Backoff,
     BackoffStrategy,
@@ -20,6 +39,7 @@ from ._backoff import (
     Linear,
 )
 from ._decision import Decision, Raise, Return, Sleep
+from ._gate import RetryGate, Veto
 from ._jitter import DecorrelatedJitter, EqualJitter, FullJitter, Jitter, NoJitter
 from ._predicates import (
     DEFAULT_RETRY_ON,
@@ -32,8 +52,14 @@ from ._retry import NEVER_SENT_ERRORS, Retry, RetryState
 from ._retry_after import RetryAfter, parse_http_date, parse_retry_after
 
 __all__ = [
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_ATTEMPTS",
+    "DEFAULT_MAX_REDIRECTS",
+    "DEFAULT_MAX_REPLAY_BUFFER",
+    "DEFAULT_MAX_RETRY_AFTER",
     "DEFAULT_RETRY_ON",
     "DEFAULT_RETRY_STATUSES",
+    "DEFAULT_TIMEOUT",
     "IDEMPOTENT_METHODS",
     "NEVER_SENT_ERRORS",
     "Backoff",
@@ -53,9 +79,11 @@ __all__ = [
     "Raise",
     "Retry",
     "RetryAfter",
+    "RetryGate",
     "RetryState",
     "Return",
     "Sleep",
+    "Veto",
     "on_exception",
     "on_response",
     "on_status",
@@ -63,8 +91,4 @@ __all__ = [
     "parse_retry_after",
 ]
 
-for _name in __all__:
-    _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith("restwell.policies."):
-        with _suppress(AttributeError, TypeError):  # builtins, aliases
-            _obj.__module__ = __name__
+set_public_module(globals())

@@ -60,10 +60,13 @@ class Raise:
         reason: Why the call stopped, in words.
         error: An error to raise instead of the last one (e.g. ``DeadlineExceeded``),
             or ``None`` to re-raise the attempt's own error unchanged.
+        gave_up: ``True`` when a limit stopped a retryable error (out of attempts,
+            deadline, unsafe to replay); ``False`` when the error is not retryable.
     """
 
     reason: str
     error: BaseException | None = None
+    gave_up: bool = False
 
 
 Decision = Sleep | Return | Raise

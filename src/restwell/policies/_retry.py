@@ -62,6 +62,11 @@ def _gave_up(reason: str) -> Return:
     return Return(reason, gave_up=True)
 
 
+def _raise_gave_up(reason: str) -> Raise:
+    return Raise(reason, gave_up=True)
+
+
+# Retries the user turned off are not a limit that "gave up": no give-up warning.
 _NO_RETRY = Raise("retries are disabled (max_attempts=1)")
 
 
@@ -275,7 +280,9 @@ class Retry:
             if response.status_code < 400:
                 return _SUCCESS
             return Return(f"{what} is not retryable")
-        stop: Callable[[str], Raise | Return] = Raise if error is not None else _gave_up
+        stop: Callable[[str], Raise | Return] = (
+            _raise_gave_up if error is not None else _gave_up
+        )
         never_sent = isinstance(error, NEVER_SENT_ERRORS)
         if not state.replay_safe and not never_sent:
             return stop(
@@ -293,7 +300,7 @@ class Retry:
         n = state.attempt
         if self.max_attempts is not None and n >= self.max_attempts:
             if self.max_attempts == 1:
-                return _NO_RETRY if error is not None else _gave_up(_NO_RETRY.reason)
+                return _NO_RETRY if error is not None else Return(_NO_RETRY.reason)
             return stop(f"{what}; out of attempts ({self.max_attempts})")
         retry_after = None
         ignored = None
@@ -322,7 +329,7 @@ class Retry:
                     f"the {max(left, 0.0):.3g} s left before the deadline"
                 )
                 if error is not None:
-                    return Raise(reason)
+                    return Raise(reason, gave_up=True)
                 return Return(reason, ignored, gave_up=True)
         state.attempt = n + 1
         state.previous_delay = delay

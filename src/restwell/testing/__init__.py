@@ -11,6 +11,7 @@ Test helpers for code that calls HTTP APIs through restwell.
 """
 
 from restwell._clock import FakeClock
+from restwell._public import set_public_module
 from restwell.testing._fault_server import FaultServer, RecordedRequest, Step
 from restwell.transports import AsyncMockTransport, MockTransport
 
@@ -23,7 +24,4 @@ __all__ = [
     "Step",
 ]
 
-# Exported objects report the public package they belong to (httpx does the same).
-for _name in ("FakeClock", "FaultServer", "RecordedRequest", "Step"):
-    globals()[_name].__module__ = __name__
-del _name
+set_public_module(globals())

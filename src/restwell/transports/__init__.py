@@ -8,6 +8,7 @@ and async) and mock transports.
 
 from .._async._transport_httpx import AsyncHttpxTransport
 from .._models import AsyncResponseStream, ResponseStream
+from .._public import set_public_module
 from .._sync._transport_httpx import HttpxTransport
 from .._transport_base import (
     AsyncMockTransport,
@@ -15,6 +16,7 @@ from .._transport_base import (
     MockTransport,
     Transport,
 )
+from ._registry import TransportEntry, register_transport, transport_names
 
 __all__ = [
     "AsyncHttpxTransport",
@@ -25,7 +27,9 @@ __all__ = [
     "MockTransport",
     "ResponseStream",
     "Transport",
+    "TransportEntry",
+    "register_transport",
+    "transport_names",
 ]
 
-for _name in __all__:
-    globals()[_name].__module__ = __name__
+set_public_module(globals())

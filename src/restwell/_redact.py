@@ -6,6 +6,9 @@ API-key headers (any name containing ``key``, ``token``, ``secret``, ``password`
 ``auth``, ``session`` or ``signature``), query parameters named the same way, and URL
 userinfo (``user:pass@``). Values are replaced by ``[REDACTED]``; names stay, so a
 log still shows that a credential was sent.
+
+A leaf: it imports nothing from restwell, so the core models can use it. Public
+through ``restwell.instrumentation``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,26 @@
+# GENERATED from src/restwell/_async/_stages/__init__.py by scripts/unasync.py: do not edit; edit the source and re-run.
+"""
+The built-in stages, one module each, outermost first (DESIGN.md's table).
+
+Source of ``_sync/_stages`` (generated). A stage is ``Stage(call_next, env)``, called
+as ``stage(request)``; it reads and writes ``request.context`` (a
+``CallContext``) and declares the events it emits in ``EMITS``.
+"""
+
+from ._attempt import AttemptStage
+from ._body import BodyStage
+from ._call import CallStage
+from ._deadline import DeadlineStage
+from ._redirects import RedirectStage
+from ._retry import RetryStage
+from ._timeout import TimeoutStage
+
+__all__ = [
+    "AttemptStage",
+    "BodyStage",
+    "CallStage",
+    "DeadlineStage",
+    "RedirectStage",
+    "RetryStage",
+    "TimeoutStage",
+]
