@@ -41,6 +41,7 @@ class AsyncMiddleware(Protocol):
         self,
         request: Request,
         call_next: Callable[[Request], Awaitable[Response[JSON]]],
+        /,
     ) -> Response[JSON]:
         """Handle ``request``, usually by awaiting ``call_next(request)``."""
         ...
@@ -51,7 +52,7 @@ class Middleware(Protocol):
     """The sync twin: ``def __call__(request, call_next) -> Response``."""
 
     def __call__(
-        self, request: Request, call_next: Callable[[Request], Response[JSON]]
+        self, request: Request, call_next: Callable[[Request], Response[JSON]], /
     ) -> Response[JSON]:
         """Handle ``request``, usually by returning ``call_next(request)``."""
         ...
