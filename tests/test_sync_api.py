@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 import restwell
 from restwell.instrumentation import Event
-from restwell.testing import FakeClock, FaultServer, Step
+from restwell.testing import FakeClock, FaultServer, MockTransport, Step
 
 pytestmark = pytest.mark.network
 
@@ -187,3 +187,14 @@ def test_async_client_refuses_sync_transports() -> None:
     transport = restwell.testing.MockTransport(lambda r: restwell.Response(200))
     with pytest.raises(restwell.ConfigurationError, match=r"restwell\.Client"):
         restwell.AsyncClient(transport=transport)
+
+
+def test_sync_mock_transport_refuses_async_handlers() -> None:
+    """MockTransport's handler must be sync: an async one is an error naming the fix."""
+
+    async def handler(request: restwell.Request) -> restwell.Response:
+        return restwell.Response(200)
+
+    transport = MockTransport(handler)
+    with pytest.raises(restwell.ConfigurationError, match="AsyncMockTransport"):
+        transport.send(restwell.Request("GET", "http://127.0.0.1/"))

@@ -1,23 +1,23 @@
 """
-Request bodies: encoding (json, form, text) and buffering streamed bodies for replay.
+Request bodies: encoding (json, form, text), and iterating a streamed one.
 
-A body that is an iterator or async generator can be sent once. restwell reads up to
-``max_replay_buffer`` bytes of it before the first attempt: if it ends within that,
-it becomes ``bytes`` and can be retried; if not, the prefix and the rest are sent as
-one stream and the call is not retried once it has been sent (the reason is in
-``Response.attempts``). It is never resent as empty.
+No I/O here. Buffering a streamed body for replay reads it, so it lives in
+``_async/_body.py`` (``abuffer_body``) and its generated twin ``_sync/_body.py``
+(``buffer_body``). The one thing the two worlds do differently, which iterables a
+client takes, is ``aiter_chunks`` / ``iter_chunks`` below: the buffering calls one
+or the other and is otherwise the same code.
 """
 
 from __future__ import annotations
 
 import json as _json
-from collections.abc import AsyncIterable, AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
 from ._exceptions import ConfigurationError
 
-__all__ = ["abuffer_body", "buffer_body", "encode_body"]
+__all__ = ["aiter_chunks", "encode_body", "iter_chunks"]
 
 
 def _dumps(value: Any) -> bytes:
@@ -83,73 +83,36 @@ def encode_body(content: Any, data: Any, json: Any) -> tuple[Any, str | None]:
     return content, None
 
 
-def _chain(prefix: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
-    yield from prefix
-    yield from rest
-
-
-async def _achain(
-    prefix: list[bytes], rest: AsyncIterator[bytes]
+def aiter_chunks(
+    content: Iterable[bytes] | AsyncIterable[bytes],
 ) -> AsyncIterator[bytes]:
-    for chunk in prefix:
-        yield chunk
-    async for chunk in rest:
-        yield chunk
+    """
+    Iterate a streamed body for an async client: async iterables, and sync ones.
+
+    A sync iterable is wrapped, since async transports (``httpx.AsyncClient``)
+    refuse sync iterators. ``iter(content)`` is called here, so a non-iterable
+    raises ``TypeError`` at once.
+    """
+    if isinstance(content, AsyncIterable):
+        return aiter(content)
+    return _to_async(iter(content))
 
 
 async def _to_async(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
-    # Async transports (httpx.AsyncClient) refuse sync iterators.
     for chunk in chunks:
         yield chunk
 
 
-def buffer_body(content: Any, limit: int) -> tuple[Any, bool]:
+def iter_chunks(content: Iterable[bytes] | AsyncIterable[bytes]) -> Iterator[bytes]:
     """
-    Make a streamed body replayable if it fits in ``limit`` bytes.
-
-    Args:
-        content: ``bytes``, ``None`` or an iterable of ``bytes``.
-        limit: Most bytes kept in memory for replay.
-
-    Returns:
-        ``(body, replayable)``.
+    Iterate a streamed body for a sync client: sync iterables only.
 
     Raises:
         ConfigurationError: If ``content`` is an async iterable (use AsyncClient).
     """
-    if content is None or isinstance(content, bytes):
-        return content, True
     if isinstance(content, AsyncIterable):
         raise ConfigurationError(
             "content= is an async iterable, but this is a sync Client: "
             "pass bytes or a sync iterator, or use restwell.AsyncClient"
         )
-    if isinstance(content, list | tuple):
-        return b"".join(content), True
-    iterator = iter(content)
-    kept: list[bytes] = []
-    size = 0
-    for chunk in iterator:
-        kept.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            return _chain(kept, iterator), False
-    return b"".join(kept), True
-
-
-async def abuffer_body(content: Any, limit: int) -> tuple[Any, bool]:
-    """Like ``buffer_body``, and also for async iterables; streams come out async."""
-    if not isinstance(content, AsyncIterable):
-        body, replayable = buffer_body(content, limit)
-        if replayable:
-            return body, True
-        return _to_async(body), False
-    iterator = aiter(content)
-    kept: list[bytes] = []
-    size = 0
-    async for chunk in iterator:
-        kept.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            return _achain(kept, iterator), False
-    return b"".join(kept), True
+    return iter(content)

@@ -3,6 +3,9 @@ Transport-neutral models: ``Headers``, ``Request``, ``Response[T]`` and ``Attemp
 
 Slotted, no I/O of their own: a ``Response`` reads its body through the stream its
 transport gave it, so the same class serves httpx, aiohttp and user transports.
+Its sync read paths (``read``, ``iter_bytes``, ``close``) are generated from the async
+ones by ``scripts/unasync.py``, in place: this module is a leaf and imports no
+``_async`` or ``_sync`` code.
 """
 
 from __future__ import annotations
@@ -739,6 +742,7 @@ class Response(Generic[_T_co]):
             return self.json()
         return self.text
 
+    # unasync: source of the GENERATED block below (scripts/unasync.py)
     async def aread(self) -> bytes:
         """
         Read the rest of the body (async); return ``content``. Idempotent.
@@ -753,16 +757,6 @@ class Response(Generic[_T_co]):
                 self._content = await stream.aread()
             finally:
                 await stream.aclose()
-        return self.content
-
-    def read(self) -> bytes:
-        """Read the rest of the body (sync); return ``content``. As ``aread()``."""
-        if self._content is _NOT_READ:
-            stream = cast("ResponseStream", self._stream)
-            try:
-                self._content = stream.read()
-            finally:
-                stream.close()
         return self.content
 
     async def aiter_bytes(self) -> AsyncIterator[bytes]:
@@ -784,11 +778,35 @@ class Response(Generic[_T_co]):
         finally:
             await stream.aclose()
 
+    async def aclose(self) -> None:
+        """Release the connection without reading the rest of the body (async)."""
+        if self._content is _NOT_READ and self._stream is not None:
+            self._content = _CONSUMED
+            await cast("AsyncResponseStream", self._stream).aclose()
+
+    # unasync: GENERATED from the source block above: do not edit
+    def read(self) -> bytes:
+        """
+        Read the rest of the body (sync); return ``content``. Idempotent.
+
+        Raises:
+            StreamConsumed: If the body was iterated or closed unread before.
+            TransportError: If the connection fails while reading.
+        """
+        if self._content is _NOT_READ:
+            stream = cast("ResponseStream", self._stream)
+            try:
+                self._content = stream.read()
+            finally:
+                stream.close()
+        return self.content
+
     def iter_bytes(self) -> Iterator[bytes]:
         """
-        Yield the decoded body in chunks as they arrive (sync).
+        Yield the decoded body in chunks as they arrive (sync); once.
 
-        As ``aiter_bytes``.
+        Raises:
+            StreamConsumed: If the body was already iterated or closed unread.
         """
         if self._content is not _NOT_READ:
             if self.content:
@@ -801,17 +819,13 @@ class Response(Generic[_T_co]):
         finally:
             stream.close()
 
-    async def aclose(self) -> None:
-        """Release the connection without reading the rest of the body (async)."""
-        if self._content is _NOT_READ and self._stream is not None:
-            self._content = _CONSUMED
-            await cast("AsyncResponseStream", self._stream).aclose()
-
     def close(self) -> None:
         """Release the connection without reading the rest of the body (sync)."""
         if self._content is _NOT_READ and self._stream is not None:
             self._content = _CONSUMED
             cast("ResponseStream", self._stream).close()
+
+    # unasync: end
 
     def __repr__(self) -> str:
         return f"<Response [{self.status_code} {self.reason_phrase}]>".replace(

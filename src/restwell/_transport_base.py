@@ -6,18 +6,40 @@ streaming. It never retries, never sleeps, never follows redirects and never dec
 policy. It maps its backend's exceptions to restwell's tree, and honours
 ``request.timeout`` (a ``Timeout``, seconds per phase). Small enough to implement for
 any backend (cf. python-aioarango's ``HTTPClient``): two methods.
+
+Here: the two protocols, and the one difference between the mock transports (which
+handlers each takes). The mock transports themselves are ``_async/_transport_mock.py``
+and its generated twin. The protocols are written twice by hand: they are
+declarations, with no I/O path to drift, the sync one's docstring points to the async
+one's instead of repeating it, and mypy checks every transport against them.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Protocol, runtime_checkable
+from collections.abc import Awaitable, Callable
+from typing import Protocol, TypeAlias, runtime_checkable
 
+from ._exceptions import ConfigurationError
 from ._models import Request, Response
 from ._types import JSON
 
-__all__ = ["AsyncMockTransport", "AsyncTransport", "MockTransport", "Transport"]
+__all__ = [
+    "AsyncMockHandler",
+    "AsyncTransport",
+    "MockHandler",
+    "Transport",
+    "ahandler_response",
+    "handler_response",
+]
+
+AsyncMockHandler: TypeAlias = Callable[
+    [Request], Response[object] | Awaitable[Response[object]]
+]
+"""What ``AsyncMockTransport`` calls: ``(Request) -> Response``, sync or ``async``."""
+
+MockHandler: TypeAlias = Callable[[Request], Response[object]]
+"""What ``MockTransport`` calls: ``(Request) -> Response``, sync only."""
 
 
 @runtime_checkable
@@ -57,104 +79,30 @@ class Transport(Protocol):
         ...
 
 
-class _BytesStream:
-    """A body already in memory, as both a sync and an async response stream."""
-
-    __slots__ = ("_body",)
-
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-
-    def __iter__(self) -> Iterator[bytes]:
-        if self._body:
-            yield self._body
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        if self._body:
-            yield self._body
-
-    def read(self) -> bytes:
-        return self._body
-
-    async def aread(self) -> bytes:
-        return self._body
-
-    def close(self) -> None:
-        return None
-
-    async def aclose(self) -> None:
-        return None
+async def ahandler_response(
+    result: Response[object] | Awaitable[Response[object]],
+) -> Response[object]:
+    """Return the response an ``AsyncMockHandler`` gave, awaited if it was awaitable."""
+    if inspect.isawaitable(result):
+        return await result
+    return result
 
 
-def _prepare(request: Request, response: Response[object]) -> Response[JSON]:
-    body = response._content if response.is_read else b""
-    mock = Response(
-        response.status_code,
-        headers=response.headers,
-        stream=_BytesStream(body),
-        request=request,
-        url=response.url or request.url,
-        http_version=response.http_version,
-        reason_phrase=response.reason_phrase,
-        raw=response,
-    )
-    return mock
-
-
-class MockTransport:
+def handler_response(
+    result: Response[object] | Awaitable[Response[object]],
+) -> Response[object]:
     """
-    A sync transport that answers with a function: for unit tests of pure logic.
+    Return the response a ``MockHandler`` gave.
 
-    Args:
-        handler: ``(Request) -> Response``; build responses as
-            ``Response(503, headers={"Retry-After": "1"}, content=b"...")``. It may
-            raise restwell errors to simulate transport failures.
-
-    Attributes:
-        requests: Every request received, in order (``list[Request]``).
-
-    For behaviour that crosses the network, use ``restwell.testing.FaultServer``.
+    Raises:
+        ConfigurationError: If the handler returned an awaitable (it is ``async``).
     """
-
-    def __init__(self, handler: Callable[[Request], Response[object]]) -> None:
-        self.handler = handler
-        self.requests: list[Request] = []
-        self.closed = False
-
-    def send(self, request: Request) -> Response[JSON]:
-        """Record ``request`` and return ``handler(request)`` as a streamed response."""
-        self.requests.append(request)
-        return _prepare(request, self.handler(request))
-
-    def close(self) -> None:
-        """Mark the transport closed."""
-        self.closed = True
-
-
-class AsyncMockTransport:
-    """
-    The async twin of ``MockTransport``; ``handler`` may be sync or ``async``.
-
-    Args:
-        handler: ``(Request) -> Response`` or ``async (Request) -> Response``.
-    """
-
-    def __init__(
-        self,
-        handler: Callable[[Request], Response[object] | Awaitable[Response[object]]],
-    ) -> None:
-        self.handler = handler
-        self.requests: list[Request] = []
-        self.closed = False
-
-    async def send(self, request: Request) -> Response[JSON]:
-        """Record ``request`` and return the handler's response, streamed."""
-        self.requests.append(request)
-        result = self.handler(request)
-        if inspect.isawaitable(result):
-            result = await result
-        return _prepare(request, result)
-
-    async def aclose(self) -> None:
-        """Mark the transport closed."""
-        self.closed = True
+    if inspect.isawaitable(result):
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()  # a coroutine never awaited would warn
+        raise ConfigurationError(
+            "MockTransport's handler returned an awaitable: MockTransport takes sync "
+            "handlers; use restwell.testing.AsyncMockTransport with an AsyncClient"
+        )
+    return result

@@ -1,4 +1,5 @@
-# GENERATED from tests/_async/test_client.py by scripts/unasync.py: do not edit; edit the source and re-run.
+# GENERATED from tests/_async/test_client.py: do not edit.
+# Edit the source, then run scripts/unasync.py (or `make format`).
 """
 The resilient client against a real server on 127.0.0.1 (FaultServer).
 
@@ -307,9 +308,7 @@ def test_reset_mid_body_is_retried_for_get(
     assert isinstance(r.attempts[0].error, restwell.TransportError)
 
 
-def test_truncated_body_is_retried(
-    fault_server: FaultServer, clock: FakeClock
-) -> None:
+def test_truncated_body_is_retried(fault_server: FaultServer, clock: FakeClock) -> None:
     """A body shorter than its Content-Length is a ProtocolError, retried for GET."""
     fault_server.script(
         "/trunc", [Step(200, body=b"y" * 100, fault="truncate"), Step(200, body=b"ok")]
@@ -449,7 +448,7 @@ def test_stream_retries_before_handing_over(
     ):
         assert r.status_code == 200
         assert not r.is_read
-        got = b"".join([c for c in r.iter_bytes()])
+        got = b"".join(list(r.iter_bytes()))
     assert got == body
     assert [a.status_code for a in r.attempts] == [503, 200]
 
@@ -485,9 +484,7 @@ class Greeting(BaseModel):
     hello: str
 
 
-def test_model_decodes_the_body(
-    fault_server: FaultServer, clock: FakeClock
-) -> None:
+def test_model_decodes_the_body(fault_server: FaultServer, clock: FakeClock) -> None:
     """model= validates the JSON body into the given type; a misfit raises."""
     with make_client(fault_server, clock) as client:
         r = client.get("/json", model=Greeting)
@@ -498,9 +495,7 @@ def test_model_decodes_the_body(
     assert info.value.response is listed
 
 
-def test_events_arrive_in_order(
-    fault_server: FaultServer, clock: FakeClock
-) -> None:
+def test_events_arrive_in_order(fault_server: FaultServer, clock: FakeClock) -> None:
     """Hooks see the call start, sent/received per attempt, the retry, then success."""
     fault_server.script("/ev", [Step(503), Step(200)])
     recorder = Recorder()
@@ -530,9 +525,7 @@ def test_events_for_a_failed_call(clock: FakeClock) -> None:
     """A call that gives up emits AttemptFailed per attempt and one CallFailed."""
     recorder = Recorder()
     url = f"http://127.0.0.1:{closed_port()}/"
-    with restwell.Client(
-        clock=clock, retry=FAST, hooks=[recorder]
-    ) as client:
+    with restwell.Client(clock=clock, retry=FAST, hooks=[recorder]) as client:
         with pytest.raises(restwell.ConnectError):
             client.get(url)
     assert recorder.kinds().count("AttemptFailed") == 3
@@ -558,9 +551,7 @@ def test_hook_selection_and_failures(
         raise RuntimeError("hook bug")
 
     fault_server.script("/h", [Step(503), Step(200)])
-    with make_client(
-        fault_server, clock, hooks=[OnlyRetries(), broken]
-    ) as client:
+    with make_client(fault_server, clock, hooks=[OnlyRetries(), broken]) as client:
         with caplog.at_level(logging.ERROR, logger="restwell.hooks"):
             r = client.get("/h")
     assert r.status_code == 200
@@ -599,9 +590,7 @@ def test_attempt_and_call_middleware(
     """Attempt middleware runs per attempt; call middleware once per call."""
     calls: list[str] = []
 
-    def per_attempt(
-        request: restwell.Request, call_next: Any
-    ) -> restwell.Response:
+    def per_attempt(request: restwell.Request, call_next: Any) -> restwell.Response:
         calls.append(f"attempt {request.attempt}")
         request.headers["X-Attempt"] = str(request.attempt)
         return call_next(request)
@@ -618,9 +607,7 @@ def test_attempt_and_call_middleware(
             return response
 
     fault_server.script("/mw", [Step(503), Step(200)])
-    with make_client(
-        fault_server, clock, middleware=[per_attempt, Outer()]
-    ) as client:
+    with make_client(fault_server, clock, middleware=[per_attempt, Outer()]) as client:
         r = client.get("/mw")
     assert calls == ["call", "attempt 1", "attempt 2"]
     assert r.headers["x-seen"] == "1"
@@ -667,9 +654,7 @@ def test_logging_redacts_credentials(
     fault_server.script("/secret", [Step(503), Step(200)])
     secret = "s3cr3t-value"
     url = fault_server.url.replace("http://", f"http://user:{secret}@") + "/secret"
-    with make_client(
-        fault_server, clock, hooks=[LoggingHook(verbose=True)]
-    ) as client:
+    with make_client(fault_server, clock, hooks=[LoggingHook(verbose=True)]) as client:
         with caplog.at_level(logging.DEBUG, logger="restwell"):
             client.get(
                 url + f"?api_key={secret}&q=1",
@@ -774,9 +759,7 @@ def test_mock_transport_for_pure_logic(clock: FakeClock) -> None:
         return restwell.Response(next(statuses), content=b"hi")
 
     transport = restwell.testing.MockTransport(handler)
-    with restwell.Client(
-        transport=transport, clock=clock, retry=FAST
-    ) as client:
+    with restwell.Client(transport=transport, clock=clock, retry=FAST) as client:
         r = client.get("http://127.0.0.1/x")
     assert r.text == "hi"
     assert len(transport.requests) == 2

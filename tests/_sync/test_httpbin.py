@@ -1,4 +1,5 @@
-# GENERATED from tests/_async/test_httpbin.py by scripts/unasync.py: do not edit; edit the source and re-run.
+# GENERATED from tests/_async/test_httpbin.py: do not edit.
+# Edit the source, then run scripts/unasync.py (or `make format`).
 """
 restwell.Client against httpbin (served by werkzeug on 127.0.0.1): methods,
 what the server echoes back, headers, statuses and retries, redirects, deadlines,
@@ -161,9 +162,7 @@ def test_client_headers_are_sent_and_per_call_headers_replace_them(
 def test_per_call_repeated_header_sends_every_value(httpbin_url: str) -> None:
     """A header given twice in a call's pairs is sent with both values."""
     with make_client(httpbin_url) as client:
-        response = client.get(
-            "/headers", headers=[("X-Multi", "a"), ("X-Multi", "b")]
-        )
+        response = client.get("/headers", headers=[("X-Multi", "a"), ("X-Multi", "b")])
     assert response.data["headers"]["X-Multi"] == "a,b"  # werkzeug joins with ","
 
 
@@ -204,9 +203,7 @@ def test_response_headers_are_case_insensitive_and_multi_valued(
 # -- statuses and retries --------------------------------------------------------------
 
 
-def test_404_is_returned_after_one_attempt(
-    httpbin_url: str, clock: FakeClock
-) -> None:
+def test_404_is_returned_after_one_attempt(httpbin_url: str, clock: FakeClock) -> None:
     """A 404 is not retryable: returned after one attempt, without waiting."""
     with make_client(httpbin_url, clock=clock) as client:
         response = client.get("/status/404")
@@ -317,9 +314,7 @@ def test_absolute_redirect_chain_is_followed(httpbin_url: str) -> None:
 
 def test_max_redirects_is_inclusive(httpbin_url: str) -> None:
     """max_redirects=2 follows 2 redirects and raises TooManyRedirects at the 3rd."""
-    with make_client(
-        httpbin_url, follow_redirects=True, max_redirects=2
-    ) as client:
+    with make_client(httpbin_url, follow_redirects=True, max_redirects=2) as client:
         ok = client.get("/redirect/2")
         with pytest.raises(restwell.TooManyRedirects) as caught:
             client.get("/redirect/3")
@@ -439,7 +434,7 @@ def test_stream_yields_the_body_in_chunks(httpbin_url: str) -> None:
     ):
         assert response.status_code == 200
         assert not response.is_read
-        chunks = [chunk for chunk in response.iter_bytes()]
+        chunks = list(response.iter_bytes())
     assert sum(len(chunk) for chunk in chunks) == 50000
     assert len(chunks) > 1
 
@@ -450,7 +445,7 @@ def test_stream_of_json_lines(httpbin_url: str) -> None:
         make_client(httpbin_url) as client,
         client.stream("GET", "/stream/20") as response,
     ):
-        body = b"".join([chunk for chunk in response.iter_bytes()])
+        body = b"".join(list(response.iter_bytes()))
     lines = body.decode().splitlines()
     assert [json.loads(line)["id"] for line in lines] == list(range(20))
 
@@ -474,10 +469,10 @@ def test_iterating_a_consumed_stream_again_raises(httpbin_url: str) -> None:
         make_client(httpbin_url) as client,
         client.stream("GET", "/bytes/100") as response,
     ):
-        first = [chunk for chunk in response.iter_bytes()]
+        first = list(response.iter_bytes())
         assert sum(len(chunk) for chunk in first) == 100
         with pytest.raises(restwell.StreamConsumed):
-            _ = [chunk for chunk in response.iter_bytes()]
+            _ = list(response.iter_bytes())
 
 
 # -- content codings, bytes and text ---------------------------------------------------
@@ -486,9 +481,7 @@ def test_iterating_a_consumed_stream_again_raises(httpbin_url: str) -> None:
 @pytest.mark.parametrize(
     ("coding", "flag"), [("gzip", "gzipped"), ("deflate", "deflated")]
 )
-def test_encoded_body_is_decoded(
-    httpbin_url: str, coding: str, flag: str
-) -> None:
+def test_encoded_body_is_decoded(httpbin_url: str, coding: str, flag: str) -> None:
     """A gzip or deflate body is decoded: data is httpbin's JSON with its flag true."""
     with make_client(httpbin_url) as client:
         response = client.get(f"/{coding}")

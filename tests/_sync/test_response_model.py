@@ -1,4 +1,5 @@
-# GENERATED from tests/_async/test_response_model.py by scripts/unasync.py: do not edit; edit the source and re-run.
+# GENERATED from tests/_async/test_response_model.py: do not edit.
+# Edit the source, then run scripts/unasync.py (or `make format`).
 """
 ``model=`` wins over a hook that read ``data`` first, so ``Response[T]`` holds.
 
@@ -8,7 +9,6 @@ logic: a mock transport answers.
 
 from __future__ import annotations
 
-import pytest
 from pydantic import BaseModel
 
 import restwell

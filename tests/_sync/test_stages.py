@@ -1,4 +1,5 @@
-# GENERATED from tests/_async/test_stages.py by scripts/unasync.py: do not edit; edit the source and re-run.
+# GENERATED from tests/_async/test_stages.py: do not edit.
+# Edit the source, then run scripts/unasync.py (or `make format`).
 """
 The stage pipeline, with toy stages standing in for the capabilities still to come.
 
@@ -161,9 +162,7 @@ def test_wait_inside_the_attempt_shrinks_the_transport_timeout(
     """A 0.5 s wait of a 1 s deadline leaves the transport at most 0.5 s."""
     fault_server.script("/t", [Step(200)])
     spy = TimeoutSpy()
-    with client(
-        fault_server, clock, deadline=1.0, middleware=[Limiter(0.5), spy]
-    ) as c:
+    with client(fault_server, clock, deadline=1.0, middleware=[Limiter(0.5), spy]) as c:
         c.get("/t")
     assert spy.reads[0] is not None
     assert 0 < spy.reads[0] <= 0.5
@@ -174,9 +173,7 @@ def test_wait_past_the_deadline_never_sends(
 ) -> None:
     """A wait inside the attempt that outlasts the deadline ends the call unsent."""
     fault_server.script("/late", [Step(200)])
-    with client(
-        fault_server, clock, deadline=1.0, middleware=[Limiter(2.0)]
-    ) as c:
+    with client(fault_server, clock, deadline=1.0, middleware=[Limiter(2.0)]) as c:
         with pytest.raises(restwell.DeadlineExceeded):
             c.get("/late")
     assert fault_server.hits("/late") == 0
@@ -202,9 +199,7 @@ def test_gate_veto_stops_the_call_with_its_reason(
     """A retry gate's veto ends the call; its reason is in attempts and events."""
     fault_server.script("/v", [Step(503), Step(200)])
     recorder = Recorder()
-    with client(
-        fault_server, clock, retry_gates=[NoRetries()], hooks=[recorder]
-    ) as c:
+    with client(fault_server, clock, retry_gates=[NoRetries()], hooks=[recorder]) as c:
         r = c.get("/v")
     assert r.status_code == 503
     assert fault_server.hits("/v") == 1
@@ -234,9 +229,7 @@ def test_gate_veto_reraises_the_last_error(
     assert any("vetoed" in note for note in info.value.__notes__)
 
 
-def test_gate_may_delay_a_retry(
-    fault_server: FaultServer, clock: FakeClock
-) -> None:
+def test_gate_may_delay_a_retry(fault_server: FaultServer, clock: FakeClock) -> None:
     """A gate that lengthens the delay is obeyed; per call it can be removed."""
     fault_server.script("/d", [Step(503), Step(200)])
     with client(fault_server, clock, retry_gates=[SlowDown()]) as c:
@@ -266,17 +259,13 @@ def test_gate_delay_beyond_the_deadline_stops(
     assert "left before the deadline" in r.attempts[-1].reason
 
 
-def test_two_redirects_one_call(
-    fault_server: FaultServer, clock: FakeClock
-) -> None:
+def test_two_redirects_one_call(fault_server: FaultServer, clock: FakeClock) -> None:
     """Two redirects: one CallStarted, one completion, every hop's attempts."""
     fault_server.script("/a", [Step(302, headers={"Location": "/b"})])
     fault_server.script("/b", [Step(503), Step(307, headers={"Location": "/c"})])
     fault_server.script("/c", [Step(200, body="end")])
     recorder = Recorder()
-    with client(
-        fault_server, clock, follow_redirects=True, hooks=[recorder]
-    ) as c:
+    with client(fault_server, clock, follow_redirects=True, hooks=[recorder]) as c:
         r = c.get("/a")
     assert r.text == "end"
     assert recorder.kinds().count("CallStarted") == 1
@@ -465,9 +454,7 @@ class WantsSigned:
         self.events.append(event)
 
 
-def test_the_event_set_is_open(
-    fault_server: FaultServer, clock: FakeClock
-) -> None:
+def test_the_event_set_is_open(fault_server: FaultServer, clock: FakeClock) -> None:
     """A middleware declaring its events lets hooks subscribe to them."""
     fault_server.script("/s", [Step(200)])
     hook = WantsSigned()
@@ -607,9 +594,7 @@ def test_gate_cannot_shorten_retry_after(
     """A gate's shorter delay is raised to the policy's (a Retry-After holds)."""
     fault_server.script("/ra", [Step(503, retry_after="3"), Step(200)])
     recorder = Recorder()
-    with client(
-        fault_server, clock, retry_gates=[Hasty()], hooks=[recorder]
-    ) as c:
+    with client(fault_server, clock, retry_gates=[Hasty()], hooks=[recorder]) as c:
         r = c.get("/ra")
     assert r.status_code == 200
     assert clock.sleeps == [3.0]

@@ -29,7 +29,7 @@ from random import Random
 from types import TracebackType
 from typing import Any, TypedDict, TypeVar, Unpack, overload
 
-from .._body import abuffer_body, encode_body
+from .._body import encode_body
 from .._clock import Clock, SystemClock
 from .._config import (
     DEFAULT_DEADLINE,
@@ -58,6 +58,7 @@ from ..instrumentation._logging import LoggingHook
 from ..policies._gate import RetryGate
 from ..policies._retry import Retry
 from ..transports._registry import make_async_transport
+from ._body import abuffer_body
 from ._stages import (
     AttemptStage,
     BodyStage,

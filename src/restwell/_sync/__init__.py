@@ -1,1 +1,2 @@
-# GENERATED from src/restwell/_async/__init__.py by scripts/unasync.py: do not edit; edit the source and re-run.
+# GENERATED from src/restwell/_async/__init__.py: do not edit.
+# Edit the source, then run scripts/unasync.py (or `make format`).

@@ -1,4 +1,5 @@
-# GENERATED from src/restwell/_async/_api.py by scripts/unasync.py: do not edit; edit the source and re-run.
+# GENERATED from src/restwell/_async/_api.py: do not edit.
+# Edit the source, then run scripts/unasync.py (or `make format`).
 """
 Module-level functions (``restwell.get(url)``): one call, one short-lived client.
 
@@ -27,9 +28,7 @@ if TYPE_CHECKING:
 
     from .._transport_base import Transport
 
-    TransportArg: TypeAlias = (
-        Transport | str | httpx.Client | httpx2.Client
-    )
+    TransportArg: TypeAlias = Transport | str | httpx.Client | httpx2.Client
     """``transport=``: as for ``Client``."""
 
 __all__ = ["delete", "get", "head", "options", "patch", "post", "put", "request"]
@@ -84,7 +83,7 @@ def request(
         model: A type to decode the JSON body into (a pydantic model,
             ``list[Model]``, …), as for ``Client.request``; then the result is
             ``Response[Model]``. Default ``None``: ``data`` is JSON or text.
-        transport: ``"httpx"`` (default), another registered name, an
+        transport: ``"httpx"`` (default), another registered name, a
             ``Transport``, or an ``httpx.Client``; as for ``Client``.
         hooks: Event hooks ``(event) -> None`` (sync or async). Default ``None``:
             ``[LoggingHook()]``, as for ``Client``.

@@ -1,4 +1,5 @@
-# GENERATED from src/restwell/_async/_client.py by scripts/unasync.py: do not edit; edit the source and re-run.
+# GENERATED from src/restwell/_async/_client.py: do not edit.
+# Edit the source, then run scripts/unasync.py (or `make format`).
 """
 ``Client``: the resilient client, a facade over the stage pipeline.
 
@@ -18,10 +19,9 @@ import contextlib
 import time
 import uuid
 from collections.abc import (
-    Iterator,
-    Awaitable,
     Callable,
     Iterable,
+    Iterator,
     Mapping,
     Sequence,
 )
@@ -30,7 +30,7 @@ from random import Random
 from types import TracebackType
 from typing import Any, TypedDict, TypeVar, Unpack, overload
 
-from .._body import buffer_body, encode_body
+from .._body import encode_body
 from .._clock import Clock, SystemClock
 from .._config import (
     DEFAULT_DEADLINE,
@@ -59,6 +59,7 @@ from ..instrumentation._logging import LoggingHook
 from ..policies._gate import RetryGate
 from ..policies._retry import Retry
 from ..transports._registry import make_transport
+from ._body import buffer_body
 from ._stages import (
     AttemptStage,
     BodyStage,

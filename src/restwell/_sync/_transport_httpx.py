@@ -1,6 +1,7 @@
-# GENERATED from src/restwell/_async/_transport_httpx.py by scripts/unasync.py: do not edit; edit the source and re-run.
+# GENERATED from src/restwell/_async/_transport_httpx.py: do not edit.
+# Edit the source, then run scripts/unasync.py (or `make format`).
 """
-The httpx transport (async): restwell's ``Transport`` over ``httpx.Client``.
+The httpx transport (sync): restwell's ``Transport`` over ``httpx.Client``.
 
 Also drives ``httpx2`` (same API): the module is taken from the client passed in,
 or chosen by ``backend="httpx2"``. Lifecycle follows aresilient: a client passed in
@@ -31,7 +32,7 @@ __all__ = ["HttpxTransport"]
 
 
 class _HttpxStream:
-    """An ``httpx.Response`` body as an ``ResponseStream``, errors mapped."""
+    """An ``httpx.Response`` body as a ``ResponseStream``, errors mapped."""
 
     __slots__ = ("_raw", "_request")
 
@@ -41,8 +42,7 @@ class _HttpxStream:
 
     def __iter__(self) -> Iterator[bytes]:
         try:
-            for chunk in self._raw.iter_bytes():
-                yield chunk
+            yield from self._raw.iter_bytes()
         except Exception as exc:
             mapped = map_httpx_error(exc, self._request)
             if mapped is exc:

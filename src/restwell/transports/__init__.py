@@ -7,15 +7,12 @@ and async) and mock transports.
 """
 
 from .._async._transport_httpx import AsyncHttpxTransport
+from .._async._transport_mock import AsyncMockTransport
 from .._models import AsyncResponseStream, ResponseStream
 from .._public import set_public_module
 from .._sync._transport_httpx import HttpxTransport
-from .._transport_base import (
-    AsyncMockTransport,
-    AsyncTransport,
-    MockTransport,
-    Transport,
-)
+from .._sync._transport_mock import MockTransport
+from .._transport_base import AsyncTransport, Transport
 from ._registry import TransportEntry, register_transport, transport_names
 
 __all__ = [

@@ -1,4 +1,5 @@
-# GENERATED from src/restwell/_async/_stages/__init__.py by scripts/unasync.py: do not edit; edit the source and re-run.
+# GENERATED from src/restwell/_async/_stages/__init__.py: do not edit.
+# Edit the source, then run scripts/unasync.py (or `make format`).
 """
 The built-in stages, one module each, outermost first (DESIGN.md's table).
 

@@ -1,4 +1,5 @@
-# GENERATED from src/restwell/_async/_stages/_redirects.py by scripts/unasync.py: do not edit; edit the source and re-run.
+# GENERATED from src/restwell/_async/_stages/_redirects.py: do not edit.
+# Edit the source, then run scripts/unasync.py (or `make format`).
 """
 The ``redirects`` stage: follows 301/302/303/307/308 (RFC 9110 §15.4).
 

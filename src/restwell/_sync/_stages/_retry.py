@@ -1,4 +1,5 @@
-# GENERATED from src/restwell/_async/_stages/_retry.py by scripts/unasync.py: do not edit; edit the source and re-run.
+# GENERATED from src/restwell/_async/_stages/_retry.py: do not edit.
+# Edit the source, then run scripts/unasync.py (or `make format`).
 """
 The ``retry`` stage: the loop that drives the ``Retry`` policy.
 

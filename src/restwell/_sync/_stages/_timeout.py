@@ -1,4 +1,5 @@
-# GENERATED from src/restwell/_async/_stages/_timeout.py by scripts/unasync.py: do not edit; edit the source and re-run.
+# GENERATED from src/restwell/_async/_stages/_timeout.py: do not edit.
+# Edit the source, then run scripts/unasync.py (or `make format`).
 """
 The ``timeout`` stage: the per-attempt timeout, from the deadline left.
 
