@@ -12,6 +12,7 @@ Every default restwell uses, in one place, with its reason. Units are seconds.
 | ``DEFAULT_TIMEOUT`` | connect 5, read 10, write 10, pool 5 | MEHR 10 s attempt; httpx 5 s |
 | ``DEFAULT_MAX_REPLAY_BUFFER`` | 1 MiB of a streamed body kept for replay | bounded memory per call |
 | ``DEFAULT_MAX_REDIRECTS`` | 20 | httpx, requests |
+| ``DEFAULT_MAX_RESPONSE_SIZE`` | 64 MiB of decoded body per buffered read; streams unbounded unless set | bounded memory per call |
 
 arrest's 120 s timeout is not kept (see docs/migration.md): a 30 s deadline with 10 s
 per attempt fails faster and still leaves room for three attempts.
@@ -31,6 +32,7 @@ __all__ = [
     "DEFAULT_MAX_ATTEMPTS",
     "DEFAULT_MAX_REDIRECTS",
     "DEFAULT_MAX_REPLAY_BUFFER",
+    "DEFAULT_MAX_RESPONSE_SIZE",
     "DEFAULT_MAX_RETRY_AFTER",
     "DEFAULT_RETRY_STATUSES",
     "DEFAULT_TIMEOUT",
@@ -64,6 +66,7 @@ DEFAULT_MAX_RETRY_AFTER: Final = 120.0
 DEFAULT_DEADLINE: Final = 30.0
 DEFAULT_MAX_REPLAY_BUFFER: Final = 1024 * 1024
 DEFAULT_MAX_REDIRECTS: Final = 20
+DEFAULT_MAX_RESPONSE_SIZE: Final = 64 * 1024 * 1024
 
 
 def seconds(

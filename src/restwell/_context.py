@@ -27,6 +27,7 @@ from ._config import (
     DEFAULT_TIMEOUT,
     UNSET,
     Timeout,
+    Unset,
     check_int,
     seconds,
 )
@@ -85,6 +86,10 @@ class CallOptions:
         max_redirects: Most redirects one call follows. Default 20.
         max_replay_buffer: Bytes of a streamed request body kept so it can be
             resent. Default 1 MiB.
+        max_response_size: Most bytes of decoded response body read, or ``None``
+            for no limit; ``UNSET`` (the default) means
+            ``DEFAULT_MAX_RESPONSE_SIZE`` (64 MiB) for a buffered read and no limit
+            for ``stream()``. Above it: ``ResponseTooLarge``.
         policies: Per-policy overrides for this call, slot name → policy, or
             ``None`` to disable that slot's policy (``{"retry": None}``); a
             read-only mapping, default empty. Slot names: ``POLICY_SLOTS``.
@@ -98,6 +103,7 @@ class CallOptions:
     follow_redirects: bool = False
     max_redirects: int = DEFAULT_MAX_REDIRECTS
     max_replay_buffer: int = DEFAULT_MAX_REPLAY_BUFFER
+    max_response_size: int | Unset | None = UNSET
     policies: Mapping[str, object] = field(default_factory=lambda: _EMPTY)
 
     def policy(self, slot: str, default: object = None) -> object:
@@ -178,6 +184,12 @@ def _count(name: str) -> Callable[[object], int]:
     return check
 
 
+def _size(value: object) -> int | None:
+    if value is None:
+        return None
+    return check_int(value, "max_response_size", 1, " (bytes), or None for no limit")
+
+
 def _policies(value: object) -> Mapping[str, object]:
     if not isinstance(value, Mapping):
         raise ConfigurationError(
@@ -202,6 +214,7 @@ _COERCE: dict[str, Callable[[object], object]] = {
     "follow_redirects": _bool("follow_redirects"),
     "max_redirects": _count("max_redirects"),
     "max_replay_buffer": _count("max_replay_buffer"),
+    "max_response_size": _size,
     "policies": _policies,
 }
 assert set(_COERCE) == {f.name for f in fields(CallOptions)}  # noqa: S101 - import-time check

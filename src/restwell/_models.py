@@ -752,11 +752,13 @@ class Response(Generic[_T_co]):
             TransportError: If the connection fails while reading.
         """
         if self._content is _NOT_READ:
-            stream = cast("AsyncResponseStream", self._stream)
+            stream: AsyncResponseStream = self._stream  # type: ignore[assignment]  # set when unread
             try:
-                self._content = await stream.aread()
+                content: bytes = await stream.aread()
             finally:
                 await stream.aclose()
+            self._content = content
+            return content
         return self.content
 
     async def aiter_bytes(self) -> AsyncIterator[bytes]:
@@ -794,11 +796,13 @@ class Response(Generic[_T_co]):
             TransportError: If the connection fails while reading.
         """
         if self._content is _NOT_READ:
-            stream = cast("ResponseStream", self._stream)
+            stream: ResponseStream = self._stream  # type: ignore[assignment]  # set when unread
             try:
-                self._content = stream.read()
+                content: bytes = stream.read()
             finally:
                 stream.close()
+            self._content = content
+            return content
         return self.content
 
     def iter_bytes(self) -> Iterator[bytes]:

@@ -665,3 +665,14 @@ def test_idempotency_header_in_a_plain_dict_is_found_in_any_case() -> None:
     state = Retry().start("POST", {"idempotency-KEY": "k"}, 0.0, None)
     assert state.replay_safe
     assert not Retry().start("POST", {"X-Other": "k"}, 0.0, None).replay_safe
+
+
+def test_settles_only_final_successes_under_the_default_predicate() -> None:
+    """settles() is true for a status below 400 with DEFAULT_RETRY_ON only."""
+    retry = Retry()
+    assert retry.settles(response(200))
+    assert retry.settles(response(304))
+    assert not retry.settles(response(404))
+    assert not retry.settles(response(503))
+    custom = Retry(retry_on=DEFAULT_RETRY_ON | on_status(302))
+    assert not custom.settles(response(200))

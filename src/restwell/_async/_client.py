@@ -36,6 +36,7 @@ from .._config import (
     DEFAULT_MAX_REDIRECTS,
     DEFAULT_MAX_REPLAY_BUFFER,
     DEFAULT_TIMEOUT,
+    UNSET,
     Timeout,
     Unset,
 )
@@ -74,19 +75,6 @@ __all__ = ["DEFAULT_RETRY", "AsyncClient", "MethodOptions", "RequestOptions"]
 TimeoutArg = Timeout | float | timedelta | None
 M = TypeVar("M")
 
-_CALL_OPTIONS = frozenset(
-    {
-        "timeout",
-        "deadline",
-        "retry",
-        "retry_gates",
-        "raise_for_status",
-        "follow_redirects",
-        "max_redirects",
-        "max_replay_buffer",
-        "policies",
-    }
-)
 _PLAIN_BODIES = (bytes, type(None))
 # Stages in every chain, and those only in some (redirects followed; not streamed).
 _STAGES: dict[str, Any] = {
@@ -115,6 +103,7 @@ class RequestOptions(TypedDict, total=False):
     follow_redirects: bool | Unset
     max_redirects: int | Unset
     max_replay_buffer: int | Unset
+    max_response_size: int | Unset | None
     policies: Mapping[str, object] | Unset
 
 
@@ -165,6 +154,10 @@ class AsyncClient:
         max_redirects: *(per call)* Most redirects per call. Default 20.
         max_replay_buffer: *(per call)* Bytes of a streamed request body kept so it
             can be resent. Default 1 MiB.
+        max_response_size: *(per call)* Most bytes of decoded response body to
+            read (``int`` >= 1), or ``None`` for no limit. Default: 64 MiB
+            (``DEFAULT_MAX_RESPONSE_SIZE``) for buffered reads, no limit for
+            ``stream()``.
         middleware: User middleware ``(request, call_next) -> Response``, outermost
             first; each goes where its ``before``/``after`` attribute names (a
             stage, see ``restwell.middleware.place``), else per attempt just above
@@ -198,6 +191,7 @@ class AsyncClient:
         follow_redirects: bool = False,
         max_redirects: int = DEFAULT_MAX_REDIRECTS,
         max_replay_buffer: int = DEFAULT_MAX_REPLAY_BUFFER,
+        max_response_size: int | Unset | None = UNSET,
         middleware: Sequence[Any] = (),
         hooks: Sequence[Any] | None = None,
         clock: Clock | None = None,
@@ -215,6 +209,7 @@ class AsyncClient:
                 "follow_redirects": follow_redirects,
                 "max_redirects": max_redirects,
                 "max_replay_buffer": max_replay_buffer,
+                "max_response_size": max_response_size,
             },
         )
         self._options.retry.warn_if_unbounded(self._options.deadline)

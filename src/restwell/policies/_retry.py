@@ -211,6 +211,20 @@ class Retry:
                 stacklevel=4,
             )
 
+    def settles(self, outcome: Response[object]) -> bool:
+        """
+        Whether ``outcome`` ends the call as a success whatever the state.
+
+        True for a status below 400 when ``retry_on`` is ``DEFAULT_RETRY_ON``
+        (which never matches 1xx-3xx): then ``next()`` would answer
+        ``Return("success")``, so a driver may skip ``start()`` and ``next()``
+        (the fast path of a call that succeeds at once).
+
+        Args:
+            outcome: The attempt's response (body read).
+        """
+        return self._default_predicate and outcome.status_code < 400
+
     def start(
         self,
         method: str,

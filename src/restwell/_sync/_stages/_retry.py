@@ -66,14 +66,7 @@ class RetryStage:
         policy = options.retry
         attempts = ctx.attempts
         started = ctx.started
-        deadline_at = ctx.deadline_at
-        state = policy.start(
-            request.method,
-            request.headers,
-            started,
-            None if deadline_at is None else deadline_at - started,
-            replayable_body=ctx.replayable,
-        )
+        state = None
         fresh = request
         while True:
             n = len(attempts) + 1
@@ -84,6 +77,28 @@ class RetryStage:
                 outcome = self._next(request)
             except Exception as exc:  # every outcome goes to the policy, which decides
                 outcome = exc
+            else:
+                if state is None and policy.settles(outcome):  # success at once
+                    if len(attempts) < n:  # a stage above `attempt` answered
+                        attempts.append(
+                            _record(n, self._monotonic() - started, outcome)
+                        )
+                    record = attempts[-1]
+                    record.reason = ctx.reason = "success"
+                    ctx.gave_up = False
+                    # Call middleware sees the attempts so far; `call` sets the final.
+                    outcome.attempts = tuple(attempts)
+                    outcome.elapsed = record.started + record.duration
+                    return outcome
+            if state is None:
+                deadline_at = ctx.deadline_at
+                state = policy.start(
+                    fresh.method,
+                    fresh.headers,
+                    started,
+                    None if deadline_at is None else deadline_at - started,
+                    replayable_body=ctx.replayable,
+                )
             now = self._monotonic()
             if len(attempts) < n:  # a stage above `attempt` answered without it
                 attempts.append(_record(n, now - started, outcome))
