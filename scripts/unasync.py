@@ -104,6 +104,7 @@ RULES: list[tuple[str, str]] = [
     ("asubscribe", "subscribe"),
     ("AsyncHandler", "Handler"),
     ("make_async_transport", "make_transport"),
+    ("abounded", "bounded"),
     ("anyio_backend", "anyio_backend"),
     ("restwell._async", "restwell._sync"),
 ]
