@@ -198,3 +198,13 @@ def test_sync_mock_transport_refuses_async_handlers() -> None:
     transport = MockTransport(handler)
     with pytest.raises(restwell.ConfigurationError, match="AsyncMockTransport"):
         transport.send(restwell.Request("GET", "http://127.0.0.1/"))
+
+
+def test_httpx_client_of_the_other_kind_names_the_restwell_client() -> None:
+    """An httpx client of the other kind names the restwell client to use (11)."""
+    import httpx
+
+    with pytest.raises(restwell.ConfigurationError, match=r"restwell\.Client"):
+        restwell.AsyncClient(transport=httpx.Client())
+    with pytest.raises(restwell.ConfigurationError, match=r"restwell\.AsyncClient"):
+        restwell.Client(transport=httpx.AsyncClient())

@@ -25,6 +25,7 @@ from typing_extensions import TypeVar
 
 from ._config import DEFAULT_TIMEOUT, Timeout
 from ._exceptions import (
+    ConfigurationError,
     HTTPStatusError,
     ResponseValidationError,
     StreamConsumed,
@@ -84,6 +85,14 @@ class Headers(MutableMapping[str, str]):
             self._items = list(headers.items())  # pyright: ignore[reportAttributeAccessIssue]
         else:
             self._items = list(headers)
+            items: list[object] = list(self._items)  # checked: users pass anything
+            for item in items:
+                if not (isinstance(item, tuple | list) and len(item) == 2):
+                    raise ConfigurationError(
+                        f"headers=[{item!r}, ...]: each item must be a (name, value) "
+                        'pair; pass a mapping like {"X-A": "1"} or pairs like '
+                        '[("X-A", "1")]'
+                    )
         for name, value in self._items:
             if type(name) is not str or type(value) is not str:  # exact str
                 raise TypeError(

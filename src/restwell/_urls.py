@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from ._exceptions import ConfigurationError, InvalidURL
@@ -66,18 +65,34 @@ def join_url(base: str, url: str, params: QueryParams) -> str:
     if params:
         query = params if isinstance(params, str) else urlencode(params, doseq=True)
         if query:
-            url = f"{url}{'&' if '?' in url else '?'}{query}"
+            url, hash_, fragment = url.partition("#")  # the query goes before it
+            url = f"{url}{'&' if '?' in url else '?'}{query}{hash_}{fragment}"
     return url
+
+
+def origin(url: str) -> tuple[str, str | None, int | None]:
+    """
+    The RFC 6454 origin of an absolute URL: ``(scheme, host, port)``.
+
+    The port is the scheme's default when the URL has none.
+
+    Raises:
+        InvalidURL: If the port is not a number in 0..65535.
+    """
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        raise InvalidURL(
+            f"URL {redact_url(url)!r} has an invalid port: use a number 0-65535"
+        ) from None
+    scheme = parts.scheme.lower()
+    return scheme, parts.hostname, port or {"http": 80, "https": 443}.get(scheme)
 
 
 def same_origin(a: str, b: str) -> bool:
     """Whether two absolute URLs share scheme, host and port (RFC 6454 origin)."""
-    pa, pb = urlsplit(a), urlsplit(b)
-
-    def port(p: Any) -> int | None:
-        return p.port or {"http": 80, "https": 443}.get(p.scheme)
-
-    return (pa.scheme, pa.hostname, port(pa)) == (pb.scheme, pb.hostname, port(pb))
+    return a is b or origin(a) == origin(b)
 
 
 def redirect_target(current: str, location: str) -> str:

@@ -52,9 +52,9 @@ from .._hooks import Emitter, subscribe
 from .._middleware import Handler
 from .._models import Headers, Request, Response
 from .._pipeline import StageEnv, compose, placement_of
-from .._redact import redact_url
+from .._redact import is_sensitive_name, redact_url
 from .._transport_base import Transport
-from .._urls import QueryParams, check_base_url, join_url
+from .._urls import QueryParams, check_base_url, join_url, same_origin
 from ..instrumentation._events import Event
 from ..instrumentation._logging import LoggingHook
 from ..policies._gate import RetryGate
@@ -136,6 +136,10 @@ class Client:
             or an ``httpx.Client`` to send with (borrowed if already open,
             else owned: the aresilient lifecycle, see ``HttpxTransport``).
         headers: Headers sent with every request (mapping or ``(name, value)`` pairs).
+            With a ``base_url``, the credential headers among them
+            (``Authorization``, ``Cookie``, API keys: ``is_sensitive_name``) go
+            only to ``base_url``'s origin: a call to an absolute URL on another
+            origin is sent without them (give them per call to send them there).
         timeout: *(per call)* Per-attempt ``Timeout`` (or seconds for every phase, or
             ``None``). Default connect 5, read 10, write 10, pool 5 s.
         deadline: *(per call)* Total seconds for a call, across attempts, waits and
@@ -218,6 +222,13 @@ class Client:
         # The User-Agent is the transport's default (restwell/x.y), so a plain
         # request carries no headers of its own: nothing to merge per call.
         self._headers = Headers(headers)
+        # Credentials set on the client are scoped to base_url's origin: a call to
+        # an absolute URL elsewhere does not get them (see the class docstring).
+        self._scoped = (
+            tuple(n for n in self._headers if is_sensitive_name(n))
+            if self._base_url
+            else ()
+        )
         self._clock: Clock = SystemClock() if clock is None else clock
         # The system clock's methods are thin wrappers: call time's functions directly.
         system = type(self._clock) is SystemClock
@@ -417,12 +428,56 @@ class Client:
         merged = self._headers.merged(headers)
         if content_type is not None and "content-type" not in merged:
             merged["Content-Type"] = content_type
-        if idempotency_key is not None:
-            key = str(uuid.uuid4()) if idempotency_key == "auto" else idempotency_key
-            header = call.retry.idempotency_header
-            if header not in merged:
-                merged[header] = key
+        if idempotency_key is not None or merged:
+            self._idempotency(merged, idempotency_key, call.retry.idempotency_header)
+        if self._scoped and "://" in url:  # absolute: maybe another origin
+            self._unscope(merged, full_url, headers)
         return Request.from_parts(method.upper(), full_url, merged, body, call.timeout)
+
+    @staticmethod
+    def _idempotency(merged: Headers, key: str | None, header: str) -> None:
+        """Set or check the idempotency header (refusing empty or clashing keys)."""
+        given = merged.get(header)
+        if given is not None and not given.strip():
+            raise ConfigurationError(
+                f"the {header} header is empty: an empty key would make the request "
+                f"look safe to retry; give a unique key, or drop the header"
+            )
+        if key is None:
+            return
+        if type(key) is not str:
+            raise ConfigurationError(
+                f"idempotency_key={key!r} must be a str (a unique key per operation), "
+                '"auto" for a UUID4, or None'
+            )
+        if not key.strip():
+            raise ConfigurationError(
+                'idempotency_key="" is empty: pass a unique key per operation, '
+                '"auto" for a UUID4, or None for no key'
+            )
+        if key == "auto":
+            key = str(uuid.uuid4())
+        if given is None:
+            merged[header] = key
+        elif given != key:
+            raise ConfigurationError(
+                f"both a {header} header and idempotency_key= are given, with "
+                "different values: pass only one"
+            )
+
+    def _unscope(
+        self,
+        merged: Headers,
+        url: str,
+        call_headers: Mapping[str, str] | Iterable[tuple[str, str]] | None,
+    ) -> None:
+        """Drop the client's credential headers from a call to another origin."""
+        if same_origin(self._base_url, url):
+            return
+        given = Headers(call_headers) if call_headers is not None else Headers()
+        for name in self._scoped:
+            if name not in given:
+                merged.pop(name, None)
 
     # -- the call ------------------------------------------------------------------
     @overload
