@@ -18,7 +18,8 @@ RestwellError
 │   │   ├── ProtocolError                            malformed or truncated HTTP from the peer
 │   │   └── DecodingError                            body could not be decoded (gzip, br, …)
 │   ├── InvalidURL(RequestError, ValueError)         a URL no transport can send
-│   ├── TooManyRedirects
+│   ├── RedirectError                                a redirect could not be followed
+│   │   └── TooManyRedirects
 │   ├── PolicyError                                  .policy: a resilience policy refused the call
 │   │   └── DeadlineExceeded(…, TimeoutError)        .deadline, .elapsed (s)
 │   └── StreamConsumed                               a streamed body was read twice
@@ -53,6 +54,7 @@ __all__ = [
     "ProtocolError",
     "ReadError",
     "ReadTimeout",
+    "RedirectError",
     "RequestError",
     "ResponseValidationError",
     "RestwellError",
@@ -167,7 +169,16 @@ class InvalidURL(RequestError, ValueError):
     """The URL cannot be sent: no scheme/host, or a scheme other than http/https."""
 
 
-class TooManyRedirects(RequestError):
+class RedirectError(RequestError):
+    """
+    A redirect could not be followed.
+
+    Its ``Location`` is not a URL restwell can send to, or a 307/308 asks to resend a
+    streamed body that was too large to keep (``max_replay_buffer``).
+    """
+
+
+class TooManyRedirects(RedirectError):
     """More than ``max_redirects`` redirects were followed."""
 
 

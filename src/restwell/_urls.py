@@ -96,8 +96,30 @@ def same_origin(a: str, b: str) -> bool:
 
 
 def redirect_target(current: str, location: str) -> str:
-    """Resolve a ``Location`` header against the current URL (RFC 9110 §10.2.2)."""
-    target = urljoin(current, location)
-    if urlsplit(target).scheme not in ("http", "https"):
-        raise InvalidURL(f"redirect to unsupported URL scheme: {location[:80]!r}")
+    """
+    Resolve a ``Location`` header against the current URL (RFC 9110 §10.2.2).
+
+    A ``Location`` without a fragment inherits the current URL's.
+
+    Raises:
+        InvalidURL: If the target is not an absolute http(s) URL with a host and a
+            valid port.
+    """
+    try:
+        target = urljoin(current, location.strip())
+        parts = urlsplit(target)
+        parts.port  # noqa: B018 - raises ValueError for an out-of-range port
+    except ValueError:
+        raise InvalidURL(
+            f"redirect Location {redact_url(location[:80])!r} is not a valid URL"
+        ) from None
+    if parts.scheme not in ("http", "https"):
+        raise InvalidURL(
+            f"redirect to unsupported URL scheme: {redact_url(location[:80])!r}"
+        )
+    if not parts.hostname:
+        raise InvalidURL(f"redirect Location {redact_url(location[:80])!r} has no host")
+    if "#" not in location:  # RFC 9110 §10.2.2: the request's fragment carries over
+        _, hash_, fragment = current.partition("#")
+        target += hash_ + fragment
     return target
