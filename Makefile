@@ -28,6 +28,7 @@ check: install
 	$(BIN)/ruff format --check src tests scripts bench examples
 	$(BIN)/ruff check src tests scripts bench examples
 	$(BIN)/mypy
+	$(BIN)/pyright
 	$(BIN)/python scripts/unasync.py --check
 
 format: install

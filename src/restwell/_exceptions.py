@@ -235,7 +235,7 @@ class HTTPStatusError(RestwellError):
     """
 
     def __init__(
-        self, message: str, *, request: Request, response: Response[Any]
+        self, message: str, *, request: Request, response: Response[object]
     ) -> None:
         super().__init__(message)
         self.request = request
@@ -254,7 +254,7 @@ class ResponseValidationError(RestwellError, ValueError):
         response: The ``restwell.Response`` whose body failed validation.
     """
 
-    def __init__(self, message: str, *, response: Response[Any]) -> None:
+    def __init__(self, message: str, *, response: Response[object]) -> None:
         super().__init__(message)
         self.response = response
         self.attempts = response.attempts

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import json as _json
 from collections.abc import (
-    AsyncIterable,
     AsyncIterator,
-    Iterable,
     Iterator,
     Mapping,
     MutableMapping,
@@ -33,6 +31,7 @@ from ._exceptions import (
     StreamConsumed,
 )
 from ._redact import redact_headers, redact_url
+from ._types import JSON, HeaderTypes, RawHeaders, RequestBody
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -49,10 +48,8 @@ __all__ = [
 ]
 
 T = TypeVar("T", default=Any)
-
-HeaderTypes = (
-    "Headers | Mapping[str, str] | Sequence[tuple[str, str]] | None"  # documented alias
-)
+"""A model type: ``model: type[T]`` gives ``Response[T]``; no model, ``Any`` (JSON)."""
+_T_co = TypeVar("_T_co", covariant=True, default=Any)
 
 
 class Headers(MutableMapping[str, str]):
@@ -76,7 +73,7 @@ class Headers(MutableMapping[str, str]):
 
     def __init__(
         self,
-        headers: Headers | Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        headers: HeaderTypes = None,
     ) -> None:
         self._raw: Any = None
         if headers is None:
@@ -84,7 +81,8 @@ class Headers(MutableMapping[str, str]):
         elif isinstance(headers, Headers):
             self._items = list(headers._pairs())
         elif isinstance(headers, Mapping):
-            self._items = list(headers.items())
+            # pyright narrows the Iterable[tuple] arm to Mapping[tuple, Unknown] too.
+            self._items = list(headers.items())  # pyright: ignore[reportAttributeAccessIssue]
         else:
             self._items = list(headers)
             items: list[object] = list(self._items)  # checked: users pass anything
@@ -103,7 +101,7 @@ class Headers(MutableMapping[str, str]):
                 )
 
     @classmethod
-    def from_raw(cls, raw: Any) -> Headers:
+    def from_raw(cls, raw: RawHeaders) -> Headers:
         """
         Build headers from a backend's raw ``(name, value)`` byte pairs, decoded lazily.
 
@@ -198,9 +196,7 @@ class Headers(MutableMapping[str, str]):
         """Return every ``(name, value)`` pair, repeats included, in order."""
         return list(self._pairs())
 
-    def merged(
-        self, other: Headers | Mapping[str, str] | Iterable[tuple[str, str]] | None
-    ) -> Headers:
+    def merged(self, other: HeaderTypes) -> Headers:
         """
         Return a copy in which each name present in ``other`` has ``other``'s values.
 
@@ -237,9 +233,6 @@ class Headers(MutableMapping[str, str]):
 
     def __repr__(self) -> str:
         return f"Headers({redact_headers(self._pairs())!r})"
-
-
-RequestContent = bytes | Iterable[bytes] | AsyncIterable[bytes] | None
 
 
 class Request:
@@ -283,8 +276,8 @@ class Request:
         method: str,
         url: str,
         *,
-        headers: Headers | Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: RequestContent = None,
+        headers: HeaderTypes = None,
+        content: RequestBody = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         extensions: dict[str, Any] | None = None,
     ) -> None:
@@ -303,7 +296,7 @@ class Request:
         method: str,
         url: str,
         headers: Headers,
-        content: RequestContent,
+        content: RequestBody,
         timeout: Timeout,
     ) -> Request:
         """
@@ -458,7 +451,7 @@ def _adapter(model: Any) -> TypeAdapter[Any]:
 _NOT_READ = object()
 
 
-class Response(Generic[T]):
+class Response(Generic[_T_co]):
     """
     One HTTP response, with its body, its decoded ``data`` and the attempts behind it.
 
@@ -503,14 +496,14 @@ class Response(Generic[T]):
         self,
         status_code: int,
         *,
-        headers: Headers | Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        headers: HeaderTypes = None,
         content: bytes | None = None,
         stream: AsyncResponseStream | ResponseStream | None = None,
         request: Request | None = None,
         url: str | None = None,
         http_version: str | None = "HTTP/1.1",
         reason_phrase: str | None = "",
-        raw: Any = None,
+        raw: object = None,
     ) -> None:
         self.status_code = status_code
         self.headers = headers if isinstance(headers, Headers) else Headers(headers)
@@ -524,7 +517,7 @@ class Response(Generic[T]):
         )
         self._http_version = http_version
         self._reason_phrase = reason_phrase
-        self.raw = raw
+        self.raw: Any = raw
         self.elapsed = 0.0
         self.attempts: tuple[Attempt, ...] = ()
         self._model: Any = None
@@ -537,8 +530,8 @@ class Response(Generic[T]):
         headers: Headers,
         stream: AsyncResponseStream | ResponseStream,
         request: Request,
-        raw: Any,
-    ) -> Response[Any]:
+        raw: object,
+    ) -> Response[JSON]:
         """
         Build a response whose body is still streaming, for transports (hot path).
 
@@ -553,7 +546,7 @@ class Response(Generic[T]):
         Returns:
             The ``Response``, body unread.
         """
-        self: Response[Any] = cls.__new__(cls)
+        self: Response[JSON] = cls.__new__(cls)
         self.status_code = status_code
         self.headers = headers
         self._content = _NOT_READ
@@ -570,17 +563,17 @@ class Response(Generic[T]):
         return self
 
     @property
-    def model(self) -> Any:
+    def model(self) -> type[object] | None:
         """
         The type ``data`` decodes the body into, or ``None`` for JSON or text.
 
         Setting it (the client does, from ``model=``) forgets a ``data`` already
         decoded, so the next read of ``data`` uses the new type.
         """
-        return self._model
+        return cast("type[object] | None", self._model)
 
     @model.setter
-    def model(self, model: Any) -> None:
+    def model(self, model: type[object] | None) -> None:
         self._model = model
         self._data = _NOT_READ
 
@@ -626,7 +619,7 @@ class Response(Generic[T]):
         """``True`` for 4xx and 5xx."""
         return 400 <= self.status_code < 600
 
-    def raise_for_status(self) -> Response[T]:
+    def raise_for_status(self) -> Response[_T_co]:
         """
         Raise ``HTTPStatusError`` for a 4xx/5xx status; return ``self`` otherwise.
 
@@ -701,7 +694,7 @@ class Response(Generic[T]):
         except LookupError:
             return self.content.decode("utf-8", errors="replace")
 
-    def json(self) -> Any:
+    def json(self) -> JSON:
         """
         Parse the body as JSON.
 
@@ -719,7 +712,7 @@ class Response(Generic[T]):
             ) from exc
 
     @property
-    def data(self) -> T:
+    def data(self) -> _T_co:
         """
         The decoded body, computed once.
 

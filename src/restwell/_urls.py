@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from ._exceptions import ConfigurationError, InvalidURL
 from ._redact import redact_url
+from ._types import QueryParams
 
-__all__ = ["check_base_url", "join_url", "same_origin"]
-
-QueryParams = Mapping[str, Any] | Sequence[tuple[str, Any]] | str | None
+# QueryParams is re-exported for the client, which imports it from here.
+__all__ = ["QueryParams", "check_base_url", "join_url", "same_origin"]
 
 
 def check_base_url(base_url: str | None) -> str:

@@ -20,14 +20,13 @@ from collections.abc import (
     AsyncIterator,
     Awaitable,
     Callable,
-    Iterable,
     Mapping,
     Sequence,
 )
 from datetime import timedelta
 from random import Random
 from types import TracebackType
-from typing import Any, TypedDict, TypeVar, Unpack, overload
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeVar, Unpack, overload
 
 from .._body import encode_body
 from .._clock import Clock, SystemClock
@@ -53,8 +52,9 @@ from .._models import Headers, Request, Response
 from .._pipeline import StageEnv, compose, placement_of
 from .._redact import is_sensitive_name, redact_url
 from .._transport_base import AsyncTransport
+from .._types import JSON, FormData, HeaderTypes, RequestContent
 from .._urls import QueryParams, check_base_url, join_url, same_origin
-from ..instrumentation._events import Event
+from ..instrumentation._events import Event, EventHook
 from ..instrumentation._logging import LoggingHook
 from ..policies._gate import RetryGate
 from ..policies._retry import Retry
@@ -69,6 +69,17 @@ from ._stages import (
     RetryStage,
     TimeoutStage,
 )
+
+if TYPE_CHECKING:
+    import httpx
+    import httpx2
+
+    from .._middleware import AsyncMiddleware
+
+    TransportArg: TypeAlias = (
+        AsyncTransport | str | httpx.AsyncClient | httpx2.AsyncClient
+    )
+    """``transport=``: a registered name, an ``AsyncTransport``, or an httpx client."""
 
 __all__ = ["DEFAULT_RETRY", "AsyncClient", "MethodOptions", "RequestOptions"]
 
@@ -111,10 +122,10 @@ class MethodOptions(RequestOptions, total=False):
     """``RequestOptions`` plus the request parts, for ``get()``/``post()``/…."""
 
     params: QueryParams
-    headers: Mapping[str, str] | Iterable[tuple[str, str]] | None
-    content: Any
-    data: Mapping[str, Any] | None
-    json: Any
+    headers: HeaderTypes
+    content: RequestContent
+    data: FormData | None
+    json: JSON
     idempotency_key: str | None
 
 
@@ -185,8 +196,8 @@ class AsyncClient:
         self,
         *,
         base_url: str | None = None,
-        transport: AsyncTransport | str | Any = "httpx",
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        transport: TransportArg = "httpx",
+        headers: HeaderTypes = None,
         timeout: TimeoutArg = DEFAULT_TIMEOUT,
         deadline: float | timedelta | None = DEFAULT_DEADLINE,
         retry: Retry | None = DEFAULT_RETRY,
@@ -196,8 +207,8 @@ class AsyncClient:
         max_redirects: int = DEFAULT_MAX_REDIRECTS,
         max_replay_buffer: int = DEFAULT_MAX_REPLAY_BUFFER,
         max_response_size: int | Unset | None = UNSET,
-        middleware: Sequence[Any] = (),
-        hooks: Sequence[Any] | None = None,
+        middleware: Sequence[AsyncMiddleware] = (),
+        hooks: Sequence[EventHook] | None = None,
         clock: Clock | None = None,
         rng: Random | None = None,
     ) -> None:
@@ -233,7 +244,8 @@ class AsyncClient:
         system = type(self._clock) is SystemClock
         self._monotonic = time.monotonic if system else self._clock.monotonic
         self._rng = Random() if rng is None else rng
-        if isinstance(middleware, str | bytes) or not isinstance(middleware, Sequence):
+        given: object = middleware  # checked for callers without a type checker
+        if isinstance(given, str | bytes) or not isinstance(given, Sequence):
             raise ConfigurationError(
                 f"middleware={middleware!r} must be a list of "
                 "(request, call_next) -> Response callables"
@@ -365,10 +377,10 @@ class AsyncClient:
         url: str,
         *,
         params: QueryParams = None,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: Any = None,
-        data: Mapping[str, Any] | None = None,
-        json: Any = None,
+        headers: HeaderTypes = None,
+        content: RequestContent = None,
+        data: FormData | None = None,
+        json: JSON = None,
         idempotency_key: str | None = None,
     ) -> Request:
         """
@@ -411,10 +423,10 @@ class AsyncClient:
         method: str,
         url: str,
         params: QueryParams,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None,
-        content: Any,
-        data: Mapping[str, Any] | None,
-        json: Any,
+        headers: HeaderTypes,
+        content: RequestContent,
+        data: FormData | None,
+        json: JSON,
         idempotency_key: str | None,
         call: CallOptions,
     ) -> Request:
@@ -472,7 +484,7 @@ class AsyncClient:
         self,
         merged: Headers,
         url: str,
-        call_headers: Mapping[str, str] | Iterable[tuple[str, str]] | None,
+        call_headers: HeaderTypes,
     ) -> None:
         """Drop the client's credential headers from a call to another origin."""
         if same_origin(self._base_url, url):
@@ -491,10 +503,10 @@ class AsyncClient:
         *,
         model: type[M],
         params: QueryParams = None,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: Any = None,
-        data: Mapping[str, Any] | None = None,
-        json: Any = None,
+        headers: HeaderTypes = None,
+        content: RequestContent = None,
+        data: FormData | None = None,
+        json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Response[M]: ...
@@ -507,13 +519,13 @@ class AsyncClient:
         *,
         model: None = None,
         params: QueryParams = None,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: Any = None,
-        data: Mapping[str, Any] | None = None,
-        json: Any = None,
+        headers: HeaderTypes = None,
+        content: RequestContent = None,
+        data: FormData | None = None,
+        json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Response[Any]: ...
+    ) -> Response[JSON]: ...
 
     async def request(
         self,
@@ -522,10 +534,10 @@ class AsyncClient:
         *,
         model: Any = None,
         params: QueryParams = None,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: Any = None,
-        data: Mapping[str, Any] | None = None,
-        json: Any = None,
+        headers: HeaderTypes = None,
+        content: RequestContent = None,
+        data: FormData | None = None,
+        json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Response[Any]:
@@ -592,7 +604,7 @@ class AsyncClient:
 
     async def send(
         self, request: Request, **options: Unpack[RequestOptions]
-    ) -> Response[Any]:
+    ) -> Response[JSON]:
         """
         Send a ``Request`` (e.g. from ``build_request``) with retries; body read.
 
@@ -612,13 +624,13 @@ class AsyncClient:
         url: str,
         *,
         params: QueryParams = None,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: Any = None,
-        data: Mapping[str, Any] | None = None,
-        json: Any = None,
+        headers: HeaderTypes = None,
+        content: RequestContent = None,
+        data: FormData | None = None,
+        json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> AsyncIterator[Response[Any]]:
+    ) -> AsyncIterator[Response[JSON]]:
         """
         Send a request and yield the response with its body unread, streaming.
 
@@ -657,7 +669,7 @@ class AsyncClient:
     @overload
     def get(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Awaitable[Response[Any]]: ...
+    ) -> Awaitable[Response[JSON]]: ...
 
     def get(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
@@ -677,7 +689,7 @@ class AsyncClient:
     @overload
     def head(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Awaitable[Response[Any]]: ...
+    ) -> Awaitable[Response[JSON]]: ...
 
     def head(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
@@ -697,7 +709,7 @@ class AsyncClient:
     @overload
     def options(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Awaitable[Response[Any]]: ...
+    ) -> Awaitable[Response[JSON]]: ...
 
     def options(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
@@ -717,7 +729,7 @@ class AsyncClient:
     @overload
     def delete(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Awaitable[Response[Any]]: ...
+    ) -> Awaitable[Response[JSON]]: ...
 
     def delete(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
@@ -737,7 +749,7 @@ class AsyncClient:
     @overload
     def put(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Awaitable[Response[Any]]: ...
+    ) -> Awaitable[Response[JSON]]: ...
 
     def put(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
@@ -757,7 +769,7 @@ class AsyncClient:
     @overload
     def post(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Awaitable[Response[Any]]: ...
+    ) -> Awaitable[Response[JSON]]: ...
 
     def post(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
@@ -779,7 +791,7 @@ class AsyncClient:
     @overload
     def patch(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Awaitable[Response[Any]]: ...
+    ) -> Awaitable[Response[JSON]]: ...
 
     def patch(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]

@@ -20,7 +20,6 @@ import time
 import uuid
 from collections.abc import (
     Callable,
-    Iterable,
     Iterator,
     Mapping,
     Sequence,
@@ -28,7 +27,7 @@ from collections.abc import (
 from datetime import timedelta
 from random import Random
 from types import TracebackType
-from typing import Any, TypedDict, TypeVar, Unpack, overload
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeVar, Unpack, overload
 
 from .._body import encode_body
 from .._clock import Clock, SystemClock
@@ -54,8 +53,9 @@ from .._models import Headers, Request, Response
 from .._pipeline import StageEnv, compose, placement_of
 from .._redact import is_sensitive_name, redact_url
 from .._transport_base import Transport
+from .._types import JSON, FormData, HeaderTypes, RequestContent
 from .._urls import QueryParams, check_base_url, join_url, same_origin
-from ..instrumentation._events import Event
+from ..instrumentation._events import Event, EventHook
 from ..instrumentation._logging import LoggingHook
 from ..policies._gate import RetryGate
 from ..policies._retry import Retry
@@ -70,6 +70,15 @@ from ._stages import (
     RetryStage,
     TimeoutStage,
 )
+
+if TYPE_CHECKING:
+    import httpx
+    import httpx2
+
+    from .._middleware import Middleware
+
+    TransportArg: TypeAlias = Transport | str | httpx.Client | httpx2.Client
+    """``transport=``: a registered name, a ``Transport``, or an httpx client."""
 
 __all__ = ["DEFAULT_RETRY", "Client", "MethodOptions", "RequestOptions"]
 
@@ -112,10 +121,10 @@ class MethodOptions(RequestOptions, total=False):
     """``RequestOptions`` plus the request parts, for ``get()``/``post()``/…."""
 
     params: QueryParams
-    headers: Mapping[str, str] | Iterable[tuple[str, str]] | None
-    content: Any
-    data: Mapping[str, Any] | None
-    json: Any
+    headers: HeaderTypes
+    content: RequestContent
+    data: FormData | None
+    json: JSON
     idempotency_key: str | None
 
 
@@ -186,8 +195,8 @@ class Client:
         self,
         *,
         base_url: str | None = None,
-        transport: Transport | str | Any = "httpx",
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        transport: TransportArg = "httpx",
+        headers: HeaderTypes = None,
         timeout: TimeoutArg = DEFAULT_TIMEOUT,
         deadline: float | timedelta | None = DEFAULT_DEADLINE,
         retry: Retry | None = DEFAULT_RETRY,
@@ -197,8 +206,8 @@ class Client:
         max_redirects: int = DEFAULT_MAX_REDIRECTS,
         max_replay_buffer: int = DEFAULT_MAX_REPLAY_BUFFER,
         max_response_size: int | Unset | None = UNSET,
-        middleware: Sequence[Any] = (),
-        hooks: Sequence[Any] | None = None,
+        middleware: Sequence[Middleware] = (),
+        hooks: Sequence[EventHook] | None = None,
         clock: Clock | None = None,
         rng: Random | None = None,
     ) -> None:
@@ -234,7 +243,8 @@ class Client:
         system = type(self._clock) is SystemClock
         self._monotonic = time.monotonic if system else self._clock.monotonic
         self._rng = Random() if rng is None else rng
-        if isinstance(middleware, str | bytes) or not isinstance(middleware, Sequence):
+        given: object = middleware  # checked for callers without a type checker
+        if isinstance(given, str | bytes) or not isinstance(given, Sequence):
             raise ConfigurationError(
                 f"middleware={middleware!r} must be a list of "
                 "(request, call_next) -> Response callables"
@@ -366,10 +376,10 @@ class Client:
         url: str,
         *,
         params: QueryParams = None,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: Any = None,
-        data: Mapping[str, Any] | None = None,
-        json: Any = None,
+        headers: HeaderTypes = None,
+        content: RequestContent = None,
+        data: FormData | None = None,
+        json: JSON = None,
         idempotency_key: str | None = None,
     ) -> Request:
         """
@@ -412,10 +422,10 @@ class Client:
         method: str,
         url: str,
         params: QueryParams,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None,
-        content: Any,
-        data: Mapping[str, Any] | None,
-        json: Any,
+        headers: HeaderTypes,
+        content: RequestContent,
+        data: FormData | None,
+        json: JSON,
         idempotency_key: str | None,
         call: CallOptions,
     ) -> Request:
@@ -473,7 +483,7 @@ class Client:
         self,
         merged: Headers,
         url: str,
-        call_headers: Mapping[str, str] | Iterable[tuple[str, str]] | None,
+        call_headers: HeaderTypes,
     ) -> None:
         """Drop the client's credential headers from a call to another origin."""
         if same_origin(self._base_url, url):
@@ -492,10 +502,10 @@ class Client:
         *,
         model: type[M],
         params: QueryParams = None,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: Any = None,
-        data: Mapping[str, Any] | None = None,
-        json: Any = None,
+        headers: HeaderTypes = None,
+        content: RequestContent = None,
+        data: FormData | None = None,
+        json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Response[M]: ...
@@ -508,13 +518,13 @@ class Client:
         *,
         model: None = None,
         params: QueryParams = None,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: Any = None,
-        data: Mapping[str, Any] | None = None,
-        json: Any = None,
+        headers: HeaderTypes = None,
+        content: RequestContent = None,
+        data: FormData | None = None,
+        json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Response[Any]: ...
+    ) -> Response[JSON]: ...
 
     def request(
         self,
@@ -523,10 +533,10 @@ class Client:
         *,
         model: Any = None,
         params: QueryParams = None,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: Any = None,
-        data: Mapping[str, Any] | None = None,
-        json: Any = None,
+        headers: HeaderTypes = None,
+        content: RequestContent = None,
+        data: FormData | None = None,
+        json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Response[Any]:
@@ -593,7 +603,7 @@ class Client:
 
     def send(
         self, request: Request, **options: Unpack[RequestOptions]
-    ) -> Response[Any]:
+    ) -> Response[JSON]:
         """
         Send a ``Request`` (e.g. from ``build_request``) with retries; body read.
 
@@ -613,13 +623,13 @@ class Client:
         url: str,
         *,
         params: QueryParams = None,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: Any = None,
-        data: Mapping[str, Any] | None = None,
-        json: Any = None,
+        headers: HeaderTypes = None,
+        content: RequestContent = None,
+        data: FormData | None = None,
+        json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Iterator[Response[Any]]:
+    ) -> Iterator[Response[JSON]]:
         """
         Send a request and yield the response with its body unread, streaming.
 
@@ -658,7 +668,7 @@ class Client:
     @overload
     def get(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Response[Any]: ...
+    ) -> Response[JSON]: ...
 
     def get(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
@@ -678,7 +688,7 @@ class Client:
     @overload
     def head(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Response[Any]: ...
+    ) -> Response[JSON]: ...
 
     def head(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
@@ -698,7 +708,7 @@ class Client:
     @overload
     def options(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Response[Any]: ...
+    ) -> Response[JSON]: ...
 
     def options(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
@@ -718,7 +728,7 @@ class Client:
     @overload
     def delete(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Response[Any]: ...
+    ) -> Response[JSON]: ...
 
     def delete(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
@@ -738,7 +748,7 @@ class Client:
     @overload
     def put(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Response[Any]: ...
+    ) -> Response[JSON]: ...
 
     def put(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
@@ -758,7 +768,7 @@ class Client:
     @overload
     def post(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Response[Any]: ...
+    ) -> Response[JSON]: ...
 
     def post(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
@@ -780,7 +790,7 @@ class Client:
     @overload
     def patch(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Response[Any]: ...
+    ) -> Response[JSON]: ...
 
     def patch(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
