@@ -188,14 +188,15 @@ class HttpxTransport:
         owns_client: bool | None = None,
         **client_kwargs: object,
     ) -> None:
-        if client is not None:
+        given: Any = client  # an httpx or httpx2 client; their types differ
+        if given is not None:
             if client_kwargs:
                 raise ConfigurationError(
                     f"HttpxTransport got a client and {sorted(client_kwargs)}: "
                     "configure the client you pass, or pass only keyword arguments"
                 )
-            self.module = importlib.import_module(type(client).__module__.split(".")[0])
-            opened = getattr(getattr(client, "_state", None), "name", "") == "OPENED"
+            self.module = importlib.import_module(type(given).__module__.split(".")[0])
+            opened = getattr(getattr(given, "_state", None), "name", "") == "OPENED"
             self._owns = (not opened) if owns_client is None else owns_client
             given_timeout = True
         else:
@@ -207,15 +208,15 @@ class HttpxTransport:
             self.module = _import_backend(backend)
             given_timeout = "timeout" in client_kwargs
             _refuse_base_url(client_kwargs, self.module.__name__, "Client")
-            client = _create(self.module, "Client", client_kwargs)
+            given = _create(self.module, "Client", client_kwargs)
             self._owns = True if owns_client is None else owns_client
-        _refuse_base_url(client, self.module.__name__, "Client")
-        self._client = client
-        self._build = client.build_request
-        self._send = client.send
-        self._default_timeout = _timeout_of(client.timeout) if given_timeout else None
+        _refuse_base_url(given, self.module.__name__, "Client")
+        self._client: httpx.Client | httpx2.Client = given
+        self._build = given.build_request
+        self._send = given.send
+        self._default_timeout = _timeout_of(given.timeout) if given_timeout else None
         # Only a pool restwell owns is changed (see the class docstring).
-        self._deadline_aware = self._owns and install_deadline_backend(client)
+        self._deadline_aware = self._owns and install_deadline_backend(given)
 
     @property
     def client(self) -> httpx.Client | httpx2.Client:
