@@ -3,7 +3,7 @@ The whole restwell error tree. Every error a call can raise is one of these.
 
 ```
 RestwellError
-├── ConfigurationError(RestwellError, ValueError)    bad arguments; raised at construction
+├── ConfigurationError(RestwellError, ValueError)    bad arguments or values; never retried
 ├── RequestError                                     .request; anything during a call
 │   ├── TransportError                               backend error mapped, original as __cause__
 │   │   ├── TransportTimeout(…, TimeoutError)
@@ -96,9 +96,11 @@ def _rebuild(
 
 class ConfigurationError(RestwellError, ValueError):
     """
-    An argument was wrong; raised when a client or policy is built, never mid-call.
+    An argument or value was wrong.
 
-    The message names the argument, the value's problem and how to fix it, e.g.
+    Raised when a client or policy is built, or when a call is given (or finds) a
+    value it cannot use: a bad per-call option, a header HTTP cannot carry, a client
+    closed during the call. Never retried. The message names the argument, the value's problem and how to fix it, e.g.
     ``max_delay=0.05 is below initial=0.1: raise max_delay or lower initial``.
     """
 

@@ -151,7 +151,9 @@ class AsyncClient:
             only to ``base_url``'s origin: a call to an absolute URL on another
             origin is sent without them (give them per call to send them there).
         timeout: *(per call)* Per-attempt ``Timeout`` (or seconds for every phase, or
-            ``None``). Default connect 5, read 10, write 10, pool 5 s.
+            ``None``). Default: the timeout of an httpx client you lend as
+            ``transport=`` (its own ``timeout=``), else connect 5, read 10, write 10,
+            pool 5 s.
         deadline: *(per call)* Total seconds for a call, across attempts, waits and
             redirects; it also caps each attempt's timeout to the time left.
             ``None`` disables. Default 30.0.
@@ -198,7 +200,7 @@ class AsyncClient:
         base_url: str | None = None,
         transport: TransportArg = "httpx",
         headers: HeaderTypes = None,
-        timeout: TimeoutArg = DEFAULT_TIMEOUT,
+        timeout: TimeoutArg | Unset = UNSET,
         deadline: float | timedelta | None = DEFAULT_DEADLINE,
         retry: Retry | None = DEFAULT_RETRY,
         retry_gates: Sequence[RetryGate] = (),
@@ -213,6 +215,10 @@ class AsyncClient:
         rng: Random | None = None,
     ) -> None:
         self._base_url = check_base_url(base_url)
+        self._transport = make_async_transport(transport)
+        if timeout is UNSET:  # a lent httpx client's own timeout, else restwell's
+            lent = getattr(self._transport, "default_timeout", None)
+            timeout = DEFAULT_TIMEOUT if lent is None else lent
         self._options = resolve_options(
             CallOptions(),
             {
@@ -228,7 +234,6 @@ class AsyncClient:
             },
         )
         self._options.retry.warn_if_unbounded(self._options.deadline)
-        self._transport = make_async_transport(transport)
         # The User-Agent is the transport's default (restwell/x.y), so a plain
         # request carries no headers of its own: nothing to merge per call.
         self._headers = Headers(headers)

@@ -37,7 +37,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .._clock import SystemClock
-from .._config import DEFAULT_TIMEOUT, Timeout
+from .._config import Timeout
 from .._context import ContextKey
 from .._exceptions import ConfigurationError, DeadlineExceeded, TransportTimeout
 from .._httpx_errors import (
@@ -263,8 +263,6 @@ class AsyncHttpxTransport:
                     deadline_at,
                     time.monotonic if type(clock) is SystemClock else clock.monotonic,
                 )
-            if self._default_timeout is not None and _timeout_unset(ctx):
-                timeout = _capped(self._default_timeout, deadline)
             cross = _cross_origin(request, ctx)
         extensions = {"timeout": timeout.as_dict()}
         try:
@@ -456,24 +454,6 @@ def _recap_read(raw_request: Any, deadline: Deadline) -> None:
     read = timeouts.get("read")
     if read is None or left < read:
         raw_request.extensions["timeout"] = {**timeouts, "read": left}
-
-
-def _timeout_unset(ctx: CallContext) -> bool:
-    """
-    Whether the call's timeout is restwell's default (nobody gave ``timeout=``).
-
-    Until ``CallOptions`` can say "not given", the default is recognised by
-    identity: ``DEFAULT_TIMEOUT`` is the one object a client or call gets when no
-    ``timeout=`` is passed; a caller's own ``Timeout`` is another object.
-    """
-    return ctx.options.timeout is DEFAULT_TIMEOUT
-
-
-def _capped(timeout: Timeout, deadline: Deadline | None) -> Timeout:
-    if deadline is None:
-        return timeout
-    left = deadline.at - deadline.monotonic()
-    return timeout.capped(left) if 0 < left < timeout.longest else timeout
 
 
 def _timeout_of(timeout: Any) -> Timeout:

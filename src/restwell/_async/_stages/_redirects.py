@@ -1,17 +1,17 @@
 """
 The ``redirects`` stage: follows 301/302/303/307/308 (RFC 9110 §15.4).
 
-One rule for every transport (transports never follow redirects). In the chain only
-for calls with ``follow_redirects``. Each hop goes through the ``retry`` stage on its
-own; the deadline (set above) spans the chain, and every hop's attempts land in
+One rule for every transport (transports never follow redirects). In the chain only for
+calls with ``follow_redirects``. Each hop goes through the ``retry`` stage on its own;
+the deadline (set above) spans the chain, and every hop's attempts land in
 ``ctx.attempts`` (a followed hop's reason says where it went). A 303 (and a 301/302
-answering a POST) becomes a GET without a body; a hop to another origin (scheme, host
-or port) than the current one drops ``Authorization``, ``Proxy-Authorization`` and
-``Cookie``. A ``Retry-After`` on the 3xx is waited first (RFC 9110 §10.2.3), capped
-by the call's ``Retry.max_retry_after`` and the deadline; a longer one returns the
-3xx. A ``Location`` without a fragment inherits the request's (§10.2.2). The body of
-a streamed call's hop with a small body (Content-Length up to 64 KiB) is read so its
-connection is reused. Errors:
+answering a POST) becomes a GET without a body; a hop to another origin (scheme, host or
+port) than the current one drops every credential header (``Authorization``, ``Proxy-
+Authorization``, ``Cookie``, API keys: ``is_sensitive_name``). A ``Retry-After`` on the
+3xx is waited first (RFC 9110 §10.2.3), capped by the call's ``Retry.max_retry_after``
+and the deadline; a longer one returns the 3xx. A ``Location`` without a fragment
+inherits the request's (§10.2.2). The body of a streamed call's hop with a small body
+(Content-Length up to 64 KiB) is read so its connection is reused. Errors:
 ``TooManyRedirects`` past ``ctx.options.max_redirects``; ``InvalidURL`` for a
 ``Location`` that is not an http(s) URL; ``RedirectError`` for a 307/308 that would
 resend a streamed body too large to replay. None is retried.
@@ -26,13 +26,12 @@ from ..._exceptions import InvalidURL, RedirectError, TooManyRedirects
 from ..._middleware import AsyncHandler
 from ..._models import Request, Response
 from ..._pipeline import StageEnv
-from ..._redact import redact_url
+from ..._redact import is_sensitive_name, redact_url
 from ..._urls import redirect_target, same_origin
 from ...policies._retry_after import parse_retry_after
 
 __all__ = ["RedirectStage"]
 
-_STRIP_ON_CROSS_ORIGIN = ("authorization", "proxy-authorization", "cookie")
 _BODY_HEADERS = ("content-type", "content-length", "transfer-encoding")
 _DRAIN = 64 * 1024  # bytes of a hop's body read so its connection can be reused
 
@@ -82,7 +81,7 @@ class RedirectStage:
                 for name in _BODY_HEADERS:
                     headers.pop(name, None)
             if cross:
-                for name in _STRIP_ON_CROSS_ORIGIN:
+                for name in [n for n in headers if is_sensitive_name(n)]:
                     headers.pop(name, None)
             if content is not None and not isinstance(content, bytes):
                 await response.aclose()
