@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from ._exceptions import ConfigurationError, InvalidURL
@@ -95,6 +97,25 @@ def same_origin(a: str, b: str) -> bool:
     return a is b or origin(a) == origin(b)
 
 
+_HOST = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?")
+
+
+def _valid_host(host: str) -> bool:
+    """A DNS name (RFC 1123 labels, IDNA for non-ASCII) or an IP address literal."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return True
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = ascii_host.rstrip(".").split(".")
+    return all(len(label) <= 63 and _HOST.fullmatch(label) for label in labels)
+
+
 def redirect_target(current: str, location: str) -> str:
     """
     Resolve a ``Location`` header against the current URL (RFC 9110 §10.2.2).
@@ -117,8 +138,10 @@ def redirect_target(current: str, location: str) -> str:
         raise InvalidURL(
             f"redirect to unsupported URL scheme: {redact_url(location[:80])!r}"
         )
-    if not parts.hostname:
-        raise InvalidURL(f"redirect Location {redact_url(location[:80])!r} has no host")
+    if not parts.hostname or not _valid_host(parts.hostname):
+        raise InvalidURL(
+            f"redirect Location {redact_url(location[:80])!r} has no valid host name"
+        )
     if "#" not in location:  # RFC 9110 §10.2.2: the request's fragment carries over
         _, hash_, fragment = current.partition("#")
         target += hash_ + fragment

@@ -38,7 +38,13 @@ def in_use(client: restwell.Client) -> int:
 
 @pytest.mark.parametrize(
     "location",
-    ["http://exa mple.com:99999/x", "http://127.0.0.1:99999/x", "ftp://127.0.0.1/x"],
+    [
+        "http://exa mple.com/x",
+        "http://exa mple.com:99999/x",
+        "http://127.0.0.1:99999/x",
+        "http://[::1/x",
+        "ftp://127.0.0.1/x",
+    ],
 )
 def test_13_invalid_location_is_a_clean_error_not_retried(
     fault_server: FaultServer, clock: FakeClock, location: str
@@ -53,6 +59,21 @@ def test_13_invalid_location_is_a_clean_error_not_retried(
                 client.get("/bad")
         assert in_use(client) == 0
     assert fault_server.hits("/bad") == 3  # once per call: never retried
+
+
+@pytest.mark.parametrize("location", ["http://exa mple.com/x", "http://[::1/x"])
+def test_13_invalid_location_is_returned_when_not_following(
+    fault_server: FaultServer, clock: FakeClock, location: str
+) -> None:
+    """With follow_redirects=False an unparseable Location is returned as it is."""
+    fault_server.script("/bad", [Step(302, headers={"Location": location})])
+    with restwell.Client(base_url=fault_server.url, clock=clock, retry=FAST) as client:
+        r = client.get("/bad")
+        assert r.status_code == 302
+        assert r.headers["location"] == location
+        assert len(r.attempts) == 1
+        assert in_use(client) == 0
+    assert fault_server.hits("/bad") == 1
 
 
 def test_14_unreplayable_body_on_307_is_a_clear_error(

@@ -217,6 +217,10 @@ class HttpxTransport:
         self._default_timeout = _timeout_of(given.timeout) if given_timeout else None
         # Only a pool restwell owns is changed (see the class docstring).
         self._deadline_aware = self._owns and install_deadline_backend(given)
+        # httpx builds the next request of any 3xx, followed or not, and raises on a
+        # Location it cannot parse: keep such a Location away from it (restwell's
+        # redirects stage judges Location itself).
+        given.event_hooks["response"].append(_set_aside_bad_location)
 
     @property
     def client(self) -> httpx.Client | httpx2.Client:
@@ -304,9 +308,12 @@ class HttpxTransport:
                 scope_body(raw, deadline)
             else:
                 _recap_read(raw_request, deadline)
+        bad_location = raw.extensions.get(_BAD_LOCATION)
         return Response.streamed(
             raw.status_code,
-            Headers.from_raw(raw.headers),
+            Headers.from_raw(raw.headers)
+            if bad_location is None
+            else Headers.from_raw([*raw.headers.raw, (b"Location", bad_location)]),
             _HttpxStream(raw, request, self),
             request,
             raw,
@@ -454,6 +461,36 @@ def _recap_read(raw_request: Any, deadline: Deadline) -> None:
     read = timeouts.get("read")
     if read is None or left < read:
         raw_request.extensions["timeout"] = {**timeouts, "read": left}
+
+
+_BAD_LOCATION = "restwell.bad_location"
+
+
+def _set_aside_bad_location(raw: Any) -> None:
+    """
+    An httpx response hook: move aside a ``Location`` httpx cannot parse.
+
+    httpx builds the redirect request of every 3xx with a Location, even when not
+    following it, and raises on one it cannot parse: the response would be lost and
+    the GET retried. The raw value goes to ``raw.extensions`` and back into the
+    restwell ``Response``'s headers, for the ``redirects`` stage (or the caller) to
+    judge.
+    """
+    if raw.status_code not in (301, 302, 303, 307, 308):
+        return
+    location = raw.headers.get("location")
+    if location is None:
+        return
+    module = importlib.import_module(type(raw).__module__.split(".")[0])
+    try:
+        url = module.URL(location)
+        if url.is_relative_url:
+            raw.request.url.join(url)
+    except Exception:  # httpx would raise building the redirect: keep it from that
+        raw.extensions[_BAD_LOCATION] = raw.headers.raw[
+            [k.lower() for k, _ in raw.headers.raw].index(b"location")
+        ][1]
+        del raw.headers["location"]
 
 
 def _timeout_of(timeout: Any) -> Timeout:
