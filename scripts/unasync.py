@@ -30,8 +30,8 @@ module and package in _async/):
     _stages/             the pipeline's stages, one module per slot
     _transport_httpx.py  AsyncHttpxTransport : HttpxTransport
     _transport_mock.py   AsyncMockTransport : MockTransport
-    tests/_async/        test_body, test_client, test_httpbin, test_stages,
-                         test_transport_mock
+    tests/_async/        test_body, test_client, test_httpbin, test_response_data,
+                         test_stages, test_transport_mock
     _models.py, in place Response.aread/aiter_bytes/aclose : read/iter_bytes/close
 
 Hand-kept, and why:

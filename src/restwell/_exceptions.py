@@ -23,7 +23,8 @@ RestwellError
 │   │   └── DeadlineExceeded(…, TimeoutError)        .deadline, .elapsed (s)
 │   └── StreamConsumed                               a streamed body was read twice
 ├── HTTPStatusError                                  .request, .response, .status_code
-└── ResponseValidationError(RestwellError, ValueError)  body did not fit the model
+└── ResponseValidationError(RestwellError, ValueError)  body is not JSON, or did not fit
+                                                     the model
 ```
 
 Rules (STYLE.md §6): backend exceptions are mapped at the transport edge to the most
@@ -235,9 +236,14 @@ class HTTPStatusError(RestwellError):
 
 class ResponseValidationError(RestwellError, ValueError):
     """
-    The response body did not fit the requested model.
+    The response body could not be decoded: it is not JSON, or does not fit the model.
 
-    The pydantic ``ValidationError`` is ``__cause__``.
+    Raised by ``response.data`` and ``response.json()``, for any body that cannot be
+    decoded, whatever its shape: invalid JSON or UTF-8, JSON nested too deeply for
+    the parser (a ``RecursionError``), a body that does not fit ``model=``. The
+    original error (``json.JSONDecodeError``, ``RecursionError``, pydantic's
+    ``ValidationError``, …) is ``__cause__``. (A body that cannot be decompressed is a
+    ``DecodingError``, raised while reading it.)
 
     Attributes:
         response: The ``restwell.Response`` whose body failed validation.

@@ -11,6 +11,7 @@ ones by ``scripts/unasync.py``, in place: this module is a leaf and imports no
 from __future__ import annotations
 
 import json as _json
+import re
 from collections.abc import (
     AsyncIterable,
     AsyncIterator,
@@ -446,6 +447,27 @@ def _adapter(model: Any) -> TypeAdapter[Any]:
     return TypeAdapter(model)
 
 
+_MAX_SHOWN_ERRORS = 3  # field errors quoted in a ResponseValidationError message
+_QUALIFIED = re.compile(r"\b(?:\w+\.)+(\w+)")
+
+
+def _type_name(model: Any) -> str:
+    """A model's name as written: ``User``, ``list[User]``, ``User | None``."""
+    if isinstance(model, type):
+        return model.__qualname__
+    return _QUALIFIED.sub(r"\1", repr(model))  # drop module paths (typing.Any)
+
+
+def _field_errors(exc: Any) -> str:
+    """The first few field errors of a pydantic ``ValidationError``, without inputs."""
+    shown = []
+    for error in exc.errors(include_url=False, include_input=False)[:_MAX_SHOWN_ERRORS]:
+        where = ".".join(str(part) for part in error["loc"]) or "(body)"
+        shown.append(f"{where}: {error['msg']}")
+    more = exc.error_count() - len(shown)
+    return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+
+
 _NOT_READ = object()
 
 
@@ -697,11 +719,19 @@ class Response(Generic[T]):
         Parse the body as JSON.
 
         Raises:
-            ResponseValidationError: If the body is not valid JSON (a ``ValueError``;
-                ``json.JSONDecodeError`` is ``__cause__``).
+            ResponseValidationError: If the body cannot be decoded as JSON: invalid
+                JSON or UTF-8 (``json.JSONDecodeError``, ``UnicodeDecodeError``),
+                an integer too long to convert (``ValueError``), or nesting too deep
+                for the parser (``RecursionError``); that error is ``__cause__``.
         """
         try:
             return _json.loads(self.content)
+        except RecursionError as exc:
+            raise ResponseValidationError(
+                "response body is JSON nested too deeply to decode "
+                f"({len(self.content)} bytes); see __cause__",
+                response=self,
+            ) from exc
         except ValueError as exc:
             raise ResponseValidationError(
                 f"response body is not valid JSON ({exc}); "
@@ -714,13 +744,22 @@ class Response(Generic[T]):
         """
         The decoded body, computed once.
 
-        With a model (``client.get(url, model=User)``): the validated instance
-        (pydantic, any type a ``TypeAdapter`` takes: a model, ``list[User]``, …).
-        Without one: parsed JSON for a JSON ``Content-Type``, ``None`` for an empty
-        body, else ``text``.
+        With a model (``client.get(url, model=User)``) and a 2xx status: the
+        validated instance (pydantic, any type a ``TypeAdapter`` takes: a model,
+        ``list[User]``, …). Without one: parsed JSON for a JSON ``Content-Type``,
+        ``None`` for an empty body, else ``text``.
+
+        Any other status (an error, a redirect not followed) never decodes into the
+        model: ``data`` is then the error body as the server sent it (parsed JSON
+        for a JSON ``Content-Type`` if it parses, ``None`` if empty, else
+        ``text``), and reading it never raises, so check ``status_code`` (or pass
+        ``raise_for_status=True``) before trusting its type.
 
         Raises:
-            ResponseValidationError: If the body does not fit the model or is bad JSON.
+            ResponseValidationError: For a 2xx body that does not fit the model or
+                cannot be decoded (bad JSON or UTF-8, JSON nested too deeply); the
+                message names the status, the model and the first field errors,
+                and the original error is ``__cause__``.
         """
         if self._data is _NOT_READ:
             self._data = self._decode()
@@ -729,24 +768,37 @@ class Response(Generic[T]):
     def _decode(self) -> Any:
         content = self.content
         model = self._model
-        if model is not None:
+        success = 200 <= self.status_code < 300
+        if model is not None and success:
             from pydantic import ValidationError
 
             try:
                 if not content:
                     return _adapter(model).validate_python(None)
                 return _adapter(model).validate_json(content)
-            except ValidationError as exc:
+            except (ValueError, RecursionError) as exc:  # ValidationError included
+                name = _type_name(model)
+                if isinstance(exc, ValidationError):
+                    detail = (
+                        f"{exc.error_count()} validation error(s): {_field_errors(exc)}"
+                    )
+                else:
+                    detail = f"{type(exc).__name__}: {exc}"
                 raise ResponseValidationError(
-                    f"response body does not fit {getattr(model, '__name__', model)}: "
-                    f"{exc.error_count()} validation error(s); see __cause__",
+                    f"{self.status_code} response body does not fit {name}: "
+                    f"{detail}; see __cause__",
                     response=self,
                 ) from exc
         if not content:
             return None
         ctype = self.headers.get("content-type", "").split(";")[0].strip().lower()
         if ctype == "application/json" or ctype.endswith("+json"):
-            return self.json()
+            try:
+                return self.json()
+            except ResponseValidationError:
+                if success:
+                    raise
+                return self.text  # an error body stays readable, whatever it holds
         return self.text
 
     # unasync: source of the GENERATED block below (scripts/unasync.py)
