@@ -111,7 +111,9 @@ RULES: list[tuple[str, str]] = [
     ("aiter_chunks", "iter_chunks"),
     ("asubscribe", "subscribe"),
     ("AsyncHandler", "Handler"),
+    ("AsyncMiddleware", "Middleware"),
     ("make_async_transport", "make_transport"),
+    ("abounded", "bounded"),
     ("anyio_backend", "anyio_backend"),
     ("restwell._async", "restwell._sync"),
 ]
@@ -130,6 +132,7 @@ SYNTAX: list[tuple[str, str]] = [
         r"(?!\1(?:    [ \t]*\S|else\b))",
         r"\1yield from \3\n",
     ),
+    # Verbs return request()'s coroutine: Awaitable[Response[X]] -> Response[X]
     (r"\bAwaitable\[(Response\[\w+\])\]", r"\1"),
     # "(async)" qualifying a phrase ("... the body (async); ..."), not "(async) X".
     (r"\(async\)(?=[.,:;])", "(sync)"),

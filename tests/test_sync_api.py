@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 import restwell
 from restwell.instrumentation import Event
@@ -42,6 +43,57 @@ async def test_module_level_async_functions(fault_server: FaultServer) -> None:
     assert r.data == {"hello": "world"}
     r = await restwell.arequest("POST", fault_server.url_for("/echo"), json={"a": 1})
     assert r.json()["body"] == '{"a":1}'
+
+
+class Hello(BaseModel):
+    hello: str
+
+
+def test_module_level_model(fault_server: FaultServer) -> None:
+    """model= decodes the body, as on a client."""
+    r = restwell.get(fault_server.url_for("/json"), model=Hello)
+    assert r.data == Hello(hello="world")
+    listed = restwell.request(
+        "GET", fault_server.url_for("/json"), model=dict[str, str]
+    )
+    assert listed.data == {"hello": "world"}
+
+
+def test_module_level_client_settings(fault_server: FaultServer) -> None:
+    """timeout/deadline/retry/raise_for_status configure the short-lived client."""
+    fault_server.script("/s", [Step(503), Step(503)])
+    r = restwell.get(fault_server.url_for("/s"), retry=None, timeout=5.0, deadline=9.0)
+    assert len(r.attempts) == 1
+    with pytest.raises(restwell.HTTPStatusError):
+        restwell.get(fault_server.url_for("/s"), retry=None, raise_for_status=True)
+
+
+def test_module_level_unset_means_default(fault_server: FaultServer) -> None:
+    """UNSET client settings take a new client's defaults, as the options type says."""
+    fault_server.script("/u", [Step(404)])
+    unset = restwell.UNSET
+    r = restwell.get(
+        fault_server.url_for("/u"),
+        timeout=unset,
+        deadline=unset,
+        retry=unset,
+        raise_for_status=unset,
+    )
+    assert r.status_code == 404  # not raised: raise_for_status defaults to False
+    assert len(r.attempts) == 1  # 404 is not retryable under the default Retry()
+
+
+def test_module_level_rejects_unknown_options() -> None:
+    """A misspelt option is refused at run time too (and is a type error)."""
+    with pytest.raises(restwell.ConfigurationError, match="retries"):
+        restwell.get("http://127.0.0.1:9/", retries=3)  # type: ignore[call-overload]
+
+
+@pytest.mark.anyio
+async def test_module_level_async_model(fault_server: FaultServer) -> None:
+    """restwell.aget(model=...) decodes the body too."""
+    r = await restwell.aget(fault_server.url_for("/json"), model=Hello)
+    assert r.data == Hello(hello="world")
 
 
 def test_sync_client_refuses_async_hooks() -> None:
@@ -146,3 +198,13 @@ def test_sync_mock_transport_refuses_async_handlers() -> None:
     transport = MockTransport(handler)
     with pytest.raises(restwell.ConfigurationError, match="AsyncMockTransport"):
         transport.send(restwell.Request("GET", "http://127.0.0.1/"))
+
+
+def test_httpx_client_of_the_other_kind_names_the_restwell_client() -> None:
+    """An httpx client of the other kind names the restwell client to use (11)."""
+    import httpx
+
+    with pytest.raises(restwell.ConfigurationError, match=r"restwell\.Client"):
+        restwell.AsyncClient(transport=httpx.Client())
+    with pytest.raises(restwell.ConfigurationError, match=r"restwell\.AsyncClient"):
+        restwell.Client(transport=httpx.AsyncClient())

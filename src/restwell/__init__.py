@@ -11,6 +11,7 @@ stream for logging and metrics; async first, with a sync twin of the same names.
         r = await client.post("/orders", json={...}, idempotency_key="auto")
 """
 
+import logging as _logging
 import warnings as _warnings
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,7 @@ from ._exceptions import (
     ProtocolError,
     ReadError,
     ReadTimeout,
+    RedirectError,
     RequestError,
     ResponseTooLarge,
     ResponseValidationError,
@@ -104,6 +106,7 @@ __all__ = [
     "ProtocolError",
     "ReadError",
     "ReadTimeout",
+    "RedirectError",
     "Request",
     "RequestError",
     "RequestOptions",
@@ -143,6 +146,11 @@ __all__ = [
 ]
 
 set_public_module(globals())
+
+# A library adds only a NullHandler to its loggers (Python logging HOWTO, "Configuring
+# Logging for a Library"): an application that configures no logging sees nothing
+# from restwell on stderr; one that does sees LoggingHook's records.
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
 #: Names that moved to ``restwell.policies`` (STYLE.md §4: the top level keeps the
 #: everyday names). ``restwell.<name>`` still works, with a ``DeprecationWarning``.

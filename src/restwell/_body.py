@@ -80,7 +80,21 @@ def encode_body(content: Any, data: Any, json: Any) -> tuple[Any, str | None]:
         return content.encode(), None
     if isinstance(content, bytearray | memoryview):
         return bytes(content), None
-    return content, None
+    if isinstance(content, Mapping):
+        raise ConfigurationError(
+            f"content= got a {type(content).__name__}: content= takes bytes, str or "
+            "an iterable of bytes; send a mapping as JSON with json=, or as form "
+            "fields with data="
+        )
+    if isinstance(content, bytes) or (
+        isinstance(content, Iterable | AsyncIterable)
+        and not isinstance(content, str | bytes)
+    ):
+        return content, None
+    raise ConfigurationError(
+        f"content= got a {type(content).__name__}: content= takes bytes, str or an "
+        "iterable of bytes (json= for JSON, data= for form fields)"
+    )
 
 
 def aiter_chunks(

@@ -70,7 +70,11 @@ DEFAULT_MAX_RESPONSE_SIZE: Final = 64 * 1024 * 1024
 
 
 def seconds(
-    value: float | timedelta | None, name: str, *, allow_zero: bool = False
+    value: float | timedelta | None,
+    name: str,
+    *,
+    allow_zero: bool = False,
+    nullable: bool = True,
 ) -> float | None:
     """
     Normalise a duration argument to float seconds, once (as stamina does).
@@ -79,6 +83,8 @@ def seconds(
         value: Seconds as ``int``/``float``, a ``timedelta``, or ``None`` (disabled).
         name: Argument name, used in the error message.
         allow_zero: Whether 0 is a valid value.
+        nullable: Whether ``None`` (disabled) is accepted; messages offer it only
+            then.
 
     Returns:
         The duration in seconds, or ``None``.
@@ -87,25 +93,29 @@ def seconds(
         ConfigurationError: If the value is negative, NaN, infinite, zero when not
             allowed, or not a number.
     """
+    disable = ", or None to disable" if nullable else ""
     if value is None:
+        if not nullable:
+            raise ConfigurationError(
+                f"{name}=None is not a duration: pass seconds as a float or a "
+                "datetime.timedelta"
+            )
         return None
     if isinstance(value, timedelta):
         value = value.total_seconds()
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigurationError(
-            f"{name}={value!r} is not a duration: pass seconds as a float, "
-            "a datetime.timedelta, or None to disable"
+            f"{name}={value!r} is not a duration: pass seconds as a float or "
+            f"a datetime.timedelta{disable}"
         )
     v = float(value)
     if v != v or v in (float("inf"), float("-inf")):
         raise ConfigurationError(
-            f"{name}={value!r} is not finite: pass seconds, or None to disable"
+            f"{name}={value!r} is not finite: pass seconds{disable}"
         )
     if v < 0 or (v == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
-        raise ConfigurationError(
-            f"{name}={value!r} must be {bound} seconds, or None to disable"
-        )
+        raise ConfigurationError(f"{name}={value!r} must be {bound} seconds{disable}")
     return v
 
 

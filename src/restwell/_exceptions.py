@@ -18,7 +18,8 @@ RestwellError
 │   │   ├── ProtocolError                            malformed or truncated HTTP from the peer
 │   │   └── DecodingError                            body could not be decoded (gzip, br, …)
 │   ├── InvalidURL(RequestError, ValueError)         a URL no transport can send
-│   ├── TooManyRedirects
+│   ├── RedirectError                                a redirect could not be followed
+│   │   └── TooManyRedirects
 │   ├── PolicyError                                  .policy: a resilience policy refused the call
 │   │   └── DeadlineExceeded(…, TimeoutError)        .deadline, .elapsed (s)
 │   ├── ResponseTooLarge                             .limit, .received (bytes): body above
@@ -56,6 +57,7 @@ __all__ = [
     "ProtocolError",
     "ReadError",
     "ReadTimeout",
+    "RedirectError",
     "RequestError",
     "ResponseTooLarge",
     "ResponseValidationError",
@@ -171,7 +173,16 @@ class InvalidURL(RequestError, ValueError):
     """The URL cannot be sent: no scheme/host, or a scheme other than http/https."""
 
 
-class TooManyRedirects(RequestError):
+class RedirectError(RequestError):
+    """
+    A redirect could not be followed.
+
+    Its ``Location`` is not a URL restwell can send to, or a 307/308 asks to resend a
+    streamed body that was too large to keep (``max_replay_buffer``).
+    """
+
+
+class TooManyRedirects(RedirectError):
     """More than ``max_redirects`` redirects were followed."""
 
 
@@ -263,7 +274,7 @@ class HTTPStatusError(RestwellError):
     """
 
     def __init__(
-        self, message: str, *, request: Request, response: Response[Any]
+        self, message: str, *, request: Request, response: Response[object]
     ) -> None:
         super().__init__(message)
         self.request = request
@@ -287,7 +298,7 @@ class ResponseValidationError(RestwellError, ValueError):
         response: The ``restwell.Response`` whose body failed validation.
     """
 
-    def __init__(self, message: str, *, response: Response[Any]) -> None:
+    def __init__(self, message: str, *, response: Response[object]) -> None:
         super().__init__(message)
         self.response = response
         self.attempts = response.attempts

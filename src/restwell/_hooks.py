@@ -19,7 +19,16 @@ from typing import Any
 from ._exceptions import ConfigurationError
 from .instrumentation._events import Event
 
-__all__ = ["Emitter", "Subscriptions", "aemit", "asubscribe", "emit", "subscribe"]
+__all__ = [
+    "Emitter",
+    "Subscriptions",
+    "aemit",
+    "asubscribe",
+    "emit",
+    "enter_spans",
+    "exit_spans",
+    "subscribe",
+]
 
 _log = logging.getLogger("restwell.hooks")
 
@@ -155,3 +164,32 @@ async def aemit(
         if isinstance(result, AbstractContextManager):
             spans.append(result)
     return spans
+
+
+def enter_spans(
+    spans: Sequence[AbstractContextManager[Any]],
+) -> list[AbstractContextManager[Any]]:
+    """
+    Enter the context managers hooks returned (they span a wait); return those entered.
+
+    One whose ``__enter__`` raises is logged (logger ``restwell.hooks``) and skipped,
+    as a raising hook is.
+    """
+    entered: list[AbstractContextManager[Any]] = []
+    for span in spans:
+        try:
+            span.__enter__()
+        except Exception:
+            _log.exception("restwell: hook context %r raised on enter; ignored", span)
+            continue
+        entered.append(span)
+    return entered
+
+
+def exit_spans(entered: Sequence[AbstractContextManager[Any]]) -> None:
+    """Exit what ``enter_spans`` entered, innermost first; errors logged, ignored."""
+    for span in reversed(entered):
+        try:
+            span.__exit__(None, None, None)
+        except Exception:
+            _log.exception("restwell: hook context %r raised on exit; ignored", span)

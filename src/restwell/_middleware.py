@@ -12,16 +12,17 @@ seeing the real outcome with the body read).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from ._models import Request, Response
+from ._types import JSON
 
 __all__ = ["AsyncHandler", "AsyncMiddleware", "Handler", "Middleware", "Stage"]
 
 Stage = Literal["call", "attempt"]
-AsyncHandler = Callable[[Request], Awaitable[Response[Any]]]
+AsyncHandler = Callable[[Request], Awaitable[Response[JSON]]]
 """What ``call_next`` is in an async stack: ``async (Request) -> Response``."""
-Handler = Callable[[Request], Response[Any]]
+Handler = Callable[[Request], Response[JSON]]
 """What ``call_next`` is in a sync stack: ``(Request) -> Response``."""
 
 
@@ -37,8 +38,11 @@ class AsyncMiddleware(Protocol):
     """
 
     async def __call__(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response[Any]]]
-    ) -> Response[Any]:
+        self,
+        request: Request,
+        call_next: Callable[[Request], Awaitable[Response[JSON]]],
+        /,
+    ) -> Response[JSON]:
         """Handle ``request``, usually by awaiting ``call_next(request)``."""
         ...
 
@@ -48,7 +52,7 @@ class Middleware(Protocol):
     """The sync twin: ``def __call__(request, call_next) -> Response``."""
 
     def __call__(
-        self, request: Request, call_next: Callable[[Request], Response[Any]]
-    ) -> Response[Any]:
+        self, request: Request, call_next: Callable[[Request], Response[JSON]], /
+    ) -> Response[JSON]:
         """Handle ``request``, usually by returning ``call_next(request)``."""
         ...

@@ -19,10 +19,8 @@ import json as _json
 import re
 from collections import deque
 from collections.abc import (
-    AsyncIterable,
     AsyncIterator,
     Callable,
-    Iterable,
     Iterator,
     Mapping,
     MutableMapping,
@@ -35,6 +33,7 @@ from typing_extensions import TypeVar
 
 from ._config import DEFAULT_TIMEOUT, UNSET, Timeout, Unset, check_int
 from ._exceptions import (
+    ConfigurationError,
     HTTPStatusError,
     ReadTimeout,
     ResponseTooLarge,
@@ -42,6 +41,7 @@ from ._exceptions import (
     StreamConsumed,
 )
 from ._redact import redact_headers, redact_url
+from ._types import JSON, HeaderTypes, RawHeaders, RequestBody
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -58,10 +58,8 @@ __all__ = [
 ]
 
 T = TypeVar("T", default=Any)
-
-HeaderTypes = (
-    "Headers | Mapping[str, str] | Sequence[tuple[str, str]] | None"  # documented alias
-)
+"""A model type: ``model: type[T]`` gives ``Response[T]``; no model, ``Any`` (JSON)."""
+_T_co = TypeVar("_T_co", covariant=True, default=Any)
 
 
 class Headers(MutableMapping[str, str]):
@@ -85,7 +83,7 @@ class Headers(MutableMapping[str, str]):
 
     def __init__(
         self,
-        headers: Headers | Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        headers: HeaderTypes = None,
     ) -> None:
         self._raw: Any = None
         if headers is None:
@@ -93,9 +91,18 @@ class Headers(MutableMapping[str, str]):
         elif isinstance(headers, Headers):
             self._items = list(headers._pairs())
         elif isinstance(headers, Mapping):
-            self._items = list(headers.items())
+            # pyright narrows the Iterable[tuple] arm to Mapping[tuple, Unknown] too.
+            self._items = list(headers.items())  # pyright: ignore[reportAttributeAccessIssue]
         else:
             self._items = list(headers)
+            items: list[object] = list(self._items)  # checked: users pass anything
+            for item in items:
+                if not (isinstance(item, tuple | list) and len(item) == 2):
+                    raise ConfigurationError(
+                        f"headers=[{item!r}, ...]: each item must be a (name, value) "
+                        'pair; pass a mapping like {"X-A": "1"} or pairs like '
+                        '[("X-A", "1")]'
+                    )
         for name, value in self._items:
             if type(name) is not str or type(value) is not str:  # exact str
                 raise TypeError(
@@ -104,7 +111,7 @@ class Headers(MutableMapping[str, str]):
                 )
 
     @classmethod
-    def from_raw(cls, raw: Any) -> Headers:
+    def from_raw(cls, raw: RawHeaders) -> Headers:
         """
         Build headers from a backend's raw ``(name, value)`` byte pairs, decoded lazily.
 
@@ -232,9 +239,7 @@ class Headers(MutableMapping[str, str]):
         """Return every ``(name, value)`` pair, repeats included, in order."""
         return list(self._pairs())
 
-    def merged(
-        self, other: Headers | Mapping[str, str] | Iterable[tuple[str, str]] | None
-    ) -> Headers:
+    def merged(self, other: HeaderTypes) -> Headers:
         """
         Return a copy in which each name present in ``other`` has ``other``'s values.
 
@@ -271,9 +276,6 @@ class Headers(MutableMapping[str, str]):
 
     def __repr__(self) -> str:
         return f"Headers({redact_headers(self._pairs())!r})"
-
-
-RequestContent = bytes | Iterable[bytes] | AsyncIterable[bytes] | None
 
 
 class Request:
@@ -317,8 +319,8 @@ class Request:
         method: str,
         url: str,
         *,
-        headers: Headers | Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: RequestContent = None,
+        headers: HeaderTypes = None,
+        content: RequestBody = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         extensions: dict[str, Any] | None = None,
     ) -> None:
@@ -337,7 +339,7 @@ class Request:
         method: str,
         url: str,
         headers: Headers,
-        content: RequestContent,
+        content: RequestBody,
         timeout: Timeout,
     ) -> Request:
         """
@@ -361,7 +363,7 @@ class Request:
         new.timeout = timeout
         new.extensions = {}
         new.attempt = 1
-        new.context = cast("CallContext", None)
+        new.context = None  # type: ignore[assignment]  # set by the client
         return new
 
     def copy_for_attempt(self, attempt: int) -> Request:
@@ -510,7 +512,7 @@ class _Stage(Protocol):
     maybe empty); ``flush`` returns what it still holds once the body has ended.
     """
 
-    def feed(self, item: Any) -> list[Any]: ...
+    def feed(self, item: Any, /) -> list[Any]: ...
 
     def flush(self) -> list[Any]: ...
 
@@ -889,7 +891,7 @@ class _Body(Generic[P]):
 _NOT_READ = object()
 
 
-class Response(Generic[T]):
+class Response(Generic[_T_co]):
     """
     One HTTP response, with its body, its decoded ``data`` and the attempts behind it.
 
@@ -935,14 +937,14 @@ class Response(Generic[T]):
         self,
         status_code: int,
         *,
-        headers: Headers | Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        headers: HeaderTypes = None,
         content: bytes | None = None,
         stream: AsyncResponseStream | ResponseStream | None = None,
         request: Request | None = None,
         url: str | None = None,
         http_version: str | None = "HTTP/1.1",
         reason_phrase: str | None = "",
-        raw: Any = None,
+        raw: object = None,
     ) -> None:
         self.status_code = status_code
         self.headers = headers if isinstance(headers, Headers) else Headers(headers)
@@ -956,7 +958,7 @@ class Response(Generic[T]):
         )
         self._http_version = http_version
         self._reason_phrase = reason_phrase
-        self.raw = raw
+        self.raw: Any = raw
         self.elapsed = 0.0
         self.attempts: tuple[Attempt, ...] = ()
         self._model: Any = None
@@ -970,8 +972,8 @@ class Response(Generic[T]):
         headers: Headers,
         stream: AsyncResponseStream | ResponseStream,
         request: Request,
-        raw: Any,
-    ) -> Response[Any]:
+        raw: object,
+    ) -> Response[JSON]:
         """
         Build a response whose body is still streaming, for transports (hot path).
 
@@ -986,7 +988,7 @@ class Response(Generic[T]):
         Returns:
             The ``Response``, body unread.
         """
-        self: Response[Any] = cls.__new__(cls)
+        self: Response[JSON] = cls.__new__(cls)
         self.status_code = status_code
         self.headers = headers
         self._content = _NOT_READ
@@ -1004,17 +1006,17 @@ class Response(Generic[T]):
         return self
 
     @property
-    def model(self) -> Any:
+    def model(self) -> type[object] | None:
         """
         The type ``data`` decodes the body into, or ``None`` for JSON or text.
 
         Setting it (the client does, from ``model=``) forgets a ``data`` already
         decoded, so the next read of ``data`` uses the new type.
         """
-        return self._model
+        return cast("type[object] | None", self._model)
 
     @model.setter
-    def model(self, model: Any) -> None:
+    def model(self, model: type[object] | None) -> None:
         self._model = model
         self._data = _NOT_READ
 
@@ -1060,7 +1062,7 @@ class Response(Generic[T]):
         """``True`` for 4xx and 5xx."""
         return 400 <= self.status_code < 600
 
-    def raise_for_status(self) -> Response[T]:
+    def raise_for_status(self) -> Response[_T_co]:
         """
         Raise ``HTTPStatusError`` for a 4xx/5xx status; return ``self`` otherwise.
 
@@ -1115,7 +1117,7 @@ class Response(Generic[T]):
             )
         if content is _CONSUMED:
             raise self._consumed()
-        return cast("bytes", content)
+        return content  # type: ignore[no-any-return]  # bytes once read
 
     @property
     def encoding(self) -> str:
@@ -1135,7 +1137,7 @@ class Response(Generic[T]):
         except LookupError:
             return self.content.decode("utf-8", errors="replace")
 
-    def json(self) -> Any:
+    def json(self) -> JSON:
         """
         Parse the body as JSON.
 
@@ -1161,7 +1163,7 @@ class Response(Generic[T]):
             ) from exc
 
     @property
-    def data(self) -> T:
+    def data(self) -> _T_co:
         """
         The decoded body, computed once.
 
@@ -1184,7 +1186,7 @@ class Response(Generic[T]):
         """
         if self._data is _NOT_READ:
             self._data = self._decode()
-        return cast("T", self._data)
+        return self._data  # type: ignore[no-any-return]  # decoded once
 
     def _decode(self) -> Any:
         content = self.content

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol, TypeAlias, runtime_checkable
+from typing import Protocol, TypeAlias, runtime_checkable
 
 from ._exceptions import ConfigurationError
 from ._models import Request, Response
+from ._types import JSON
 
 __all__ = [
     "AsyncMockHandler",
@@ -33,11 +34,11 @@ __all__ = [
 ]
 
 AsyncMockHandler: TypeAlias = Callable[
-    [Request], Response[Any] | Awaitable[Response[Any]]
+    [Request], Response[object] | Awaitable[Response[object]]
 ]
 """What ``AsyncMockTransport`` calls: ``(Request) -> Response``, sync or ``async``."""
 
-MockHandler: TypeAlias = Callable[[Request], Response[Any]]
+MockHandler: TypeAlias = Callable[[Request], Response[object]]
 """What ``MockTransport`` calls: ``(Request) -> Response``, sync only."""
 
 
@@ -56,7 +57,7 @@ class AsyncTransport(Protocol):
     A transport opens lazily on first ``send`` (aiohttp sessions need a running loop).
     """
 
-    async def send(self, request: Request) -> Response[Any]:
+    async def send(self, request: Request) -> Response[JSON]:
         """Send ``request`` once and return the response with its body unread."""
         ...
 
@@ -69,7 +70,7 @@ class AsyncTransport(Protocol):
 class Transport(Protocol):
     """The sync twin of ``AsyncTransport``: ``send(request)`` and ``close()``."""
 
-    def send(self, request: Request) -> Response[Any]:
+    def send(self, request: Request) -> Response[JSON]:
         """Send ``request`` once and return the response with its body unread."""
         ...
 
@@ -79,15 +80,17 @@ class Transport(Protocol):
 
 
 async def ahandler_response(
-    result: Response[Any] | Awaitable[Response[Any]],
-) -> Response[Any]:
+    result: Response[object] | Awaitable[Response[object]],
+) -> Response[object]:
     """Return the response an ``AsyncMockHandler`` gave, awaited if it was awaitable."""
     if inspect.isawaitable(result):
         return await result
     return result
 
 
-def handler_response(result: Response[Any] | Awaitable[Response[Any]]) -> Response[Any]:
+def handler_response(
+    result: Response[object] | Awaitable[Response[object]],
+) -> Response[object]:
     """
     Return the response a ``MockHandler`` gave.
 

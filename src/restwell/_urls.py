@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from ._exceptions import ConfigurationError, InvalidURL
 from ._redact import redact_url
+from ._types import QueryParams
 
-__all__ = ["check_base_url", "join_url", "same_origin"]
-
-QueryParams = Mapping[str, Any] | Sequence[tuple[str, Any]] | str | None
+# QueryParams is re-exported for the client, which imports it from here.
+__all__ = ["QueryParams", "check_base_url", "join_url", "same_origin"]
 
 
 def check_base_url(base_url: str | None) -> str:
@@ -67,23 +65,61 @@ def join_url(base: str, url: str, params: QueryParams) -> str:
     if params:
         query = params if isinstance(params, str) else urlencode(params, doseq=True)
         if query:
-            url = f"{url}{'&' if '?' in url else '?'}{query}"
+            url, hash_, fragment = url.partition("#")  # the query goes before it
+            url = f"{url}{'&' if '?' in url else '?'}{query}{hash_}{fragment}"
     return url
+
+
+def origin(url: str) -> tuple[str, str | None, int | None]:
+    """
+    The RFC 6454 origin of an absolute URL: ``(scheme, host, port)``.
+
+    The port is the scheme's default when the URL has none.
+
+    Raises:
+        InvalidURL: If the port is not a number in 0..65535.
+    """
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        raise InvalidURL(
+            f"URL {redact_url(url)!r} has an invalid port: use a number 0-65535"
+        ) from None
+    scheme = parts.scheme.lower()
+    return scheme, parts.hostname, port or {"http": 80, "https": 443}.get(scheme)
 
 
 def same_origin(a: str, b: str) -> bool:
     """Whether two absolute URLs share scheme, host and port (RFC 6454 origin)."""
-    pa, pb = urlsplit(a), urlsplit(b)
-
-    def port(p: Any) -> int | None:
-        return p.port or {"http": 80, "https": 443}.get(p.scheme)
-
-    return (pa.scheme, pa.hostname, port(pa)) == (pb.scheme, pb.hostname, port(pb))
+    return a is b or origin(a) == origin(b)
 
 
 def redirect_target(current: str, location: str) -> str:
-    """Resolve a ``Location`` header against the current URL (RFC 9110 §10.2.2)."""
-    target = urljoin(current, location)
-    if urlsplit(target).scheme not in ("http", "https"):
-        raise InvalidURL(f"redirect to unsupported URL scheme: {location[:80]!r}")
+    """
+    Resolve a ``Location`` header against the current URL (RFC 9110 §10.2.2).
+
+    A ``Location`` without a fragment inherits the current URL's.
+
+    Raises:
+        InvalidURL: If the target is not an absolute http(s) URL with a host and a
+            valid port.
+    """
+    try:
+        target = urljoin(current, location.strip())
+        parts = urlsplit(target)
+        parts.port  # noqa: B018 - raises ValueError for an out-of-range port
+    except ValueError:
+        raise InvalidURL(
+            f"redirect Location {redact_url(location[:80])!r} is not a valid URL"
+        ) from None
+    if parts.scheme not in ("http", "https"):
+        raise InvalidURL(
+            f"redirect to unsupported URL scheme: {redact_url(location[:80])!r}"
+        )
+    if not parts.hostname:
+        raise InvalidURL(f"redirect Location {redact_url(location[:80])!r} has no host")
+    if "#" not in location:  # RFC 9110 §10.2.2: the request's fragment carries over
+        _, hash_, fragment = current.partition("#")
+        target += hash_ + fragment
     return target

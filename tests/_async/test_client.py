@@ -388,7 +388,9 @@ async def test_deadline_cuts_a_slow_attempt_short(fault_server: FaultServer) -> 
     assert isinstance(err, TimeoutError)
     assert err.deadline == 0.4
     assert 0.3 < err.elapsed < 4.0
-    assert isinstance(err.__cause__, restwell.ReadTimeout)
+    # Whichever ends first at the deadline: the capped read timeout (then the
+    # cause) or the cancellation of the whole call (async).
+    assert err.__cause__ is None or isinstance(err.__cause__, restwell.ReadTimeout)
     assert len(err.attempts) == 1
 
 

@@ -431,7 +431,9 @@ async def test_deadline_cuts_a_slow_response_short(httpbin_url: str) -> None:
     assert isinstance(error, TimeoutError)
     assert error.deadline == 0.5
     assert len(error.attempts) == 1
-    assert isinstance(error.__cause__, restwell.ReadTimeout)
+    # Whichever ends first at the deadline: the capped read timeout (then the
+    # cause) or the cancellation of the whole call (async).
+    assert error.__cause__ is None or isinstance(error.__cause__, restwell.ReadTimeout)
 
 
 @pytest.mark.anyio

@@ -397,7 +397,9 @@ def test_deadline_cuts_a_slow_response_short(httpbin_url: str) -> None:
     assert isinstance(error, TimeoutError)
     assert error.deadline == 0.5
     assert len(error.attempts) == 1
-    assert isinstance(error.__cause__, restwell.ReadTimeout)
+    # Whichever ends first at the deadline: the capped read timeout (then the
+    # cause) or the cancellation of the whole call (sync).
+    assert error.__cause__ is None or isinstance(error.__cause__, restwell.ReadTimeout)
 
 
 def test_read_timeout_without_retries_raises_read_timeout(

@@ -299,7 +299,7 @@ def test_timedelta_inputs_are_normalised() -> None:
         (lambda: Fibonacci(2.0, 1.0), r"max_delay=1.0 is below the first delay 2.0"),
         (lambda: Constant(-1), r"Constant\(delay\)=-1 must be >= 0"),
         (lambda: Constant(timedelta(seconds=-1)), r"Constant\(delay\)=-1.0"),
-        (lambda: Constant(junk(None)), r"Constant\(delay\) must not be None"),
+        (lambda: Constant(junk(None)), r"Constant\(delay\)=None is not a duration"),
     ],
 )
 def test_configuration_errors_name_the_argument(build: object, names: str) -> None:
@@ -385,3 +385,19 @@ def test_custom_function_returning_infinity_is_refused() -> None:
     """A backoff function returning infinity is a config error, not an endless sleep."""
     with pytest.raises(ConfigurationError, match="finite"):
         Custom(lambda n: float("inf")).delay(1, previous=0.0, rng=random.Random(1))
+
+
+def test_none_and_negative_messages_agree() -> None:
+    """Neither message offers None where None is refused."""
+    with pytest.raises(ConfigurationError) as none:
+        Exponential(None)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError) as negative:
+        Exponential(-1)
+    assert "None to disable" not in str(none.value)
+    assert "None to disable" not in str(negative.value)
+    assert "Exponential(initial)=None" in str(none.value)
+
+
+def test_constant_repr_names_its_argument() -> None:
+    """Constant's repr uses the argument name users pass."""
+    assert repr(Constant(2)) == "Constant(delay=2.0, jitter=NoJitter())"

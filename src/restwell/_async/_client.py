@@ -20,14 +20,13 @@ from collections.abc import (
     AsyncIterator,
     Awaitable,
     Callable,
-    Iterable,
     Mapping,
     Sequence,
 )
 from datetime import timedelta
 from random import Random
 from types import TracebackType
-from typing import Any, TypedDict, TypeVar, Unpack, overload
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeVar, Unpack, overload
 
 from .._body import encode_body
 from .._clock import Clock, SystemClock
@@ -51,10 +50,11 @@ from .._hooks import Emitter, asubscribe
 from .._middleware import AsyncHandler
 from .._models import Headers, Request, Response
 from .._pipeline import StageEnv, compose, placement_of
-from .._redact import redact_url
+from .._redact import is_sensitive_name, redact_url
 from .._transport_base import AsyncTransport
-from .._urls import QueryParams, check_base_url, join_url
-from ..instrumentation._events import Event
+from .._types import JSON, FormData, HeaderTypes, RequestContent
+from .._urls import QueryParams, check_base_url, join_url, same_origin
+from ..instrumentation._events import Event, EventHook
 from ..instrumentation._logging import LoggingHook
 from ..policies._gate import RetryGate
 from ..policies._retry import Retry
@@ -69,6 +69,17 @@ from ._stages import (
     RetryStage,
     TimeoutStage,
 )
+
+if TYPE_CHECKING:
+    import httpx
+    import httpx2
+
+    from .._middleware import AsyncMiddleware
+
+    TransportArg: TypeAlias = (
+        AsyncTransport | str | httpx.AsyncClient | httpx2.AsyncClient
+    )
+    """``transport=``: a registered name, an ``AsyncTransport``, or an httpx client."""
 
 __all__ = ["DEFAULT_RETRY", "AsyncClient", "MethodOptions", "RequestOptions"]
 
@@ -111,10 +122,10 @@ class MethodOptions(RequestOptions, total=False):
     """``RequestOptions`` plus the request parts, for ``get()``/``post()``/…."""
 
     params: QueryParams
-    headers: Mapping[str, str] | Iterable[tuple[str, str]] | None
-    content: Any
-    data: Mapping[str, Any] | None
-    json: Any
+    headers: HeaderTypes
+    content: RequestContent
+    data: FormData | None
+    json: JSON
     idempotency_key: str | None
 
 
@@ -135,6 +146,10 @@ class AsyncClient:
             or an ``httpx.AsyncClient`` to send with (borrowed if already open,
             else owned: the aresilient lifecycle, see ``AsyncHttpxTransport``).
         headers: Headers sent with every request (mapping or ``(name, value)`` pairs).
+            With a ``base_url``, the credential headers among them
+            (``Authorization``, ``Cookie``, API keys: ``is_sensitive_name``) go
+            only to ``base_url``'s origin: a call to an absolute URL on another
+            origin is sent without them (give them per call to send them there).
         timeout: *(per call)* Per-attempt ``Timeout`` (or seconds for every phase, or
             ``None``). Default connect 5, read 10, write 10, pool 5 s.
         deadline: *(per call)* Total seconds for a call, across attempts, waits and
@@ -181,8 +196,8 @@ class AsyncClient:
         self,
         *,
         base_url: str | None = None,
-        transport: AsyncTransport | str | Any = "httpx",
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        transport: TransportArg = "httpx",
+        headers: HeaderTypes = None,
         timeout: TimeoutArg = DEFAULT_TIMEOUT,
         deadline: float | timedelta | None = DEFAULT_DEADLINE,
         retry: Retry | None = DEFAULT_RETRY,
@@ -192,8 +207,8 @@ class AsyncClient:
         max_redirects: int = DEFAULT_MAX_REDIRECTS,
         max_replay_buffer: int = DEFAULT_MAX_REPLAY_BUFFER,
         max_response_size: int | Unset | None = UNSET,
-        middleware: Sequence[Any] = (),
-        hooks: Sequence[Any] | None = None,
+        middleware: Sequence[AsyncMiddleware] = (),
+        hooks: Sequence[EventHook] | None = None,
         clock: Clock | None = None,
         rng: Random | None = None,
     ) -> None:
@@ -217,12 +232,20 @@ class AsyncClient:
         # The User-Agent is the transport's default (restwell/x.y), so a plain
         # request carries no headers of its own: nothing to merge per call.
         self._headers = Headers(headers)
+        # Credentials set on the client are scoped to base_url's origin: a call to
+        # an absolute URL elsewhere does not get them (see the class docstring).
+        self._scoped = (
+            tuple(n for n in self._headers if is_sensitive_name(n))
+            if self._base_url
+            else ()
+        )
         self._clock: Clock = SystemClock() if clock is None else clock
         # The system clock's methods are thin wrappers: call time's functions directly.
         system = type(self._clock) is SystemClock
         self._monotonic = time.monotonic if system else self._clock.monotonic
         self._rng = Random() if rng is None else rng
-        if isinstance(middleware, str | bytes) or not isinstance(middleware, Sequence):
+        given: object = middleware  # checked for callers without a type checker
+        if isinstance(given, str | bytes) or not isinstance(given, Sequence):
             raise ConfigurationError(
                 f"middleware={middleware!r} must be a list of "
                 "(request, call_next) -> Response callables"
@@ -354,10 +377,10 @@ class AsyncClient:
         url: str,
         *,
         params: QueryParams = None,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: Any = None,
-        data: Mapping[str, Any] | None = None,
-        json: Any = None,
+        headers: HeaderTypes = None,
+        content: RequestContent = None,
+        data: FormData | None = None,
+        json: JSON = None,
         idempotency_key: str | None = None,
     ) -> Request:
         """
@@ -400,10 +423,10 @@ class AsyncClient:
         method: str,
         url: str,
         params: QueryParams,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None,
-        content: Any,
-        data: Mapping[str, Any] | None,
-        json: Any,
+        headers: HeaderTypes,
+        content: RequestContent,
+        data: FormData | None,
+        json: JSON,
         idempotency_key: str | None,
         call: CallOptions,
     ) -> Request:
@@ -413,15 +436,63 @@ class AsyncClient:
             body, content_type = None, None
         else:
             body, content_type = encode_body(content, data, json)
-        merged = self._headers.merged(headers)
+        merged = (
+            self._headers.merged(headers)
+            if headers is not None or self._headers
+            else Headers()  # no headers at all: nothing to merge
+        )
         if content_type is not None and "content-type" not in merged:
             merged["Content-Type"] = content_type
-        if idempotency_key is not None:
-            key = str(uuid.uuid4()) if idempotency_key == "auto" else idempotency_key
-            header = call.retry.idempotency_header
-            if header not in merged:
-                merged[header] = key
+        if idempotency_key is not None or merged:
+            self._idempotency(merged, idempotency_key, call.retry.idempotency_header)
+        if self._scoped and "://" in url:  # absolute: maybe another origin
+            self._unscope(merged, full_url, headers)
         return Request.from_parts(method.upper(), full_url, merged, body, call.timeout)
+
+    @staticmethod
+    def _idempotency(merged: Headers, key: str | None, header: str) -> None:
+        """Set or check the idempotency header (refusing empty or clashing keys)."""
+        given = merged.get(header)
+        if given is not None and not given.strip():
+            raise ConfigurationError(
+                f"the {header} header is empty: an empty key would make the request "
+                f"look safe to retry; give a unique key, or drop the header"
+            )
+        if key is None:
+            return
+        if type(key) is not str:
+            raise ConfigurationError(
+                f"idempotency_key={key!r} must be a str (a unique key per operation), "
+                '"auto" for a UUID4, or None'
+            )
+        if not key.strip():
+            raise ConfigurationError(
+                'idempotency_key="" is empty: pass a unique key per operation, '
+                '"auto" for a UUID4, or None for no key'
+            )
+        if key == "auto":
+            key = str(uuid.uuid4())
+        if given is None:
+            merged[header] = key
+        elif given != key:
+            raise ConfigurationError(
+                f"both a {header} header and idempotency_key= are given, with "
+                "different values: pass only one"
+            )
+
+    def _unscope(
+        self,
+        merged: Headers,
+        url: str,
+        call_headers: HeaderTypes,
+    ) -> None:
+        """Drop the client's credential headers from a call to another origin."""
+        if same_origin(self._base_url, url):
+            return
+        given = Headers(call_headers) if call_headers is not None else Headers()
+        for name in self._scoped:
+            if name not in given:
+                merged.pop(name, None)
 
     # -- the call ------------------------------------------------------------------
     @overload
@@ -432,10 +503,10 @@ class AsyncClient:
         *,
         model: type[M],
         params: QueryParams = None,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: Any = None,
-        data: Mapping[str, Any] | None = None,
-        json: Any = None,
+        headers: HeaderTypes = None,
+        content: RequestContent = None,
+        data: FormData | None = None,
+        json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Response[M]: ...
@@ -448,13 +519,13 @@ class AsyncClient:
         *,
         model: None = None,
         params: QueryParams = None,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: Any = None,
-        data: Mapping[str, Any] | None = None,
-        json: Any = None,
+        headers: HeaderTypes = None,
+        content: RequestContent = None,
+        data: FormData | None = None,
+        json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Response[Any]: ...
+    ) -> Response[JSON]: ...
 
     async def request(
         self,
@@ -463,10 +534,10 @@ class AsyncClient:
         *,
         model: Any = None,
         params: QueryParams = None,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: Any = None,
-        data: Mapping[str, Any] | None = None,
-        json: Any = None,
+        headers: HeaderTypes = None,
+        content: RequestContent = None,
+        data: FormData | None = None,
+        json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Response[Any]:
@@ -533,7 +604,7 @@ class AsyncClient:
 
     async def send(
         self, request: Request, **options: Unpack[RequestOptions]
-    ) -> Response[Any]:
+    ) -> Response[JSON]:
         """
         Send a ``Request`` (e.g. from ``build_request``) with retries; body read.
 
@@ -553,13 +624,13 @@ class AsyncClient:
         url: str,
         *,
         params: QueryParams = None,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        content: Any = None,
-        data: Mapping[str, Any] | None = None,
-        json: Any = None,
+        headers: HeaderTypes = None,
+        content: RequestContent = None,
+        data: FormData | None = None,
+        json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> AsyncIterator[Response[Any]]:
+    ) -> AsyncIterator[Response[JSON]]:
         """
         Send a request and yield the response with its body unread, streaming.
 
@@ -598,7 +669,7 @@ class AsyncClient:
     @overload
     def get(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Awaitable[Response[Any]]: ...
+    ) -> Awaitable[Response[JSON]]: ...
 
     def get(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
@@ -618,7 +689,7 @@ class AsyncClient:
     @overload
     def head(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Awaitable[Response[Any]]: ...
+    ) -> Awaitable[Response[JSON]]: ...
 
     def head(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
@@ -638,7 +709,7 @@ class AsyncClient:
     @overload
     def options(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Awaitable[Response[Any]]: ...
+    ) -> Awaitable[Response[JSON]]: ...
 
     def options(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
@@ -658,7 +729,7 @@ class AsyncClient:
     @overload
     def delete(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Awaitable[Response[Any]]: ...
+    ) -> Awaitable[Response[JSON]]: ...
 
     def delete(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
@@ -678,7 +749,7 @@ class AsyncClient:
     @overload
     def put(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Awaitable[Response[Any]]: ...
+    ) -> Awaitable[Response[JSON]]: ...
 
     def put(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
@@ -698,7 +769,7 @@ class AsyncClient:
     @overload
     def post(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Awaitable[Response[Any]]: ...
+    ) -> Awaitable[Response[JSON]]: ...
 
     def post(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]
@@ -720,7 +791,7 @@ class AsyncClient:
     @overload
     def patch(
         self, url: str, *, model: None = None, **options: Unpack[MethodOptions]
-    ) -> Awaitable[Response[Any]]: ...
+    ) -> Awaitable[Response[JSON]]: ...
 
     def patch(
         self, url: str, *, model: Any = None, **options: Unpack[MethodOptions]

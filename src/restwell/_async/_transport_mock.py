@@ -7,10 +7,10 @@ For behaviour that crosses the network, use ``restwell.testing.FaultServer``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 from .._models import Request, Response
 from .._transport_base import AsyncMockHandler, ahandler_response
+from .._types import JSON
 
 __all__ = ["AsyncMockTransport"]
 
@@ -34,7 +34,7 @@ class _AsyncBytesStream:
         return None
 
 
-def _prepare(request: Request, response: Response[Any]) -> Response[Any]:
+def _prepare(request: Request, response: Response[object]) -> Response[JSON]:
     body = response._content if response.is_read else b""
     mock = Response(
         response.status_code,
@@ -70,7 +70,7 @@ class AsyncMockTransport:
         self.requests: list[Request] = []
         self.closed = False
 
-    async def send(self, request: Request) -> Response[Any]:
+    async def send(self, request: Request) -> Response[JSON]:
         """Record ``request`` and return ``handler(request)`` as a streamed response."""
         self.requests.append(request)
         return _prepare(request, await ahandler_response(self.handler(request)))

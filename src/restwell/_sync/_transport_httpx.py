@@ -14,14 +14,18 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._exceptions import ConfigurationError, ReadTimeout
 from .._httpx_errors import map_httpx_error
 from .._models import Headers, Request, Response
+from .._types import JSON, HeaderTypes
 from .._version import USER_AGENT
 
 if TYPE_CHECKING:
+    import httpx
+    import httpx2
+
     from .._context import CallContext
 
 __all__ = ["HttpxTransport"]
@@ -110,20 +114,26 @@ class HttpxTransport:
 
     def __init__(
         self,
-        client: Any = None,
+        client: httpx.Client | httpx2.Client | None = None,
         *,
         backend: str = "httpx",
         owns_client: bool | None = None,
-        **client_kwargs: Any,
+        **client_kwargs: object,
     ) -> None:
-        if client is not None:
+        # httpx and httpx2 share one API, used duck-typed from here on.
+        backend_client: Any = client
+        if backend_client is not None:
             if client_kwargs:
                 raise ConfigurationError(
                     f"HttpxTransport got a client and {sorted(client_kwargs)}: "
                     "configure the client you pass, or pass only keyword arguments"
                 )
-            self.module = importlib.import_module(type(client).__module__.split(".")[0])
-            opened = getattr(getattr(client, "_state", None), "name", "") == "OPENED"
+            self.module = importlib.import_module(
+                type(backend_client).__module__.split(".")[0]
+            )
+            opened = (
+                getattr(getattr(backend_client, "_state", None), "name", "") == "OPENED"
+            )
             self._owns = (not opened) if owns_client is None else owns_client
         else:
             if backend not in ("httpx", "httpx2"):
@@ -135,17 +145,17 @@ class HttpxTransport:
             client_kwargs.setdefault("follow_redirects", False)
             client_kwargs["headers"] = (
                 Headers({"User-Agent": USER_AGENT})
-                .merged(client_kwargs.get("headers"))
+                .merged(cast("HeaderTypes", client_kwargs.get("headers")))
                 .multi_items()
             )
-            client = self.module.Client(**client_kwargs)
+            backend_client = self.module.Client(**client_kwargs)
             self._owns = True if owns_client is None else owns_client
-        self._client = client
-        self._build = client.build_request
-        self._send = client.send
+        self._client: httpx.Client | httpx2.Client = backend_client
+        self._build = backend_client.build_request
+        self._send = backend_client.send
 
     @property
-    def client(self) -> Any:
+    def client(self) -> httpx.Client | httpx2.Client:
         """The underlying ``httpx.Client`` (for what restwell does not wrap)."""
         return self._client
 
@@ -154,7 +164,7 @@ class HttpxTransport:
         """Whether ``close()`` closes the underlying client."""
         return self._owns
 
-    def send(self, request: Request) -> Response[Any]:
+    def send(self, request: Request) -> Response[JSON]:
         """
         Send ``request`` once; return the response with its body unread.
 

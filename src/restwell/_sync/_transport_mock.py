@@ -9,10 +9,10 @@ For behaviour that crosses the network, use ``restwell.testing.FaultServer``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from .._models import Request, Response
 from .._transport_base import MockHandler, handler_response
+from .._types import JSON
 
 __all__ = ["MockTransport"]
 
@@ -36,7 +36,7 @@ class _BytesStream:
         return None
 
 
-def _prepare(request: Request, response: Response[Any]) -> Response[Any]:
+def _prepare(request: Request, response: Response[object]) -> Response[JSON]:
     body = response._content if response.is_read else b""
     mock = Response(
         response.status_code,
@@ -72,7 +72,7 @@ class MockTransport:
         self.requests: list[Request] = []
         self.closed = False
 
-    def send(self, request: Request) -> Response[Any]:
+    def send(self, request: Request) -> Response[JSON]:
         """Record ``request`` and return ``handler(request)`` as a streamed response."""
         self.requests.append(request)
         return _prepare(request, handler_response(self.handler(request)))

@@ -9,7 +9,8 @@ Exit codes:
     0: a 1xx, 2xx or 3xx response (or ``demo``: every scenario behaved).
     1: a final 4xx or 5xx response (or ``demo``: a scenario misbehaved).
     2: a usage error: bad option, bad URL, or the ``cli`` extra missing.
-    3: no response: transport error, deadline exceeded, too many redirects.
+    3: no response: transport error, deadline exceeded, too many redirects; or
+       the body broke off while being written (the output is incomplete).
 
 .. versionadded:: 0.1
 """

@@ -1,15 +1,19 @@
 """
 What the command line prints, shared by the commands (``_main``) and ``_demo``.
 
-Exit codes, the credential ``Redactor``, the live ``RetryPrinter`` hook and the
-attempt ``timeline_table``. This module imports no other ``restwell.cli`` module, so
-``_main`` and ``_demo`` both depend on it and neither depends on the other.
+Exit codes, the credential ``Redactor``, the live ``RetryPrinter`` hook, the
+attempt ``timeline_table``, and ``library_warnings_to_stderr``. This module imports
+no other ``restwell.cli`` module, so ``_main`` and ``_demo`` both depend on it and
+neither depends on the other.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http
-from collections.abc import Callable, Iterable, Sequence
+import logging
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Final
 from urllib.parse import parse_qsl, urlsplit
 
@@ -36,6 +40,7 @@ __all__ = [
     "Redactor",
     "RetryPrinter",
     "describe_outcome",
+    "library_warnings_to_stderr",
     "timeline_table",
 ]
 
@@ -46,7 +51,7 @@ EXIT_HTTP_ERROR: Final = 1
 EXIT_USAGE: Final = 2
 """A usage error: bad option, bad URL, or the ``cli`` extra missing."""
 EXIT_NO_RESPONSE: Final = 3
-"""No response: transport error, deadline exceeded, too many redirects."""
+"""No response (transport error, deadline, redirects), or the body broke off."""
 
 
 # -- redaction ------------------------------------------------------------------------
@@ -247,3 +252,47 @@ class RetryPrinter:
         line.append(f" ({self._redactor.text(event.reason)})", style="dim")
         line.append(f" → retrying in {_seconds(event.delay)}")
         self._console.print(line, soft_wrap=True)
+
+
+# -- logging --------------------------------------------------------------------------
+@contextlib.contextmanager
+def library_warnings_to_stderr(
+    logger: str = "restwell", level: int = logging.WARNING
+) -> Iterator[logging.Handler]:
+    """
+    Show the library's log records of ``level`` and above on stderr, while inside.
+
+    The library adds only a ``NullHandler`` to its loggers (the logging HOWTO's rule
+    for libraries), which also switches off Python's last-resort stderr output: a
+    command that wants those records shown must say so. This handler prints each
+    record's message (and traceback, if any) to ``sys.stderr`` as it is at the time
+    of the record, and is removed on exit, leaving the logger as it was.
+
+    What the command itself reports (retries, give-ups, errors) does not go through
+    logging at all: its hooks and messages print directly, whatever the logging
+    configuration.
+
+    Args:
+        logger: Name of the logger to attach to. Default ``"restwell"``.
+        level: Lowest level shown. Default ``logging.WARNING``.
+
+    Yields:
+        The installed handler.
+    """
+    handler = _StderrHandler()
+    handler.setLevel(level)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    target = logging.getLogger(logger)
+    target.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        target.removeHandler(handler)
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]  # TextIO stream
+    """A ``StreamHandler`` on whatever ``sys.stderr`` is when a record comes."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.setStream(sys.stderr)
+        super().emit(record)

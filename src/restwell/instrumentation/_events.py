@@ -25,10 +25,11 @@ Every event carries the ``call_id`` of its call and an attempt number.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from .._models import Attempt, Request, Response
+    from .._types import JSON
 
 __all__ = [
     "ALL_EVENTS",
@@ -89,7 +90,7 @@ class ResponseReceived(Event):
         duration: Seconds from sending to the response head (and body, if read).
     """
 
-    response: Response[Any]
+    response: Response[JSON]
     duration: float
 
 
@@ -123,7 +124,7 @@ class RetryScheduled(Event):
     delay: float
     reason: str
     retry_after: float | None
-    outcome: Response[Any] | BaseException
+    outcome: Response[JSON] | BaseException
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -155,7 +156,7 @@ class RetryVetoed(Event):
 
     gate: str
     reason: str
-    outcome: Response[Any] | BaseException
+    outcome: Response[JSON] | BaseException
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -172,7 +173,7 @@ class CallSucceeded(Event):
         reason: Why the call stopped (``"success"``, ``"status 404 is not retryable"``).
     """
 
-    response: Response[Any]
+    response: Response[JSON]
     attempts: tuple[Attempt, ...]
     elapsed: float
     reason: str
@@ -196,7 +197,7 @@ class CallFailed(Event):
         gave_up: Whether a limit stopped a retryable outcome.
     """
 
-    outcome: Response[Any] | BaseException
+    outcome: Response[JSON] | BaseException
     attempts: tuple[Attempt, ...]
     elapsed: float
     reason: str
@@ -229,6 +230,6 @@ class EventHook(Protocol):
     Optional attribute ``event_types``: the event classes wanted (default: all).
     """
 
-    def __call__(self, event: Event, /) -> Any:
+    def __call__(self, event: Event, /) -> object:
         """Handle one event."""
         ...

@@ -47,9 +47,8 @@ class BackoffStrategy(Protocol):
 def _positive(
     value: float | timedelta, name: str, *, allow_zero: bool = False
 ) -> float:
-    v = seconds(value, name, allow_zero=allow_zero)
-    if v is None:
-        raise ConfigurationError(f"{name} must not be None")
+    v = seconds(value, name, allow_zero=allow_zero, nullable=False)
+    assert v is not None  # noqa: S101 - nullable=False
     return v
 
 
@@ -262,7 +261,7 @@ class Fibonacci(Backoff):
         return self.initial * a
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(frozen=True, slots=True, init=False, repr=False)
 class Constant(Backoff):
     """
     Constant backoff: the same delay before every retry.
@@ -292,6 +291,11 @@ class Constant(Backoff):
     def raw(self, n: int) -> float:
         """Return the constant delay."""
         return self.delay_seconds
+
+    def __repr__(self) -> str:
+        # Named as the argument is (`delay`); the field cannot be, as `delay()` is
+        # the strategy's method.
+        return f"Constant(delay={self.delay_seconds!r}, jitter={self.jitter!r})"
 
 
 @dataclass(frozen=True, slots=True)

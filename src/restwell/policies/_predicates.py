@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .._config import DEFAULT_RETRY_STATUSES, check_int
 from .._exceptions import (
@@ -22,6 +22,7 @@ from .._exceptions import (
 
 if TYPE_CHECKING:
     from .._models import Response
+    from .._types import JSON
 
 __all__ = [
     "DEFAULT_RETRY_ON",
@@ -31,7 +32,7 @@ __all__ = [
     "on_status",
 ]
 
-Outcome = "Response[Any] | BaseException"
+Outcome = "Response[object] | BaseException"
 
 
 class Predicate:
@@ -43,7 +44,7 @@ class Predicate:
 
     __slots__ = ()
 
-    def __call__(self, outcome: Response[Any] | BaseException) -> bool:
+    def __call__(self, outcome: Response[object] | BaseException) -> bool:
         """Return whether ``outcome`` should be retried."""
         raise NotImplementedError
 
@@ -58,7 +59,7 @@ class Predicate:
 class _Any(Predicate):
     parts: tuple[Predicate, ...]
 
-    def __call__(self, outcome: Response[Any] | BaseException) -> bool:
+    def __call__(self, outcome: Response[object] | BaseException) -> bool:
         # A loop, not any(genexpr): this runs per attempt.
         for part in self.parts:  # noqa: SIM110
             if part(outcome):
@@ -70,7 +71,7 @@ class _Any(Predicate):
 class _All(Predicate):
     parts: tuple[Predicate, ...]
 
-    def __call__(self, outcome: Response[Any] | BaseException) -> bool:
+    def __call__(self, outcome: Response[object] | BaseException) -> bool:
         for part in self.parts:  # noqa: SIM110 - a loop, as in _Any
             if not part(outcome):
                 return False
@@ -81,7 +82,7 @@ class _All(Predicate):
 class _Status(Predicate):
     statuses: frozenset[int]
 
-    def __call__(self, outcome: Response[Any] | BaseException) -> bool:
+    def __call__(self, outcome: Response[object] | BaseException) -> bool:
         return (
             not isinstance(outcome, BaseException)
             and outcome.status_code in self.statuses
@@ -92,15 +93,15 @@ class _Status(Predicate):
 class _Exception(Predicate):
     types: tuple[type[BaseException], ...]
 
-    def __call__(self, outcome: Response[Any] | BaseException) -> bool:
+    def __call__(self, outcome: Response[object] | BaseException) -> bool:
         return isinstance(outcome, self.types)
 
 
 @dataclass(frozen=True, slots=True)
 class _ResponseFn(Predicate):
-    fn: Callable[[Response[Any]], bool]
+    fn: Callable[[Response[JSON]], bool]
 
-    def __call__(self, outcome: Response[Any] | BaseException) -> bool:
+    def __call__(self, outcome: Response[object] | BaseException) -> bool:
         return not isinstance(outcome, BaseException) and bool(self.fn(outcome))
 
 
@@ -145,7 +146,7 @@ def on_exception(*types: type[BaseException]) -> Predicate:
     return _Exception(tuple(types))
 
 
-def on_response(fn: Callable[[Response[Any]], bool]) -> Predicate:
+def on_response(fn: Callable[[Response[JSON]], bool]) -> Predicate:
     """
     Retry responses for which ``fn(response)`` is true (the body is already read).
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from random import Random
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .._config import (
     DEFAULT_MAX_ATTEMPTS,
@@ -211,7 +211,7 @@ class Retry:
                 stacklevel=4,
             )
 
-    def settles(self, outcome: Response[Any]) -> bool:
+    def settles(self, outcome: Response[object]) -> bool:
         """
         Whether ``outcome`` ends the call as a success whatever the state.
 
@@ -256,7 +256,7 @@ class Retry:
     def next(
         self,
         state: RetryState,
-        outcome: Response[Any] | BaseException,
+        outcome: Response[object] | BaseException,
         now: float,
         wall: float,
         rng: Random,
@@ -350,6 +350,6 @@ class Retry:
         return Sleep(delay, why, retry_after, ignored)
 
     @staticmethod
-    def _method_of(outcome: Response[Any] | BaseException) -> str:
+    def _method_of(outcome: Response[object] | BaseException) -> str:
         request = getattr(outcome, "request", None)
         return getattr(request, "method", None) or "the method"

@@ -217,10 +217,10 @@ def _httpx_adopter(want: str, other: str, client: str) -> Callable[[object], Any
         if want == "AsyncClient":
             from .._async._transport_httpx import AsyncHttpxTransport
 
-            return AsyncHttpxTransport(obj)
+            return AsyncHttpxTransport(obj)  # type: ignore[arg-type]  # checked above
         from .._sync._transport_httpx import HttpxTransport
 
-        return HttpxTransport(obj)
+        return HttpxTransport(obj)  # type: ignore[arg-type]  # checked above
 
     return adopt
 

@@ -46,13 +46,15 @@ class AttemptStage:
         t0 = self._monotonic()
         try:
             response = await self._next(request)
-        except Exception as exc:
+        except BaseException as exc:  # cancelled too: the record shows it
             now = self._monotonic()
             ctx.attempts.append(
                 Attempt(
                     number=n, started=t0 - ctx.started, duration=now - t0, error=exc
                 )
             )
+            if not isinstance(exc, Exception):
+                raise
             if self._failed:
                 await aemit(
                     self._failed,

@@ -4,27 +4,37 @@ The ``redirects`` stage: follows 301/302/303/307/308 (RFC 9110 §15.4).
 One rule for every transport (transports never follow redirects). In the chain only
 for calls with ``follow_redirects``. Each hop goes through the ``retry`` stage on its
 own; the deadline (set above) spans the chain, and every hop's attempts land in
-``ctx.attempts``. A 303 (and a 301/302 answering a POST) becomes a GET without a
-body; a hop to another origin (scheme, host or port) drops ``Authorization``,
-``Proxy-Authorization`` and ``Cookie``. More than ``ctx.options.max_redirects`` hops
-raise ``TooManyRedirects``.
+``ctx.attempts`` (a followed hop's reason says where it went). A 303 (and a 301/302
+answering a POST) becomes a GET without a body; a hop to another origin (scheme, host
+or port) than the current one drops ``Authorization``, ``Proxy-Authorization`` and
+``Cookie``. A ``Retry-After`` on the 3xx is waited first (RFC 9110 §10.2.3), capped
+by the call's ``Retry.max_retry_after`` and the deadline; a longer one returns the
+3xx. A ``Location`` without a fragment inherits the request's (§10.2.2). The body of
+a streamed call's hop with a small body (Content-Length up to 64 KiB) is read so its
+connection is reused. Errors:
+``TooManyRedirects`` past ``ctx.options.max_redirects``; ``InvalidURL`` for a
+``Location`` that is not an http(s) URL; ``RedirectError`` for a 307/308 that would
+resend a streamed body too large to replay. None is retried.
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-from ..._exceptions import TooManyRedirects
+from ..._exceptions import InvalidURL, RedirectError, TooManyRedirects
 from ..._middleware import AsyncHandler
 from ..._models import Request, Response
 from ..._pipeline import StageEnv
 from ..._redact import redact_url
 from ..._urls import redirect_target, same_origin
+from ...policies._retry_after import parse_retry_after
 
 __all__ = ["RedirectStage"]
 
 _STRIP_ON_CROSS_ORIGIN = ("authorization", "proxy-authorization", "cookie")
 _BODY_HEADERS = ("content-type", "content-length", "transfer-encoding")
+_DRAIN = 64 * 1024  # bytes of a hop's body read so its connection can be reused
 
 
 class RedirectStage:
@@ -32,10 +42,13 @@ class RedirectStage:
 
     name = "redirects"
     EMITS = ()
-    __slots__ = ("_next",)
+    __slots__ = ("_monotonic", "_next", "_sleep", "_wall")
 
     def __init__(self, call_next: AsyncHandler, env: StageEnv) -> None:
         self._next = call_next
+        self._monotonic = env.monotonic
+        self._wall = env.wall
+        self._sleep = env.clock.asleep
 
     async def __call__(self, request: Request) -> Response[Any]:
         ctx = request.context
@@ -51,24 +64,40 @@ class RedirectStage:
                     f"more than {limit} redirects from {redact_url(request.url)}",
                     request=request,
                 )
-            target = redirect_target(response.url, response.headers["location"])
+            status = response.status_code
+            try:
+                target = redirect_target(response.url, response.headers["location"])
+                cross = not same_origin(request.url, target)
+            except InvalidURL as exc:
+                await response.aclose()
+                ctx.reason = "invalid redirect Location"
+                raise InvalidURL(str(exc), request=request) from None
             method = request.method
             content = request.content
             headers = request.headers.copy()
-            status = response.status_code
             if (status == 303 and method != "HEAD") or (
                 status in (301, 302) and method == "POST"
             ):
                 method, content = "GET", None
                 for name in _BODY_HEADERS:
                     headers.pop(name, None)
-            if not same_origin(request.url, target):
+            if cross:
                 for name in _STRIP_ON_CROSS_ORIGIN:
                     headers.pop(name, None)
             if content is not None and not isinstance(content, bytes):
-                # A streamed body was sent once and cannot be replayed to the new
-                # location.
+                await response.aclose()
+                ctx.reason = "redirect needs a body that cannot be replayed"
+                raise RedirectError(
+                    f"cannot follow the {status} redirect to {redact_url(target)}: "
+                    "it must resend the request body, a stream larger than "
+                    "max_replay_buffer that was sent once; raise max_replay_buffer, "
+                    "send bytes, or follow_redirects=False to get the 3xx",
+                    request=request,
+                )
+            if not await self._wait_retry_after(response):
                 return response
+            if ctx.stream:
+                await _drain(response)
             await response.aclose()
             if ctx.attempts:
                 hop = ctx.attempts[-1]
@@ -84,3 +113,50 @@ class RedirectStage:
             request.context = ctx
             response = await self._next(request)
         return response
+
+    async def _wait_retry_after(self, response: Response[Any]) -> bool:
+        """Wait a 3xx's Retry-After; ``False`` when it is too long to wait."""
+        if "retry-after" not in response.headers and (
+            "retry-after-ms" not in response.headers
+        ):
+            return True
+        ctx = response.request.context
+        retry = ctx.options.retry
+        if not retry.respect_retry_after:
+            return True
+        delay = parse_retry_after(response.headers, self._wall()).delay
+        if delay is None or delay <= 0:
+            return True
+        left = (
+            float("inf")
+            if ctx.deadline_at is None
+            else ctx.deadline_at - self._monotonic()
+        )
+        if delay > retry.max_retry_after or delay >= left:
+            why = (
+                f"above max_retry_after {retry.max_retry_after:g} s"
+                if delay > retry.max_retry_after
+                else f"beyond the {max(left, 0.0):.3g} s left before the deadline"
+            )
+            reason = (
+                f"redirect {response.status_code} with Retry-After {delay:g} s, "
+                f"{why}: not followed"
+            )
+            ctx.reason = reason
+            ctx.gave_up = True
+            if ctx.attempts:
+                ctx.attempts[-1].reason = reason
+            return False
+        if ctx.attempts:
+            ctx.attempts[-1].delay = delay
+        await self._sleep(delay)
+        return True
+
+
+async def _drain(response: Response[Any]) -> None:
+    """Read a hop's small body (Content-Length <= 64 KiB): its connection is reused."""
+    length = response.headers.get("content-length", "")
+    if length.isdigit() and int(length) <= _DRAIN:
+        # A broken hop body only costs its connection.
+        with contextlib.suppress(Exception):
+            await response.aread()

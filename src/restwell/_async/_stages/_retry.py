@@ -12,12 +12,11 @@ hook returns spans it), ``RetryAfterIgnored`` and ``RetryVetoed``. Writes
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from typing import Any
 
 from ..._exceptions import DeadlineExceeded, RestwellError
-from ..._hooks import aemit
+from ..._hooks import aemit, enter_spans, exit_spans
 from ..._middleware import AsyncHandler
 from ..._models import Attempt, Request, Response
 from ..._pipeline import StageEnv
@@ -149,10 +148,11 @@ class RetryStage:
                     ),
                 )
             if spans:
-                with contextlib.ExitStack() as stack:
-                    for span in spans:
-                        stack.enter_context(span)
+                entered = enter_spans(spans)
+                try:
                     await self._sleep(delay)
+                finally:
+                    exit_spans(entered)
             else:
                 await self._sleep(delay)
 
@@ -238,6 +238,11 @@ def give_up_note(
         reason: Why the call stopped, in words.
     """
     n = len(attempts)
+    notes = getattr(exc, "__notes__", None)
+    if notes:  # the same exception raised again (a cached one): replace, not grow
+        exc.__notes__ = [
+            note for note in notes if not note.startswith(("restwell: ", "  attempt "))
+        ]
     exc.add_note(
         f"restwell: gave up after {n} attempt{'s' if n != 1 else ''} "
         f"in {elapsed:.3f} s: {reason}"

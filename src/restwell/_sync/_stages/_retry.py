@@ -14,12 +14,11 @@ hook returns spans it), ``RetryAfterIgnored`` and ``RetryVetoed``. Writes
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from typing import Any
 
 from ..._exceptions import DeadlineExceeded, RestwellError
-from ..._hooks import emit
+from ..._hooks import emit, enter_spans, exit_spans
 from ..._middleware import Handler
 from ..._models import Attempt, Request, Response
 from ..._pipeline import StageEnv
@@ -151,10 +150,11 @@ class RetryStage:
                     ),
                 )
             if spans:
-                with contextlib.ExitStack() as stack:
-                    for span in spans:
-                        stack.enter_context(span)
+                entered = enter_spans(spans)
+                try:
                     self._sleep(delay)
+                finally:
+                    exit_spans(entered)
             else:
                 self._sleep(delay)
 
@@ -240,6 +240,11 @@ def give_up_note(
         reason: Why the call stopped, in words.
     """
     n = len(attempts)
+    notes = getattr(exc, "__notes__", None)
+    if notes:  # the same exception raised again (a cached one): replace, not grow
+        exc.__notes__ = [
+            note for note in notes if not note.startswith(("restwell: ", "  attempt "))
+        ]
     exc.add_note(
         f"restwell: gave up after {n} attempt{'s' if n != 1 else ''} "
         f"in {elapsed:.3f} s: {reason}"
