@@ -7,19 +7,52 @@ Also drives ``httpx2`` (same API): the module is taken from the client passed in
 or chosen by ``backend="httpx2"``. Lifecycle follows aresilient: a client passed in
 that is already open is *borrowed* and never closed by restwell; one passed in unopened
 (or created here) is *owned* and closed by ``close()``.
+
+What the transport guarantees, whoever configured the backend client:
+
+- **Credentials stay with their origin.** A request to another origin than the
+  call's first request (a redirect hop: scheme, host and port, RFC 6454) is built
+  without the client's default headers that carry credentials (``Authorization``,
+  ``Proxy-Authorization``, ``Cookie`` and any name ``is_sensitive_name`` flags),
+  without its ``auth`` and without its cookie jar, as httpx, urllib3 and requests do
+  when they follow a redirect themselves. Its other defaults (``User-Agent``, …)
+  stay; its default query ``params`` are not added (nor are they by httpx on a
+  redirect).
+- **The deadline holds at the socket** for a client restwell owns: its pools run
+  over ``restwell._net``'s network backends, which cap every connect, read and
+  write to the time left (``ctx.deadline_at``). A borrowed client's pool is not
+  modified: there, each phase is capped when the attempt starts, the body's read
+  timeout again when the head has arrived, and the deadline is checked between
+  body chunks.
+- **The client's own timeout** is the per-attempt timeout when the caller did not
+  give restwell ``timeout=`` (``default_timeout``).
+- **Every error is restwell's** (``restwell._httpx_errors``); no message carries a
+  header value.
 """
 
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Iterator
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from .._exceptions import ConfigurationError, ReadTimeout
-from .._httpx_errors import map_httpx_error
+from .._clock import SystemClock
+from .._config import DEFAULT_TIMEOUT, Timeout
+from .._context import ContextKey
+from .._exceptions import ConfigurationError, DeadlineExceeded, TransportTimeout
+from .._httpx_errors import (
+    build_error,
+    closed_error,
+    invalid_header,
+    map_httpx_error,
+)
 from .._models import Headers, Request, Response
-from .._types import JSON, HeaderTypes
+from .._net import DEADLINE, Deadline, install_deadline_backend, scope_body
+from .._redact import is_sensitive_name, redact_url
+from .._types import JSON
+from .._urls import same_origin
 from .._version import USER_AGENT
 
 if TYPE_CHECKING:
@@ -30,21 +63,35 @@ if TYPE_CHECKING:
 
 __all__ = ["HttpxTransport"]
 
+_SLACK = 0.05  # s: a timeout this close to the deadline was the deadline's
+# The URL of the first request of the call this transport saw, and whether a hop of
+# the call has left its origin (see _cross_origin).
+_FIRST_URL: ContextKey[str] = ContextKey("restwell.transport.first_url")
+_LEFT_ORIGIN: ContextKey[bool] = ContextKey("restwell.transport.left_origin")
+
 
 class _HttpxStream:
     """An ``httpx.Response`` body as a ``ResponseStream``, errors mapped."""
 
-    __slots__ = ("_raw", "_request")
+    __slots__ = ("_raw", "_request", "_transport")
 
-    def __init__(self, raw: Any, request: Request) -> None:
+    def __init__(self, raw: Any, request: Request, transport: HttpxTransport) -> None:
         self._raw = raw
         self._request = request
+        self._transport = transport
 
     def __iter__(self) -> Iterator[bytes]:
+        request = self._request
         try:
-            yield from self._raw.iter_bytes()
+            for chunk in self._raw.iter_bytes():
+                yield chunk
+                _check_deadline(request)
+        except DeadlineExceeded:
+            self._raw.close()
+            raise
         except Exception as exc:
-            mapped = map_httpx_error(exc, self._request)
+            self._raw.close()
+            mapped = self._transport._body_error(exc, request)
             if mapped is exc:
                 raise
             raise mapped from exc
@@ -53,32 +100,31 @@ class _HttpxStream:
         """
         Read the whole body; stop once the call's deadline has passed.
 
-        The deadline is ``request.context.deadline_at`` (monotonic seconds): one
+        The deadline is ``request.context.deadline_at`` (monotonic seconds): for a
+        client restwell owns, each socket read is capped to it; for any client, one
         loop over httpx's own chunks checks it, so a body trickling in under each
         read timeout still ends.
 
         Raises:
-            ReadTimeout: The deadline passed while the body was still arriving.
+            DeadlineExceeded: The deadline passed while the body was arriving.
             TransportError: A mapped httpx error.
         """
-        ctx: CallContext | None = self._request.context  # None: sent without a client
-        deadline_at = None if ctx is None else ctx.deadline_at
+        request = self._request
+        ctx: CallContext | None = request.context  # None: sent without a client
         raw = self._raw
         try:
-            if deadline_at is None:
+            if ctx is None or ctx.deadline_at is None:
                 return raw.read()  # type: ignore[no-any-return]  # httpx is untyped here
-            monotonic = ctx.clock.monotonic  # type: ignore[union-attr]  # deadline_at implies ctx
             chunks: list[bytes] = []
             for chunk in raw.iter_bytes():
                 chunks.append(chunk)
-                if monotonic() >= deadline_at:
-                    raise _late(self._request)  # noqa: TRY301 - handled just below
-        except ReadTimeout:
+                _check_deadline(request)
+        except DeadlineExceeded:
             raw.close()
             raise
         except Exception as exc:
             raw.close()
-            mapped = map_httpx_error(exc, self._request)
+            mapped = self._transport._body_error(exc, request)
             if mapped is exc:
                 raise
             raise mapped from exc
@@ -96,21 +142,43 @@ class HttpxTransport:
         client: An ``httpx.Client`` / ``httpx2.Client`` to use. Already
             open (inside its own ``with``): borrowed, never closed by restwell.
             Not yet open: owned, closed by ``close()``. Default: a new one, owned.
-            Its headers, cookies, auth and TLS settings apply to every request;
-            its redirect following is bypassed (restwell follows redirects itself).
+            Its headers, cookies, auth and TLS settings apply to every request to
+            the call's own origin; a redirect to another origin gets none of its
+            credentials (see the module docstring). Its ``timeout`` is the
+            per-attempt timeout unless restwell's ``timeout=`` is given
+            (``default_timeout``); its redirect following is bypassed (restwell
+            follows redirects itself). It must have no ``base_url``: give that to
+            restwell's client, which resolves every URL.
         backend: ``"httpx"`` or ``"httpx2"``, when ``client`` is not given.
             Default ``"httpx"``.
         owns_client: Override the open/unopened rule above. Default ``None``.
         **client_kwargs: Passed to the new client when ``client`` is not given
-            (``verify``, ``limits``, ``http2``, ``proxy``, …). TLS verification
-            stays on unless you turn it off.
+            (``verify``, ``limits``, ``http2``, ``proxy``, ``timeout``, …). TLS
+            verification stays on unless you turn it off.
+
+    The deadline is enforced at the socket (every read and write capped to the time
+    left) for a client restwell owns. A borrowed client's connection pool belongs
+    to its owner and is not modified: the deadline then caps each timeout when an
+    attempt starts, the body's read timeout again once the head has arrived, and
+    is checked between body chunks, so a sync call to a server that drips its
+    response head, or reads a streamed upload slowly, can outlast it. Hand the
+    client over unopened, or let restwell create it, for the hard bound.
 
     Raises:
-        ConfigurationError: If ``backend`` is unknown or its package is missing, or
-            both ``client`` and ``client_kwargs`` are given.
+        ConfigurationError: If ``backend`` is unknown or its package is missing,
+            both ``client`` and ``client_kwargs`` are given, the client has a
+            ``base_url``, or the client cannot be created from ``client_kwargs``.
     """
 
-    __slots__ = ("_build", "_client", "_owns", "_send", "module")
+    __slots__ = (
+        "_build",
+        "_client",
+        "_deadline_aware",
+        "_default_timeout",
+        "_owns",
+        "_send",
+        "module",
+    )
 
     def __init__(
         self,
@@ -120,21 +188,17 @@ class HttpxTransport:
         owns_client: bool | None = None,
         **client_kwargs: object,
     ) -> None:
-        # httpx and httpx2 share one API, used duck-typed from here on.
-        backend_client: Any = client
-        if backend_client is not None:
+        given: Any = client  # an httpx or httpx2 client; their types differ
+        if given is not None:
             if client_kwargs:
                 raise ConfigurationError(
                     f"HttpxTransport got a client and {sorted(client_kwargs)}: "
                     "configure the client you pass, or pass only keyword arguments"
                 )
-            self.module = importlib.import_module(
-                type(backend_client).__module__.split(".")[0]
-            )
-            opened = (
-                getattr(getattr(backend_client, "_state", None), "name", "") == "OPENED"
-            )
+            self.module = importlib.import_module(type(given).__module__.split(".")[0])
+            opened = getattr(getattr(given, "_state", None), "name", "") == "OPENED"
             self._owns = (not opened) if owns_client is None else owns_client
+            given_timeout = True
         else:
             if backend not in ("httpx", "httpx2"):
                 raise ConfigurationError(
@@ -142,17 +206,17 @@ class HttpxTransport:
                     "use 'httpx' or 'httpx2'"
                 )
             self.module = _import_backend(backend)
-            client_kwargs.setdefault("follow_redirects", False)
-            client_kwargs["headers"] = (
-                Headers({"User-Agent": USER_AGENT})
-                .merged(cast("HeaderTypes", client_kwargs.get("headers")))
-                .multi_items()
-            )
-            backend_client = self.module.Client(**client_kwargs)
+            given_timeout = "timeout" in client_kwargs
+            _refuse_base_url(client_kwargs, self.module.__name__, "Client")
+            given = _create(self.module, "Client", client_kwargs)
             self._owns = True if owns_client is None else owns_client
-        self._client: httpx.Client | httpx2.Client = backend_client
-        self._build = backend_client.build_request
-        self._send = backend_client.send
+        _refuse_base_url(given, self.module.__name__, "Client")
+        self._client: httpx.Client | httpx2.Client = given
+        self._build = given.build_request
+        self._send = given.send
+        self._default_timeout = _timeout_of(given.timeout) if given_timeout else None
+        # Only a pool restwell owns is changed (see the class docstring).
+        self._deadline_aware = self._owns and install_deadline_backend(given)
 
     @property
     def client(self) -> httpx.Client | httpx2.Client:
@@ -164,6 +228,17 @@ class HttpxTransport:
         """Whether ``close()`` closes the underlying client."""
         return self._owns
 
+    @property
+    def default_timeout(self) -> Timeout | None:
+        """
+        The backend client's own timeout, as a restwell ``Timeout`` (seconds).
+
+        ``None`` for a client restwell created without ``timeout=``. Otherwise it
+        is the per-attempt timeout of every call that gives restwell no
+        ``timeout=`` (on the client or the call), capped to the deadline left.
+        """
+        return self._default_timeout
+
     def send(self, request: Request) -> Response[JSON]:
         """
         Send ``request`` once; return the response with its body unread.
@@ -173,29 +248,135 @@ class HttpxTransport:
                 ``ReadTimeout``, ``ProtocolError``, …); the httpx error is
                 ``__cause__``.
             InvalidURL: If httpx cannot send to the URL.
+            ConfigurationError: If a header cannot be sent (it is named, its value
+                is not shown), or the client was closed during the call.
         """
+        ctx: CallContext | None = request.context  # None: sent without a client
+        timeout = request.timeout
+        deadline = None
+        cross = False
+        if ctx is not None:
+            deadline_at = ctx.deadline_at
+            if deadline_at is not None:
+                clock = ctx.clock
+                deadline = Deadline(
+                    deadline_at,
+                    time.monotonic if type(clock) is SystemClock else clock.monotonic,
+                )
+            if self._default_timeout is not None and _timeout_unset(ctx):
+                timeout = _capped(self._default_timeout, deadline)
+            cross = _cross_origin(request, ctx)
+        extensions = {"timeout": timeout.as_dict()}
         try:
-            headers = request.headers
-            raw_request = self._build(
-                request.method,
-                request.url,
-                headers=headers.multi_items() if headers else None,
-                content=request.content,
-                extensions={"timeout": request.timeout.as_dict()},
-            )
-            raw = self._send(raw_request, stream=True, follow_redirects=False)
+            if cross:
+                raw_request = self._cross_origin_request(request, extensions)
+            else:
+                headers = request.headers
+                raw_request = self._build(
+                    request.method,
+                    request.url,
+                    headers=headers.multi_items() if headers else None,
+                    content=request.content,
+                    extensions=extensions,
+                )
+            port = raw_request.url.port
+            if port is not None and port > 65535:  # TCP's limit
+                raise ValueError(f"port {port} is out of range 0-65535")  # noqa: TRY301 - mapped below
         except Exception as exc:
-            mapped = map_httpx_error(exc, request)
+            mapped = build_error(exc, request, self._defaults())
             if mapped is exc:
                 raise
             raise mapped from exc
+        try:
+            if deadline is None or not self._deadline_aware:
+                raw = self._transmit(raw_request, cross)
+            else:
+                token = DEADLINE.set(deadline)
+                try:
+                    raw = self._transmit(raw_request, cross)
+                finally:
+                    DEADLINE.reset(token)
+        except Exception as exc:
+            mapped = self._send_error(exc, request)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+        if deadline is not None:
+            if self._deadline_aware:
+                scope_body(raw, deadline)
+            else:
+                _recap_read(raw_request, deadline)
         return Response.streamed(
             raw.status_code,
             Headers.from_raw(raw.headers),
-            _HttpxStream(raw, request),
+            _HttpxStream(raw, request, self),
             request,
             raw,
         )
+
+    def _transmit(self, raw_request: Any, cross: bool) -> Any:
+        if cross:  # no client auth on another origin
+            return self._send(
+                raw_request, stream=True, follow_redirects=False, auth=None
+            )
+        return self._send(raw_request, stream=True, follow_redirects=False)
+
+    def _cross_origin_request(
+        self, request: Request, extensions: dict[str, Any]
+    ) -> Any:
+        """
+        The httpx request for ``request`` to another origin than the call's.
+
+        Built with ``httpx.Request`` directly: ``build_request`` would merge the
+        client's headers, cookies and params. The client's default headers are
+        kept except those carrying credentials; the request's own headers win.
+        """
+        own = request.headers.multi_items()
+        names = {name.lower() for name, _ in own}
+        headers = [
+            (name, value)
+            for name, value in self._client.headers.multi_items()
+            if not is_sensitive_name(name) and name.lower() not in names
+        ]
+        return self.module.Request(
+            request.method,
+            request.url,
+            headers=headers + own,
+            content=request.content,
+            extensions=extensions,
+        )
+
+    def _defaults(self) -> list[tuple[str, str]]:
+        """The client's own header pairs and cookies (kept out of messages)."""
+        client = self._client
+        pairs: list[tuple[str, str]] = list(client.headers.multi_items())
+        jar = getattr(getattr(client, "cookies", None), "jar", ())
+        pairs += [("cookie", cookie.value or "") for cookie in jar]
+        return pairs
+
+    def _send_error(self, exc: Exception, request: Request) -> BaseException:
+        if isinstance(exc, RuntimeError) and "has been closed" in str(exc):
+            return closed_error(
+                request,
+                owned=self._owns,
+                client=f"{self.module.__name__}.{type(self._client).__name__}",
+            )
+        return map_httpx_error(exc, request, defaults=self._defaults())
+
+    def _body_error(self, exc: Exception, request: Request) -> BaseException:
+        """Map an error from reading the body; a timeout at the deadline is its."""
+        mapped = map_httpx_error(exc, request, defaults=self._defaults())
+        ctx: CallContext | None = request.context
+        if (
+            isinstance(mapped, TransportTimeout)
+            and ctx is not None
+            and ctx.deadline_at is not None
+            and ctx.clock.monotonic() + _SLACK >= ctx.deadline_at
+        ):
+            late = _late(request, ctx)
+            late.__cause__ = mapped
+            return late
+        return mapped
 
     def close(self) -> None:
         """Close the underlying client if restwell owns it; otherwise do nothing."""
@@ -207,10 +388,142 @@ class HttpxTransport:
         return f"<HttpxTransport {self.module.__name__} ({how})>"
 
 
-def _late(request: Request) -> ReadTimeout:
-    return ReadTimeout(
-        "the deadline passed while the response body was arriving", request=request
+def _check_deadline(request: Request) -> None:
+    """Raise ``DeadlineExceeded`` if the call's deadline has passed."""
+    ctx: CallContext | None = request.context
+    if ctx is not None:
+        deadline_at = ctx.deadline_at
+        if deadline_at is not None and ctx.clock.monotonic() >= deadline_at:
+            raise _late(request, ctx)
+
+
+def _late(request: Request, ctx: CallContext) -> DeadlineExceeded:
+    deadline = ctx.options.deadline or 0.0
+    return DeadlineExceeded(
+        f"deadline of {deadline:g} s passed while the response body of "
+        f"{request.method} {redact_url(request.url)} was arriving",
+        request=request,
+        deadline=deadline,
+        elapsed=ctx.clock.monotonic() - ctx.started,
     )
+
+
+def _cross_origin(request: Request, ctx: CallContext) -> bool:
+    """
+    Whether ``request`` must go without the backend client's credentials.
+
+    Only a call that follows redirects has hops. Its origin is ``ctx.origin`` when
+    the client sets it, else the URL of the call's first request this transport
+    saw (kept in the context). Once a hop has left that origin, every later
+    request of the call goes without them, even one back to the origin: the other
+    origin chose where it goes (httpx does not restore ``Authorization`` either).
+    """
+    if not ctx.options.follow_redirects:
+        return False
+    url = request.url
+    origin: str | None = getattr(ctx, "origin", None)
+    if origin is None:
+        origin = ctx.get(_FIRST_URL)
+        if origin is None:
+            ctx.set(_FIRST_URL, url)
+            return False
+    if _LEFT_ORIGIN in ctx:
+        return True
+    if url == origin:
+        return False
+    n = len(origin)
+    if url.startswith(origin) and url[n : n + 1] in ("/", "?", "#", ""):
+        return False
+    if same_origin(origin, url):
+        return False
+    ctx.set(_LEFT_ORIGIN, True)
+    return True
+
+
+def _recap_read(raw_request: Any, deadline: Deadline) -> None:
+    """
+    Lower the body's read timeout to the deadline left, for a borrowed client.
+
+    httpcore reads a request's ``timeout`` extension when the body starts, so the
+    read timeout of a body that stalls after a late head is what is left of the
+    deadline then, not what was left when the attempt started. The extensions
+    dict is this request's own (httpx copies it; httpcore shares httpx's).
+    """
+    timeouts = raw_request.extensions.get("timeout")
+    if timeouts is None:
+        return
+    left = max(deadline.at - deadline.monotonic(), 0.001)
+    read = timeouts.get("read")
+    if read is None or left < read:
+        raw_request.extensions["timeout"] = {**timeouts, "read": left}
+
+
+def _timeout_unset(ctx: CallContext) -> bool:
+    """
+    Whether the call's timeout is restwell's default (nobody gave ``timeout=``).
+
+    Until ``CallOptions`` can say "not given", the default is recognised by
+    identity: ``DEFAULT_TIMEOUT`` is the one object a client or call gets when no
+    ``timeout=`` is passed; a caller's own ``Timeout`` is another object.
+    """
+    return ctx.options.timeout is DEFAULT_TIMEOUT
+
+
+def _capped(timeout: Timeout, deadline: Deadline | None) -> Timeout:
+    if deadline is None:
+        return timeout
+    left = deadline.at - deadline.monotonic()
+    return timeout.capped(left) if 0 < left < timeout.longest else timeout
+
+
+def _timeout_of(timeout: Any) -> Timeout:
+    """An ``httpx.Timeout`` as a restwell ``Timeout`` (``None``: no limit)."""
+    return Timeout(
+        connect=timeout.connect,
+        read=timeout.read,
+        write=timeout.write,
+        pool=timeout.pool,
+    )
+
+
+def _refuse_base_url(client: Any, package: str, cls: str) -> None:
+    """Refuse a client (or the keyword arguments of one) that has a base_url."""
+    if isinstance(client, dict):
+        base_url = str(client.get("base_url") or "")
+    else:
+        base_url = str(getattr(client, "base_url", "") or "")
+    if base_url:
+        shown = redact_url(base_url)
+        raise ConfigurationError(
+            f"base_url={shown!r} of the {package}.{cls} would not be used: pass "
+            f"it to restwell.{cls}(base_url={shown!r}) instead, and create the "
+            f"{package}.{cls} without it (restwell resolves every URL itself, so "
+            "that redirects, events and the origin checks see the URL sent)"
+        )
+
+
+def _create(module: ModuleType, cls: str, kwargs: dict[str, Any]) -> Any:
+    given = ", ".join(f"{name}=..." for name in sorted(kwargs))
+    kwargs.setdefault("follow_redirects", False)
+    try:
+        headers = Headers({"User-Agent": USER_AGENT}).merged(kwargs.get("headers"))
+        kwargs["headers"] = headers.multi_items()
+        return getattr(module, cls)(**kwargs)
+    except Exception as exc:
+        pairs = kwargs.get("headers") or []
+        bad = (
+            isinstance(exc, UnicodeError)
+            and isinstance(pairs, list)
+            and invalid_header(pairs)
+        )
+        if bad:
+            name, problem = bad
+            message = f"header {name!r} cannot be sent: {problem} (value not shown)"
+        else:
+            message = f"{type(exc).__name__}: {exc}"
+        raise ConfigurationError(
+            f"cannot create {module.__name__}.{cls}({given}): {message}"
+        ) from exc
 
 
 def _import_backend(name: str) -> ModuleType:
