@@ -35,7 +35,6 @@ from ._config import DEFAULT_TIMEOUT, UNSET, Timeout, Unset, check_int
 from ._exceptions import (
     ConfigurationError,
     HTTPStatusError,
-    ReadTimeout,
     ResponseTooLarge,
     ResponseValidationError,
     StreamConsumed,
@@ -659,26 +658,6 @@ class _Meter:
         return []
 
 
-class _Deadline:
-    """Raise ``ReadTimeout`` at a chunk that arrives after the call's deadline."""
-
-    __slots__ = ("_response",)
-
-    def __init__(self, response: Response[Any]) -> None:
-        self._response = response
-
-    def feed(self, chunk: bytes) -> list[bytes]:
-        if self._response._past_deadline():
-            raise ReadTimeout(
-                "the deadline passed while the response body was arriving",
-                request=self._response.request,
-            )
-        return [chunk]
-
-    def flush(self) -> list[bytes]:
-        return []
-
-
 _QUALIFIED = re.compile(r"\b(?:\w+\.)+(\w+)")
 
 
@@ -1281,13 +1260,6 @@ class Response(Generic[_T_co]):
             received=received,
         )
 
-    def _past_deadline(self) -> bool:
-        """Whether the call's deadline (``request.context.deadline_at``) has passed."""
-        ctx = getattr(self.request, "context", None)
-        if ctx is None or ctx.deadline_at is None:
-            return False
-        return bool(ctx.clock.monotonic() >= ctx.deadline_at)
-
     def _iterate(self, body: Callable[..., B], stages: list[_Stage]) -> B:
         """
         Start iterating the body, once: a ``_Body`` or ``_AsyncBody`` over ``stages``.
@@ -1334,9 +1306,9 @@ class Response(Generic[_T_co]):
             ResponseTooLarge: If the body is larger than the limit; the response
                 is closed, and ``content`` raises ``StreamConsumed`` after it.
             StreamConsumed: If the body was iterated or closed unread before.
-            TransportError: If the connection fails while reading, or
-                (``ReadTimeout``) the call's deadline passes while the body is
-                still arriving.
+            TransportError: If the connection fails while reading.
+            DeadlineExceeded: If the call's deadline passes while the body is
+                still arriving (the transport checks it between chunks).
             ConfigurationError: If ``max_size`` is not an ``int`` >= 1 or ``None``.
         """
         if self._content is not _NOT_READ:
@@ -1347,7 +1319,7 @@ class Response(Generic[_T_co]):
             if limit is None or self._fits(limit):
                 content: bytes = await stream.aread()
             else:
-                body = _AsyncBody[bytes](stream, [_Meter(self, limit), _Deadline(self)])
+                body = _AsyncBody[bytes](stream, [_Meter(self, limit)])
                 content = b"".join([chunk async for chunk in body])
         except ResponseTooLarge:
             self._content = _CONSUMED
@@ -1465,9 +1437,9 @@ class Response(Generic[_T_co]):
             ResponseTooLarge: If the body is larger than the limit; the response
                 is closed, and ``content`` raises ``StreamConsumed`` after it.
             StreamConsumed: If the body was iterated or closed unread before.
-            TransportError: If the connection fails while reading, or
-                (``ReadTimeout``) the call's deadline passes while the body is
-                still arriving.
+            TransportError: If the connection fails while reading.
+            DeadlineExceeded: If the call's deadline passes while the body is
+                still arriving (the transport checks it between chunks).
             ConfigurationError: If ``max_size`` is not an ``int`` >= 1 or ``None``.
         """
         if self._content is not _NOT_READ:
@@ -1478,7 +1450,7 @@ class Response(Generic[_T_co]):
             if limit is None or self._fits(limit):
                 content: bytes = stream.read()
             else:
-                body = _Body[bytes](stream, [_Meter(self, limit), _Deadline(self)])
+                body = _Body[bytes](stream, [_Meter(self, limit)])
                 content = b"".join(list(body))
         except ResponseTooLarge:
             self._content = _CONSUMED
