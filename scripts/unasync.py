@@ -30,9 +30,12 @@ module and package in _async/):
     _stages/             the pipeline's stages, one module per slot
     _transport_httpx.py  AsyncHttpxTransport : HttpxTransport
     _transport_mock.py   AsyncMockTransport : MockTransport
-    tests/_async/        test_body, test_client, test_httpbin, test_stages,
+    tests/_async/        test_body, test_client, test_httpbin, test_response_data,
+                         test_response_limits, test_response_streaming, test_stages,
                          test_transport_mock
-    _models.py, in place Response.aread/aiter_bytes/aclose : read/iter_bytes/close
+    _models.py, in place _AsyncBody : _Body (a body being iterated), and
+                         Response.aread/aiter_bytes/aiter_text/aiter_lines/aclose :
+                         read/iter_bytes/iter_text/iter_lines/close
 
 Hand-kept, and why:
 
@@ -85,6 +88,7 @@ RULES: list[tuple[str, str]] = [
     ("AsyncMockHandler", "MockHandler"),
     ("ahandler_response", "handler_response"),
     ("_AsyncBytesStream", "_BytesStream"),
+    ("_AsyncBody", "_Body"),
     ("AsyncTransport", "Transport"),
     ("AsyncResponseStream", "ResponseStream"),
     ("AsyncClient", "Client"),
@@ -93,9 +97,13 @@ RULES: list[tuple[str, str]] = [
     ("__aenter__", "__enter__"),
     ("__aexit__", "__exit__"),
     ("__aiter__", "__iter__"),
+    ("__anext__", "__next__"),
+    ("StopAsyncIteration", "StopIteration"),
     ("aclose", "close"),
     ("aread", "read"),
     ("aiter_bytes", "iter_bytes"),
+    ("aiter_text", "iter_text"),
+    ("aiter_lines", "iter_lines"),
     ("asleep", "sleep"),
     ("aemit", "emit"),
     ("abuffer_body", "buffer_body"),

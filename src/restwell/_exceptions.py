@@ -22,9 +22,12 @@ RestwellError
 │   │   └── TooManyRedirects
 │   ├── PolicyError                                  .policy: a resilience policy refused the call
 │   │   └── DeadlineExceeded(…, TimeoutError)        .deadline, .elapsed (s)
+│   ├── ResponseTooLarge                             .limit, .received (bytes): body above
+│   │                                                max_response_size; not retried
 │   └── StreamConsumed                               a streamed body was read twice
 ├── HTTPStatusError                                  .request, .response, .status_code
-└── ResponseValidationError(RestwellError, ValueError)  body did not fit the model
+└── ResponseValidationError(RestwellError, ValueError)  body is not JSON, or did not fit
+                                                     the model
 ```
 
 Rules (STYLE.md §6): backend exceptions are mapped at the transport edge to the most
@@ -56,6 +59,7 @@ __all__ = [
     "ReadTimeout",
     "RedirectError",
     "RequestError",
+    "ResponseTooLarge",
     "ResponseValidationError",
     "RestwellError",
     "StreamConsumed",
@@ -184,6 +188,41 @@ class TooManyRedirects(RedirectError):
     """More than ``max_redirects`` redirects were followed."""
 
 
+class ResponseTooLarge(RequestError):
+    """
+    The response body is larger than ``max_response_size`` allows.
+
+    Raised before any of the body is read when its ``Content-Length`` alone is above
+    the limit (identity encoding only: a ``Content-Length`` counts encoded bytes), and
+    otherwise while reading, as soon as the decoded bytes pass the limit, so a gzip
+    bomb or an endless chunked body stops early. The response is closed, and with it
+    its connection. It is a decision about the response, not a transient failure:
+    the default ``Retry`` policy does not retry it.
+
+    Raise the limit per call or on the client (``max_response_size=256 * 2**20``),
+    pass ``max_response_size=None`` for no limit, or read a large body with
+    ``client.stream()``, which has no limit unless you set one.
+
+    Attributes:
+        limit: The ``max_response_size`` in force, in bytes.
+        received: Bytes counted when the call was refused, in bytes: the decoded
+            bytes read so far (at least ``limit + 1``), or the ``Content-Length``
+            when the response was refused before its body was read.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: Request | None = None,
+        limit: int,
+        received: int,
+    ) -> None:
+        super().__init__(message, request=request)
+        self.limit = limit
+        self.received = received
+
+
 class StreamConsumed(RequestError):
     """A streamed response body was read after it had already been consumed."""
 
@@ -248,9 +287,14 @@ class HTTPStatusError(RestwellError):
 
 class ResponseValidationError(RestwellError, ValueError):
     """
-    The response body did not fit the requested model.
+    The response body could not be decoded: it is not JSON, or does not fit the model.
 
-    The pydantic ``ValidationError`` is ``__cause__``.
+    Raised by ``response.data`` and ``response.json()``, for any body that cannot be
+    decoded, whatever its shape: invalid JSON or UTF-8, JSON nested too deeply for
+    the parser (a ``RecursionError``), a body that does not fit ``model=``. The
+    original error (``json.JSONDecodeError``, ``RecursionError``, pydantic's
+    ``ValidationError``, …) is ``__cause__``. (A body that cannot be decompressed is a
+    ``DecodingError``, raised while reading it.)
 
     Attributes:
         response: The ``restwell.Response`` whose body failed validation.

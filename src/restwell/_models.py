@@ -3,30 +3,39 @@ Transport-neutral models: ``Headers``, ``Request``, ``Response[T]`` and ``Attemp
 
 Slotted, no I/O of their own: a ``Response`` reads its body through the stream its
 transport gave it, so the same class serves httpx, aiohttp and user transports.
-Its sync read paths (``read``, ``iter_bytes``, ``close``) are generated from the async
-ones by ``scripts/unasync.py``, in place: this module is a leaf and imports no
-``_async`` or ``_sync`` code.
+Its sync read paths (``read``, ``iter_bytes``, ``iter_text``, ``iter_lines``,
+``close``) are generated from the async ones by ``scripts/unasync.py``, in place: this
+module is a leaf and imports no ``_async`` or ``_sync`` code. What the two worlds share
+(re-chunking, incremental text decoding, line splitting, the size limit's checks) is
+plain code outside the generated block.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import functools
 import json as _json
+import re
+from collections import deque
 from collections.abc import (
     AsyncIterator,
+    Callable,
     Iterator,
     Mapping,
     MutableMapping,
+    Sequence,
 )
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Generic, Protocol, cast
 
 from typing_extensions import TypeVar
 
-from ._config import DEFAULT_TIMEOUT, Timeout
+from ._config import DEFAULT_TIMEOUT, UNSET, Timeout, Unset, check_int
 from ._exceptions import (
     ConfigurationError,
     HTTPStatusError,
+    ResponseTooLarge,
     ResponseValidationError,
     StreamConsumed,
 )
@@ -124,6 +133,39 @@ class Headers(MutableMapping[str, str]):
             self._items = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in pairs]
             self._raw = None
         return self._items
+
+    def _framing(self) -> tuple[str | None, str | None]:
+        """
+        ``Content-Length`` and ``Content-Encoding``, for the response size check.
+
+        One pass, over the raw bytes if the headers are still undecoded (so the
+        call's hot path decodes nothing), with no ``KeyError`` for an absent name.
+        Repeated values are joined with ``", "``, as ``headers[name]`` does.
+
+        Returns:
+            ``(content_length, content_encoding)``, each ``None`` when absent.
+        """
+        length: list[str] = []
+        encoding: list[str] = []
+        raw = self._raw
+        if raw is not None:
+            for k, v in raw if isinstance(raw, list | tuple) else raw.raw:
+                name = k.lower()
+                if name == b"content-length":
+                    length.append(v.decode("latin-1"))
+                elif name == b"content-encoding":
+                    encoding.append(v.decode("latin-1"))
+        else:
+            for k, v in self._items:
+                name = k.lower()
+                if name == "content-length":
+                    length.append(v)
+                elif name == "content-encoding":
+                    encoding.append(v)
+        return (
+            ", ".join(length) if length else None,
+            ", ".join(encoding) if encoding else None,
+        )
 
     def __getitem__(self, name: str) -> str:
         key = name.lower()
@@ -363,6 +405,9 @@ class AsyncResponseStream(Protocol):
 
     ``aread()`` returns the whole (decoded) body; iteration yields it in chunks;
     ``aclose()`` releases the connection. Errors must already be restwell errors.
+    An iteration left half-way must end promptly once ``aclose()`` was called (raise,
+    or stop after what was already buffered): restwell closes the stream, then runs
+    the iterator out, so that no generator is left suspended.
     """
 
     def __aiter__(self) -> AsyncIterator[bytes]:
@@ -441,11 +486,385 @@ class Attempt:
         )
 
 
-@lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=256)
 def _adapter(model: Any) -> TypeAdapter[Any]:
     from pydantic import TypeAdapter
 
     return TypeAdapter(model)
+
+
+_NO_BODY_STATUSES = frozenset({204, 304})
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_MAX_SHOWN_ERRORS = 3  # field errors quoted in a ResponseValidationError message
+_MAX_DRAIN_STEPS = 64  # chunks a closed stream's iterator may still yield, dropped
+
+Chunk = TypeVar("Chunk", bytes, str)
+P = TypeVar("P")  # what a body iterator yields: bytes or str
+B = TypeVar("B")  # a body iterator: _Body or _AsyncBody
+
+
+class _Stage(Protocol):
+    """
+    One step a body's chunks go through while iterated: count, re-chunk, decode.
+
+    Pure: ``feed`` takes one item and returns what it can pass on now (a list,
+    maybe empty); ``flush`` returns what it still holds once the body has ended.
+    """
+
+    def feed(self, item: Any, /) -> list[Any]: ...
+
+    def flush(self) -> list[Any]: ...
+
+
+def _feed(stages: Sequence[_Stage], items: list[Any]) -> list[Any]:
+    for stage in stages:
+        items = [out for item in items for out in stage.feed(item)]
+    return items
+
+
+def _flush(stages: Sequence[_Stage]) -> list[Any]:
+    # What each stage still holds goes through the stages after it.
+    items: list[Any] = []
+    for stage in stages:
+        items = [out for item in items for out in stage.feed(item)] + stage.flush()
+    return items
+
+
+class _Chunker(Generic[Chunk]):
+    """
+    Re-chunk a stream of ``bytes`` or ``str`` into pieces of exactly ``size`` items.
+
+    ``feed`` returns the whole pieces it can make and keeps the rest (fewer than
+    ``size`` items); ``flush`` returns that rest, the one piece that may be shorter.
+    """
+
+    __slots__ = ("_pending", "_size")
+
+    def __init__(self, size: int, empty: Chunk) -> None:
+        self._size = size
+        self._pending: Chunk = empty
+
+    def feed(self, data: Chunk) -> list[Chunk]:
+        if self._pending:
+            data = self._pending + data
+        size = self._size
+        end = len(data) - len(data) % size
+        self._pending = data[end:]
+        return [data[start : start + size] for start in range(0, end, size)]
+
+    def flush(self) -> list[Chunk]:
+        pending, self._pending = self._pending, self._pending[:0]
+        return [pending] if pending else []
+
+
+def _chunkers(chunk_size: int | None, empty: Chunk) -> list[_Stage]:
+    """No stage for ``None``; else a ``_Chunker`` of a checked ``chunk_size``."""
+    if chunk_size is None:
+        return []
+    size = check_int(chunk_size, "chunk_size", 1, ", or None for chunks as they arrive")
+    return [_Chunker(size, empty)]
+
+
+class _TextDecoder:
+    """
+    Decode a body's byte chunks into text, incrementally.
+
+    A character split across two chunks is decoded once both have arrived.
+    Undecodable bytes become U+FFFD, as in ``Response.text``; an unknown (or non-text)
+    charset falls back to UTF-8.
+    """
+
+    __slots__ = ("_decoder",)
+
+    def __init__(self, encoding: str) -> None:
+        try:
+            b"a".decode(encoding, "replace")  # LookupError: unknown, or not text
+        except LookupError:
+            encoding = "utf-8"
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+
+    def feed(self, data: bytes) -> list[str]:
+        text = self._decoder.decode(data)
+        return [text] if text else []
+
+    def flush(self) -> list[str]:
+        text = self._decoder.decode(b"", True)
+        return [text] if text else []
+
+
+class _LineSplitter:
+    r"""
+    Split a stream of text into lines ending in ``\n``, ``\r\n`` or ``\r``.
+
+    Lines are returned without their ending. ``\r`` then ``\n`` is one ending even
+    when the two arrive in different chunks, and a last line without an ending is
+    returned by ``flush``. Only those three endings split: unlike ``str.splitlines``,
+    not U+2028 and the other Unicode line breaks, which JSON strings may hold.
+    """
+
+    __slots__ = ("_cr", "_tail")
+
+    def __init__(self) -> None:
+        self._tail: list[str] = []  # the line still open, in pieces
+        self._cr = False  # the text so far ended in "\r", held back
+
+    def feed(self, text: str) -> list[str]:
+        if self._cr:
+            text = "\r" + text
+            self._cr = False
+        if text.endswith("\r"):
+            # It may be the first half of "\r\n": decide with the next chunk.
+            self._cr = True
+            text = text[:-1]
+        if not text:
+            return []
+        lines = _NEWLINE.split(text)
+        if len(lines) == 1:
+            self._tail.append(text)
+            return []
+        if self._tail:
+            self._tail.append(lines[0])
+            lines[0] = "".join(self._tail)
+        last = lines.pop()
+        self._tail = [last] if last else []
+        return lines
+
+    def flush(self) -> list[str]:
+        tail = "".join(self._tail)
+        self._tail = []
+        if self._cr:
+            self._cr = False
+            return [tail]
+        return [tail] if tail else []
+
+
+class _Meter:
+    """Count the decoded bytes of a body; raise once they pass ``limit``."""
+
+    __slots__ = ("_limit", "_received", "_response")
+
+    def __init__(self, response: Response[Any], limit: int) -> None:
+        self._response = response
+        self._limit = limit
+        self._received = 0
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        self._received += len(chunk)
+        if self._received > self._limit:
+            raise self._response._too_large(self._limit, self._received)
+        return [chunk]
+
+    def flush(self) -> list[bytes]:
+        return []
+
+
+_QUALIFIED = re.compile(r"\b(?:\w+\.)+(\w+)")
+
+
+def _type_name(model: Any) -> str:
+    """A model's name as written: ``User``, ``list[User]``, ``User | None``."""
+    if isinstance(model, type):
+        return model.__qualname__
+    return _QUALIFIED.sub(r"\1", repr(model))  # drop module paths (typing.Any)
+
+
+def _field_errors(exc: Any) -> str:
+    """The first few field errors of a pydantic ``ValidationError``, without inputs."""
+    shown = []
+    for error in exc.errors(include_url=False, include_input=False)[:_MAX_SHOWN_ERRORS]:
+        where = ".".join(str(part) for part in error["loc"]) or "(body)"
+        shown.append(f"{where}: {error['msg']}")
+    more = exc.error_count() - len(shown)
+    return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+
+
+# unasync: source of the GENERATED block below (scripts/unasync.py)
+class _AsyncBody(Generic[P]):
+    """
+    A response body being iterated (async): its chunks, through ``stages``.
+
+    A class rather than a generator, so that one left half-way (a ``break``, an
+    error) is closed at once by ``Response.aclose()`` and is never garbage collected
+    while suspended (for an async generator, trio reports a ``ResourceWarning``).
+    Closing closes the stream, then runs the transport's iterator to its end, so
+    that it is not left suspended either: after the close, an httpx body yields
+    what was already buffered, then raises on its closed connection. What it yields
+    and the error are dropped (at most ``_MAX_DRAIN_STEPS`` chunks).
+
+    Args:
+        stream: The body's stream, or ``None`` for a body already in ``content``.
+        stages: What each chunk goes through (``_Meter``, ``_Chunker``, …), in order.
+        check: Called before the first chunk is read; may raise (``_fits``).
+        content: The body, when ``stream`` is ``None``.
+    """
+
+    __slots__ = ("_check", "_chunks", "_closed", "_ready", "_stages", "_stream")
+
+    def __init__(
+        self,
+        stream: AsyncResponseStream | None,
+        stages: Sequence[_Stage],
+        *,
+        check: Callable[[], object] | None = None,
+        content: bytes = b"",
+    ) -> None:
+        self._stream = stream
+        self._stages = stages
+        self._check = check
+        self._chunks: AsyncIterator[bytes] | None = None
+        self._ready: deque[P] = deque()
+        self._closed = stream is None
+        if stream is None:
+            self._ready.extend(_feed(stages, [content] if content else []))
+            self._ready.extend(_flush(stages))
+
+    def __aiter__(self) -> _AsyncBody[P]:
+        return self
+
+    async def __anext__(self) -> P:
+        ready = self._ready
+        while not ready:
+            if self._closed:
+                raise StopAsyncIteration
+            try:
+                ready.extend(await self._pull())
+            except BaseException:
+                await self.aclose()
+                raise
+        return ready.popleft()
+
+    async def _pull(self) -> list[P]:
+        """The pieces made from the next chunk, or from the flush at the end."""
+        chunks = self._chunks
+        if chunks is None:
+            if self._check is not None:
+                self._check()
+            chunks = self._chunks = cast(
+                "AsyncResponseStream", self._stream
+            ).__aiter__()
+        try:
+            chunk = await chunks.__anext__()
+        except StopAsyncIteration:
+            self._chunks = None  # ended: nothing to step after the close
+            pieces = _flush(self._stages)
+            await self.aclose()
+            return pieces
+        return _feed(self._stages, [chunk])
+
+    async def aclose(self) -> None:
+        """Drop what is left, close the stream and end its iterator; idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        self._ready.clear()
+        await cast("AsyncResponseStream", self._stream).aclose()
+        chunks = self._chunks
+        if chunks is not None:
+            self._chunks = None
+            # After the close, the iterator ends at once (an httpx body raises on its
+            # closed connection) or yields what was already buffered; run it out.
+            with contextlib.suppress(Exception):  # StopAsyncIteration included
+                for _ in range(_MAX_DRAIN_STEPS):
+                    await chunks.__anext__()
+            close = getattr(chunks, "aclose", None)
+            if close is not None:
+                with contextlib.suppress(Exception):
+                    await close()
+
+
+# unasync: GENERATED from the source block above: do not edit
+class _Body(Generic[P]):
+    """
+    A response body being iterated (sync): its chunks, through ``stages``.
+
+    A class rather than a generator, so that one left half-way (a ``break``, an
+    error) is closed at once by ``Response.close()`` and is never garbage collected
+    while suspended (for an async generator, trio reports a ``ResourceWarning``).
+    Closing closes the stream, then runs the transport's iterator to its end, so
+    that it is not left suspended either: after the close, an httpx body yields
+    what was already buffered, then raises on its closed connection. What it yields
+    and the error are dropped (at most ``_MAX_DRAIN_STEPS`` chunks).
+
+    Args:
+        stream: The body's stream, or ``None`` for a body already in ``content``.
+        stages: What each chunk goes through (``_Meter``, ``_Chunker``, …), in order.
+        check: Called before the first chunk is read; may raise (``_fits``).
+        content: The body, when ``stream`` is ``None``.
+    """
+
+    __slots__ = ("_check", "_chunks", "_closed", "_ready", "_stages", "_stream")
+
+    def __init__(
+        self,
+        stream: ResponseStream | None,
+        stages: Sequence[_Stage],
+        *,
+        check: Callable[[], object] | None = None,
+        content: bytes = b"",
+    ) -> None:
+        self._stream = stream
+        self._stages = stages
+        self._check = check
+        self._chunks: Iterator[bytes] | None = None
+        self._ready: deque[P] = deque()
+        self._closed = stream is None
+        if stream is None:
+            self._ready.extend(_feed(stages, [content] if content else []))
+            self._ready.extend(_flush(stages))
+
+    def __iter__(self) -> _Body[P]:
+        return self
+
+    def __next__(self) -> P:
+        ready = self._ready
+        while not ready:
+            if self._closed:
+                raise StopIteration
+            try:
+                ready.extend(self._pull())
+            except BaseException:
+                self.close()
+                raise
+        return ready.popleft()
+
+    def _pull(self) -> list[P]:
+        """The pieces made from the next chunk, or from the flush at the end."""
+        chunks = self._chunks
+        if chunks is None:
+            if self._check is not None:
+                self._check()
+            chunks = self._chunks = cast("ResponseStream", self._stream).__iter__()
+        try:
+            chunk = chunks.__next__()
+        except StopIteration:
+            self._chunks = None  # ended: nothing to step after the close
+            pieces = _flush(self._stages)
+            self.close()
+            return pieces
+        return _feed(self._stages, [chunk])
+
+    def close(self) -> None:
+        """Drop what is left, close the stream and end its iterator; idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        self._ready.clear()
+        cast("ResponseStream", self._stream).close()
+        chunks = self._chunks
+        if chunks is not None:
+            self._chunks = None
+            # After the close, the iterator ends at once (an httpx body raises on its
+            # closed connection) or yields what was already buffered; run it out.
+            with contextlib.suppress(Exception):  # StopIteration included
+                for _ in range(_MAX_DRAIN_STEPS):
+                    chunks.__next__()
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                with contextlib.suppress(Exception):
+                    close()
+
+
+# unasync: end
 
 
 _NOT_READ = object()
@@ -480,6 +899,7 @@ class Response(Generic[_T_co]):
         "_content",
         "_data",
         "_http_version",
+        "_iterator",
         "_model",
         "_reason_phrase",
         "_stream",
@@ -522,6 +942,7 @@ class Response(Generic[_T_co]):
         self.attempts: tuple[Attempt, ...] = ()
         self._model: Any = None
         self._data: Any = _NOT_READ
+        self._iterator: Any = None  # the _Body/_AsyncBody iterating the stream
 
     @classmethod
     def streamed(
@@ -560,6 +981,7 @@ class Response(Generic[_T_co]):
         self.attempts = ()
         self._model = None
         self._data = _NOT_READ
+        self._iterator = None
         return self
 
     @property
@@ -699,11 +1121,19 @@ class Response(Generic[_T_co]):
         Parse the body as JSON.
 
         Raises:
-            ResponseValidationError: If the body is not valid JSON (a ``ValueError``;
-                ``json.JSONDecodeError`` is ``__cause__``).
+            ResponseValidationError: If the body cannot be decoded as JSON: invalid
+                JSON or UTF-8 (``json.JSONDecodeError``, ``UnicodeDecodeError``),
+                an integer too long to convert (``ValueError``), or nesting too deep
+                for the parser (``RecursionError``); that error is ``__cause__``.
         """
         try:
             return _json.loads(self.content)
+        except RecursionError as exc:
+            raise ResponseValidationError(
+                "response body is JSON nested too deeply to decode "
+                f"({len(self.content)} bytes); see __cause__",
+                response=self,
+            ) from exc
         except ValueError as exc:
             raise ResponseValidationError(
                 f"response body is not valid JSON ({exc}); "
@@ -716,13 +1146,22 @@ class Response(Generic[_T_co]):
         """
         The decoded body, computed once.
 
-        With a model (``client.get(url, model=User)``): the validated instance
-        (pydantic, any type a ``TypeAdapter`` takes: a model, ``list[User]``, …).
-        Without one: parsed JSON for a JSON ``Content-Type``, ``None`` for an empty
-        body, else ``text``.
+        With a model (``client.get(url, model=User)``) and a 2xx status: the
+        validated instance (pydantic, any type a ``TypeAdapter`` takes: a model,
+        ``list[User]``, …). Without one: parsed JSON for a JSON ``Content-Type``,
+        ``None`` for an empty body, else ``text``.
+
+        Any other status (an error, a redirect not followed) never decodes into the
+        model: ``data`` is then the error body as the server sent it (parsed JSON
+        for a JSON ``Content-Type`` if it parses, ``None`` if empty, else
+        ``text``), and reading it never raises, so check ``status_code`` (or pass
+        ``raise_for_status=True``) before trusting its type.
 
         Raises:
-            ResponseValidationError: If the body does not fit the model or is bad JSON.
+            ResponseValidationError: For a 2xx body that does not fit the model or
+                cannot be decoded (bad JSON or UTF-8, JSON nested too deeply); the
+                message names the status, the model and the first field errors,
+                and the original error is ``__cause__``.
         """
         if self._data is _NOT_READ:
             self._data = self._decode()
@@ -731,111 +1170,381 @@ class Response(Generic[_T_co]):
     def _decode(self) -> Any:
         content = self.content
         model = self._model
-        if model is not None:
+        success = 200 <= self.status_code < 300
+        if model is not None and success:
             from pydantic import ValidationError
 
             try:
                 if not content:
                     return _adapter(model).validate_python(None)
                 return _adapter(model).validate_json(content)
-            except ValidationError as exc:
+            except (ValueError, RecursionError) as exc:  # ValidationError included
+                name = _type_name(model)
+                if isinstance(exc, ValidationError):
+                    detail = (
+                        f"{exc.error_count()} validation error(s): {_field_errors(exc)}"
+                    )
+                else:
+                    detail = f"{type(exc).__name__}: {exc}"
                 raise ResponseValidationError(
-                    f"response body does not fit {getattr(model, '__name__', model)}: "
-                    f"{exc.error_count()} validation error(s); see __cause__",
+                    f"{self.status_code} response body does not fit {name}: "
+                    f"{detail}; see __cause__",
                     response=self,
                 ) from exc
         if not content:
             return None
         ctype = self.headers.get("content-type", "").split(";")[0].strip().lower()
         if ctype == "application/json" or ctype.endswith("+json"):
-            return self.json()
+            try:
+                return self.json()
+            except ResponseValidationError:
+                if success:
+                    raise
+                return self.text  # an error body stays readable, whatever it holds
         return self.text
 
+    # -- body size limit (shared by the sync and async read paths below) -------------
+    def _limit(self, max_size: int | Unset | None) -> int | None:
+        """The size limit of a read, in bytes: ``max_size``, or the call's."""
+        if max_size is UNSET:
+            ctx = getattr(self.request, "context", None)
+            size = None if ctx is None else ctx.options.max_response_size
+            return size if isinstance(size, int) else None
+        if max_size is None:
+            return None
+        return check_int(max_size, "max_size", 1, " (bytes), or None for no limit")
+
+    def _fits(self, limit: int) -> bool:
+        """
+        Whether the body is known, before reading, to be at most ``limit`` bytes.
+
+        Known for a response that has no body (to HEAD; 1xx, 204, 304), and from
+        ``Content-Length`` under identity encoding (the transport's framing stops at
+        it). Unknown for a chunked or content-encoded body: count it while reading.
+
+        Raises:
+            ResponseTooLarge: If ``Content-Length`` alone is above ``limit``.
+        """
+        if (
+            self.status_code < 200
+            or self.status_code in _NO_BODY_STATUSES
+            or getattr(self.request, "method", "") == "HEAD"
+        ):
+            return True
+        length, encoding = self.headers._framing()
+        if encoding is not None and encoding.strip().lower() != "identity":
+            return False
+        if length is None or not (length.isascii() and length.isdigit()):
+            return False  # absent, or repeated or malformed: count the bytes instead
+        announced = int(length)
+        if announced > limit:
+            raise self._too_large(limit, announced, announced=True)
+        return True
+
+    def _too_large(
+        self, limit: int, received: int, *, announced: bool = False
+    ) -> ResponseTooLarge:
+        what = (
+            f"its Content-Length is {received} bytes"
+            if announced
+            else f"{received} bytes had arrived, decoded"
+        )
+        method = getattr(self.request, "method", "")
+        return ResponseTooLarge(
+            f"response body of {method} {redact_url(self.url)} is larger than "
+            f"max_response_size={limit} bytes ({what}): raise max_response_size= "
+            "on the call or the client, pass max_response_size=None for no limit, "
+            "or read it in chunks with client.stream()",
+            request=self.request,
+            limit=limit,
+            received=received,
+        )
+
+    def _iterate(self, body: Callable[..., B], stages: list[_Stage]) -> B:
+        """
+        Start iterating the body, once: a ``_Body`` or ``_AsyncBody`` over ``stages``.
+
+        Over ``content`` if the body was read; otherwise over the stream, counted
+        against the call's ``max_response_size`` when it was given.
+
+        Raises:
+            StreamConsumed: If the body was already iterated or closed unread.
+        """
+        if self._content is not _NOT_READ:
+            return body(None, stages, content=self.content)
+        self._content = _CONSUMED
+        limit = self._limit(UNSET)
+        if limit is None:
+            iterator = body(self._stream, stages)
+        else:
+            iterator = body(
+                self._stream,
+                [_Meter(self, limit), *stages],
+                check=functools.partial(self._fits, limit),
+            )
+        self._iterator = iterator
+        return iterator
+
     # unasync: source of the GENERATED block below (scripts/unasync.py)
-    async def aread(self) -> bytes:
+    async def aread(self, *, max_size: int | Unset | None = UNSET) -> bytes:
         """
         Read the rest of the body (async); return ``content``. Idempotent.
 
+        The decoded bytes are counted as they arrive, and the response is closed
+        as soon as they pass the limit. A ``Content-Length`` above it (with no
+        ``Content-Encoding``) is refused before any of the body is read.
+
+        Args:
+            max_size: Most bytes of decoded body to read, or ``None`` for no limit.
+                Default: the call's ``max_response_size`` if one was given, to
+                the call or the client (``client.stream(...,
+                max_response_size=2**20)``), else no limit. (A buffered call's body
+                is read by the client, under ``max_response_size``, 64 MiB by
+                default.)
+
         Raises:
+            ResponseTooLarge: If the body is larger than the limit; the response
+                is closed, and ``content`` raises ``StreamConsumed`` after it.
             StreamConsumed: If the body was iterated or closed unread before.
             TransportError: If the connection fails while reading.
-        """
-        if self._content is _NOT_READ:
-            stream: AsyncResponseStream = self._stream  # type: ignore[assignment]  # set when unread
-            try:
-                content: bytes = await stream.aread()
-            finally:
-                await stream.aclose()
-            self._content = content
-            return content
-        return self.content
-
-    async def aiter_bytes(self) -> AsyncIterator[bytes]:
-        """
-        Yield the decoded body in chunks as they arrive (async); once.
-
-        Raises:
-            StreamConsumed: If the body was already iterated or closed unread.
+            DeadlineExceeded: If the call's deadline passes while the body is
+                still arriving (the transport checks it between chunks).
+            ConfigurationError: If ``max_size`` is not an ``int`` >= 1 or ``None``.
         """
         if self._content is not _NOT_READ:
-            if self.content:
-                yield self.content
-            return
-        stream = cast("AsyncResponseStream", self._stream)
-        self._content = _CONSUMED
+            return self.content
+        stream: AsyncResponseStream = self._stream  # type: ignore[assignment]  # set when unread
+        limit = self._limit(max_size)
         try:
-            async for chunk in stream:
-                yield chunk
+            if limit is None or self._fits(limit):
+                content: bytes = await stream.aread()
+            else:
+                body = _AsyncBody[bytes](stream, [_Meter(self, limit)])
+                content = b"".join([chunk async for chunk in body])
+        except ResponseTooLarge:
+            self._content = _CONSUMED
+            raise
         finally:
             await stream.aclose()
+        self._content = content
+        return content
+
+    def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        """
+        Iterate over the decoded body in chunks as they arrive (async); once.
+
+        Works on a buffered response too (its ``content``, in chunks). The call's
+        ``max_response_size``, if given, applies as in ``aread()``. Leaving the
+        loop early is fine: ``aclose()`` (or the end of ``client.stream()``)
+        releases the connection.
+
+        Args:
+            chunk_size: Yield pieces of exactly this many bytes (the last may be
+                shorter), or ``None`` (default) for the chunks as they arrive.
+
+        Returns:
+            An async iterator of ``bytes``.
+
+        Raises:
+            ResponseTooLarge: While iterating, if the call set
+                ``max_response_size`` and the body passes it; the response is
+                closed.
+            StreamConsumed: If the body was already iterated or closed unread.
+            TransportError: While iterating, if the connection fails.
+            ConfigurationError: If ``chunk_size`` is not an ``int`` >= 1 or
+                ``None``.
+        """
+        return self._iterate(_AsyncBody[bytes], _chunkers(chunk_size, b""))
+
+    def aiter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
+        """
+        Iterate over the body decoded as text, as it arrives (async); once.
+
+        Decoded incrementally with ``encoding`` (the ``charset`` of
+        ``Content-Type``, else UTF-8), so a character whose bytes arrive in two
+        chunks comes out whole. Undecodable bytes become U+FFFD, as in ``text``.
+        Works on a buffered response too.
+
+        Args:
+            chunk_size: Yield pieces of exactly this many characters (``str``
+                length; the last may be shorter), or ``None`` (default) for the
+                text of each chunk as it arrives.
+
+        Returns:
+            An async iterator of ``str``.
+
+        Raises:
+            As ``aiter_bytes()``.
+        """
+        stages: list[_Stage] = [
+            _TextDecoder(self.encoding),
+            *_chunkers(chunk_size, ""),
+        ]
+        return self._iterate(_AsyncBody[str], stages)
+
+    def aiter_lines(self) -> AsyncIterator[str]:
+        r"""
+        Iterate over the body's lines as they arrive (async), without endings; once.
+
+        For NDJSON and server-sent events. Lines end in ``\n``, ``\r\n`` or ``\r``
+        (a ``\r\n`` split across chunks is one ending); empty lines are yielded (an
+        SSE event ends with one); a last line without an ending is yielded too. The
+        text is decoded as in ``aiter_text()``. Works on a buffered response too.
+        A line is held in memory until it ends: bound an endless one with
+        ``max_response_size``.
+
+        Returns:
+            An async iterator of ``str``.
+
+        Raises:
+            As ``aiter_bytes()``.
+        """
+        stages: list[_Stage] = [_TextDecoder(self.encoding), _LineSplitter()]
+        return self._iterate(_AsyncBody[str], stages)
 
     async def aclose(self) -> None:
-        """Release the connection without reading the rest of the body (async)."""
-        if self._content is _NOT_READ and self._stream is not None:
+        """
+        Release the connection without reading the rest of the body (async).
+
+        Also after a partial iteration (a ``break`` out of ``aiter_bytes()``):
+        whatever was not read is dropped. Does nothing once the body is read.
+        """
+        if self._stream is not None and not self.is_read:
             self._content = _CONSUMED
+            iterator = self._iterator
+            if iterator is not None:
+                await iterator.aclose()
             await cast("AsyncResponseStream", self._stream).aclose()
 
     # unasync: GENERATED from the source block above: do not edit
-    def read(self) -> bytes:
+    def read(self, *, max_size: int | Unset | None = UNSET) -> bytes:
         """
         Read the rest of the body (sync); return ``content``. Idempotent.
 
+        The decoded bytes are counted as they arrive, and the response is closed
+        as soon as they pass the limit. A ``Content-Length`` above it (with no
+        ``Content-Encoding``) is refused before any of the body is read.
+
+        Args:
+            max_size: Most bytes of decoded body to read, or ``None`` for no limit.
+                Default: the call's ``max_response_size`` if one was given, to
+                the call or the client (``client.stream(...,
+                max_response_size=2**20)``), else no limit. (A buffered call's body
+                is read by the client, under ``max_response_size``, 64 MiB by
+                default.)
+
         Raises:
+            ResponseTooLarge: If the body is larger than the limit; the response
+                is closed, and ``content`` raises ``StreamConsumed`` after it.
             StreamConsumed: If the body was iterated or closed unread before.
             TransportError: If the connection fails while reading.
-        """
-        if self._content is _NOT_READ:
-            stream: ResponseStream = self._stream  # type: ignore[assignment]  # set when unread
-            try:
-                content: bytes = stream.read()
-            finally:
-                stream.close()
-            self._content = content
-            return content
-        return self.content
-
-    def iter_bytes(self) -> Iterator[bytes]:
-        """
-        Yield the decoded body in chunks as they arrive (sync); once.
-
-        Raises:
-            StreamConsumed: If the body was already iterated or closed unread.
+            DeadlineExceeded: If the call's deadline passes while the body is
+                still arriving (the transport checks it between chunks).
+            ConfigurationError: If ``max_size`` is not an ``int`` >= 1 or ``None``.
         """
         if self._content is not _NOT_READ:
-            if self.content:
-                yield self.content
-            return
-        stream = cast("ResponseStream", self._stream)
-        self._content = _CONSUMED
+            return self.content
+        stream: ResponseStream = self._stream  # type: ignore[assignment]  # set when unread
+        limit = self._limit(max_size)
         try:
-            yield from stream
+            if limit is None or self._fits(limit):
+                content: bytes = stream.read()
+            else:
+                body = _Body[bytes](stream, [_Meter(self, limit)])
+                content = b"".join(list(body))
+        except ResponseTooLarge:
+            self._content = _CONSUMED
+            raise
         finally:
             stream.close()
+        self._content = content
+        return content
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """
+        Iterate over the decoded body in chunks as they arrive (sync); once.
+
+        Works on a buffered response too (its ``content``, in chunks). The call's
+        ``max_response_size``, if given, applies as in ``read()``. Leaving the
+        loop early is fine: ``close()`` (or the end of ``client.stream()``)
+        releases the connection.
+
+        Args:
+            chunk_size: Yield pieces of exactly this many bytes (the last may be
+                shorter), or ``None`` (default) for the chunks as they arrive.
+
+        Returns:
+            An async iterator of ``bytes``.
+
+        Raises:
+            ResponseTooLarge: While iterating, if the call set
+                ``max_response_size`` and the body passes it; the response is
+                closed.
+            StreamConsumed: If the body was already iterated or closed unread.
+            TransportError: While iterating, if the connection fails.
+            ConfigurationError: If ``chunk_size`` is not an ``int`` >= 1 or
+                ``None``.
+        """
+        return self._iterate(_Body[bytes], _chunkers(chunk_size, b""))
+
+    def iter_text(self, chunk_size: int | None = None) -> Iterator[str]:
+        """
+        Iterate over the body decoded as text, as it arrives (sync); once.
+
+        Decoded incrementally with ``encoding`` (the ``charset`` of
+        ``Content-Type``, else UTF-8), so a character whose bytes arrive in two
+        chunks comes out whole. Undecodable bytes become U+FFFD, as in ``text``.
+        Works on a buffered response too.
+
+        Args:
+            chunk_size: Yield pieces of exactly this many characters (``str``
+                length; the last may be shorter), or ``None`` (default) for the
+                text of each chunk as it arrives.
+
+        Returns:
+            An async iterator of ``str``.
+
+        Raises:
+            As ``iter_bytes()``.
+        """
+        stages: list[_Stage] = [
+            _TextDecoder(self.encoding),
+            *_chunkers(chunk_size, ""),
+        ]
+        return self._iterate(_Body[str], stages)
+
+    def iter_lines(self) -> Iterator[str]:
+        r"""
+        Iterate over the body's lines as they arrive (sync), without endings; once.
+
+        For NDJSON and server-sent events. Lines end in ``\n``, ``\r\n`` or ``\r``
+        (a ``\r\n`` split across chunks is one ending); empty lines are yielded (an
+        SSE event ends with one); a last line without an ending is yielded too. The
+        text is decoded as in ``iter_text()``. Works on a buffered response too.
+        A line is held in memory until it ends: bound an endless one with
+        ``max_response_size``.
+
+        Returns:
+            An async iterator of ``str``.
+
+        Raises:
+            As ``iter_bytes()``.
+        """
+        stages: list[_Stage] = [_TextDecoder(self.encoding), _LineSplitter()]
+        return self._iterate(_Body[str], stages)
 
     def close(self) -> None:
-        """Release the connection without reading the rest of the body (sync)."""
-        if self._content is _NOT_READ and self._stream is not None:
+        """
+        Release the connection without reading the rest of the body (sync).
+
+        Also after a partial iteration (a ``break`` out of ``iter_bytes()``):
+        whatever was not read is dropped. Does nothing once the body is read.
+        """
+        if self._stream is not None and not self.is_read:
             self._content = _CONSUMED
+            iterator = self._iterator
+            if iterator is not None:
+                iterator.close()
             cast("ResponseStream", self._stream).close()
 
     # unasync: end
