@@ -4,10 +4,10 @@ The hard deadline: everything below the ``deadline`` stage ends when the call's 
 ``abounded`` (async) runs the rest of the chain so that, when ``ctx.deadline_at``
 passes, whatever it is waiting on (a dripping server, a stalled body, a slow reader of
 an upload, a hook or middleware that sleeps) is cancelled and the call raises
-``DeadlineExceeded``. ``bounded`` is its sync twin: a sync call cannot be cancelled
-from outside, so there the transport re-caps every socket read and write to the time
-left (see the httpx transport). The pair is hand-kept, not generated
-(scripts/unasync.py): the async side has no sync form.
+``DeadlineExceeded``. It has no sync twin: a sync call cannot be cancelled from
+outside, so the sync ``deadline`` stage calls the chain directly (scripts/unasync.py
+rewrites the call) and the transport re-caps every socket read and write to the time
+left (see the httpx transport).
 
 On asyncio, a cancel scope per call (``asyncio.timeout``) costs a timer handle pushed
 on the loop's heap and cancelled again, about 3 µs; here one watchdog per event loop
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ._context import CallContext
     from ._models import Request
 
-__all__ = ["abounded", "bounded"]
+__all__ = ["abounded"]
 
 R = TypeVar("R")
 _INF = float("inf")
@@ -166,18 +166,3 @@ async def _anyio_bounded(
     with anyio.CancelScope(deadline=anyio.current_time() + left):
         return await call_next(request)
     raise on_expiry(request)  # the scope caught its own cancellation
-
-
-def bounded(
-    call_next: Callable[[Request], R],
-    request: Request,
-    ctx: CallContext,
-    on_expiry: Callable[[Request], BaseException],
-) -> R:
-    """
-    The sync twin of ``abounded``: calls ``call_next(request)``.
-
-    A sync call cannot be cancelled from outside; the transport bounds every socket
-    read and write by ``ctx.deadline_at`` instead.
-    """
-    return call_next(request)

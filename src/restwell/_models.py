@@ -443,7 +443,7 @@ class ResponseStream(Protocol):
         ...
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True)
 class Attempt:
     """
     What one attempt of a call did; ``Response.attempts`` lists them all.

@@ -236,6 +236,7 @@ class Client:
         # The User-Agent is the transport's default (restwell/x.y), so a plain
         # request carries no headers of its own: nothing to merge per call.
         self._headers = Headers(headers)
+        self._has_headers = bool(self._headers)
         # Credentials set on the client are scoped to base_url's origin: a call to
         # an absolute URL elsewhere does not get them (see the class docstring).
         self._scoped = (
@@ -440,14 +441,15 @@ class Client:
             body, content_type = None, None
         else:
             body, content_type = encode_body(content, data, json)
-        merged = (
-            self._headers.merged(headers)
-            if headers is not None or self._headers
-            else Headers()  # no headers at all: nothing to merge
-        )
+        if headers is None and not self._has_headers:
+            merged = Headers()  # no headers at all: nothing to merge, nothing to check
+        else:
+            merged = self._headers.merged(headers)
+            if idempotency_key is None:  # an Idempotency-Key header given: check it
+                self._idempotency(merged, None, call.retry.idempotency_header)
         if content_type is not None and "content-type" not in merged:
             merged["Content-Type"] = content_type
-        if idempotency_key is not None or merged:
+        if idempotency_key is not None:
             self._idempotency(merged, idempotency_key, call.retry.idempotency_header)
         if self._scoped and "://" in url:  # absolute: maybe another origin
             self._unscope(merged, full_url, headers)

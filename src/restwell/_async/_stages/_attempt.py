@@ -68,13 +68,9 @@ class AttemptStage:
                 )
             raise
         now = self._monotonic()
+        # Positional: number, started, duration, status_code (the hot path).
         ctx.attempts.append(
-            Attempt(
-                number=n,
-                started=t0 - ctx.started,
-                duration=now - t0,
-                status_code=response.status_code,
-            )
+            Attempt(n, t0 - ctx.started, now - t0, response.status_code)
         )
         if self._received:
             await aemit(

@@ -5,7 +5,7 @@ Writes ``ctx.deadline_at`` = ``ctx.started`` + ``ctx.options.deadline`` (absolut
 monotonic seconds, counted from the start of the call; ``None`` when the call has no
 deadline). It sits below ``cache`` (a cache hit needs no deadline) and above
 ``redirects``, so one deadline spans every hop, attempt, wait, hook and middleware
-below it. Async: everything below runs cancelled at the deadline (``abounded``: a
+below it. Async: everything below runs cancelled at the deadline (a
 per-loop watchdog on asyncio, an anyio cancel scope elsewhere), which raises
 ``DeadlineExceeded`` with the attempts noted. Sync: the transport re-caps every
 socket read and write to the time left. The stages below also honour it: ``retry``

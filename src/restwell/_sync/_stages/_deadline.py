@@ -7,7 +7,7 @@ Writes ``ctx.deadline_at`` = ``ctx.started`` + ``ctx.options.deadline`` (absolut
 monotonic seconds, counted from the start of the call; ``None`` when the call has no
 deadline). It sits below ``cache`` (a cache hit needs no deadline) and above
 ``redirects``, so one deadline spans every hop, attempt, wait, hook and middleware
-below it. Async: everything below runs cancelled at the deadline (``bounded``: a
+below it. Async: everything below runs cancelled at the deadline (a
 per-loop watchdog on asyncio, an anyio cancel scope elsewhere), which raises
 ``DeadlineExceeded`` with the attempts noted. Sync: the transport re-caps every
 socket read and write to the time left. The stages below also honour it: ``retry``
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..._deadline import bounded
 from ..._exceptions import DeadlineExceeded
 from ..._middleware import Handler
 from ..._models import Request, Response
@@ -46,7 +45,7 @@ class DeadlineStage:
         if deadline is None:
             return self._next(request)
         ctx.deadline_at = ctx.started + deadline
-        return bounded(self._next, request, ctx, self._expired)
+        return self._next(request)
 
     def _expired(self, request: Request) -> DeadlineExceeded:
         """The error for a call the deadline cut short, with its attempts noted."""
