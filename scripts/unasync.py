@@ -111,6 +111,7 @@ RULES: list[tuple[str, str]] = [
     ("aiter_chunks", "iter_chunks"),
     ("asubscribe", "subscribe"),
     ("AsyncHandler", "Handler"),
+    ("ASYNC_CANCELLED_AT_DEADLINE", "SYNC_CANCELLED_AT_DEADLINE"),
     ("AsyncMiddleware", "Middleware"),
     ("make_async_transport", "make_transport"),
     ("anyio_backend", "anyio_backend"),

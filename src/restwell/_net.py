@@ -50,7 +50,9 @@ from types import ModuleType
 from typing import Any, NamedTuple
 
 __all__ = [
+    "ASYNC_CANCELLED_AT_DEADLINE",
     "DEADLINE",
+    "SYNC_CANCELLED_AT_DEADLINE",
     "AsyncDeadlineBackend",
     "Deadline",
     "DeadlineBackend",
@@ -73,6 +75,14 @@ class Deadline(NamedTuple):
     at: float
     monotonic: Callable[[], float]
 
+
+ASYNC_CANCELLED_AT_DEADLINE = True
+"""
+An async call is cancelled when its deadline passes (the ``deadline`` stage's watchdog
+or cancel scope), so the async transport needs no deadline handling of its own.
+"""
+SYNC_CANCELLED_AT_DEADLINE = False
+"""A sync call cannot be cancelled: the sync transport bounds each socket operation."""
 
 DEADLINE: ContextVar[Deadline | None] = ContextVar("restwell.deadline", default=None)
 """The deadline of the restwell call running in this context, or ``None``."""

@@ -47,7 +47,13 @@ from .._httpx_errors import (
     map_httpx_error,
 )
 from .._models import Headers, Request, Response
-from .._net import DEADLINE, Deadline, install_deadline_backend, scope_body
+from .._net import (
+    ASYNC_CANCELLED_AT_DEADLINE,
+    DEADLINE,
+    Deadline,
+    install_deadline_backend,
+    scope_body,
+)
 from .._redact import is_sensitive_name, redact_url
 from .._types import JSON
 from .._urls import same_origin
@@ -85,7 +91,8 @@ class _AsyncHttpxStream:
         try:
             async for chunk in self._raw.aiter_bytes():
                 yield chunk
-                _check_deadline(request)
+                if not ASYNC_CANCELLED_AT_DEADLINE:
+                    _check_deadline(request)
         except DeadlineExceeded:
             await self._raw.aclose()
             raise
@@ -113,7 +120,7 @@ class _AsyncHttpxStream:
         ctx: CallContext | None = request.context  # None: sent without a client
         raw = self._raw
         try:
-            if ctx is None or ctx.deadline_at is None:
+            if ASYNC_CANCELLED_AT_DEADLINE or ctx is None or ctx.deadline_at is None:
                 return await raw.aread()  # type: ignore[no-any-return]  # httpx is untyped here
             chunks: list[bytes] = []
             async for chunk in raw.aiter_bytes():
@@ -216,7 +223,11 @@ class AsyncHttpxTransport:
         self._send = given.send
         self._default_timeout = _timeout_of(given.timeout) if given_timeout else None
         # Only a pool restwell owns is changed (see the class docstring).
-        self._deadline_aware = self._owns and install_deadline_backend(given)
+        self._deadline_aware = (
+            not ASYNC_CANCELLED_AT_DEADLINE
+            and self._owns
+            and install_deadline_backend(given)
+        )
         # httpx builds the next request of any 3xx, followed or not, and raises on a
         # Location it cannot parse: keep such a Location away from it (restwell's
         # redirects stage judges Location itself).
@@ -261,7 +272,7 @@ class AsyncHttpxTransport:
         cross = False
         if ctx is not None:
             deadline_at = ctx.deadline_at
-            if deadline_at is not None:
+            if deadline_at is not None and not ASYNC_CANCELLED_AT_DEADLINE:
                 clock = ctx.clock
                 deadline = Deadline(
                     deadline_at,

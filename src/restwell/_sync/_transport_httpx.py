@@ -49,7 +49,13 @@ from .._httpx_errors import (
     map_httpx_error,
 )
 from .._models import Headers, Request, Response
-from .._net import DEADLINE, Deadline, install_deadline_backend, scope_body
+from .._net import (
+    DEADLINE,
+    SYNC_CANCELLED_AT_DEADLINE,
+    Deadline,
+    install_deadline_backend,
+    scope_body,
+)
 from .._redact import is_sensitive_name, redact_url
 from .._types import JSON
 from .._urls import same_origin
@@ -85,7 +91,8 @@ class _HttpxStream:
         try:
             for chunk in self._raw.iter_bytes():
                 yield chunk
-                _check_deadline(request)
+                if not SYNC_CANCELLED_AT_DEADLINE:
+                    _check_deadline(request)
         except DeadlineExceeded:
             self._raw.close()
             raise
@@ -113,7 +120,7 @@ class _HttpxStream:
         ctx: CallContext | None = request.context  # None: sent without a client
         raw = self._raw
         try:
-            if ctx is None or ctx.deadline_at is None:
+            if SYNC_CANCELLED_AT_DEADLINE or ctx is None or ctx.deadline_at is None:
                 return raw.read()  # type: ignore[no-any-return]  # httpx is untyped here
             chunks: list[bytes] = []
             for chunk in raw.iter_bytes():
@@ -216,7 +223,11 @@ class HttpxTransport:
         self._send = given.send
         self._default_timeout = _timeout_of(given.timeout) if given_timeout else None
         # Only a pool restwell owns is changed (see the class docstring).
-        self._deadline_aware = self._owns and install_deadline_backend(given)
+        self._deadline_aware = (
+            not SYNC_CANCELLED_AT_DEADLINE
+            and self._owns
+            and install_deadline_backend(given)
+        )
         # httpx builds the next request of any 3xx, followed or not, and raises on a
         # Location it cannot parse: keep such a Location away from it (restwell's
         # redirects stage judges Location itself).
@@ -261,7 +272,7 @@ class HttpxTransport:
         cross = False
         if ctx is not None:
             deadline_at = ctx.deadline_at
-            if deadline_at is not None:
+            if deadline_at is not None and not SYNC_CANCELLED_AT_DEADLINE:
                 clock = ctx.clock
                 deadline = Deadline(
                     deadline_at,
