@@ -30,9 +30,9 @@ module and package in _async/):
     _stages/             the pipeline's stages, one module per slot
     _transport_httpx.py  AsyncHttpxTransport : HttpxTransport
     _transport_mock.py   AsyncMockTransport : MockTransport
-    tests/_async/        test_body, test_client, test_httpbin, test_response_data,
-                         test_response_limits, test_response_streaming, test_stages,
-                         test_transport_mock
+    tests/_async/        test_body, test_client, test_decoding, test_httpbin,
+                         test_response_data, test_response_limits,
+                         test_response_streaming, test_stages, test_transport_mock
     _models.py, in place _AsyncBody : _Body (a body being iterated), and
                          Response.aread/aiter_bytes/aiter_text/aiter_lines/aclose :
                          read/iter_bytes/iter_text/iter_lines/close
@@ -102,6 +102,7 @@ RULES: list[tuple[str, str]] = [
     ("aclose", "close"),
     ("aread", "read"),
     ("aiter_bytes", "iter_bytes"),
+    ("aiter_raw", "iter_raw"),
     ("aiter_text", "iter_text"),
     ("aiter_lines", "iter_lines"),
     ("asleep", "sleep"),

@@ -26,10 +26,14 @@ What the transport guarantees, whoever configured the backend client:
   give restwell ``timeout=`` (``default_timeout``).
 - **Every error is restwell's** (``restwell._httpx_errors``); no message carries a
   header value.
+- **A compressed body expands in bounded steps**: restwell decodes
+  ``Content-Encoding`` itself (``restwell._decode``), at most 64 KiB at a time, so
+  ``max_response_size`` stops a gzip bomb in little memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import time
 from collections.abc import AsyncIterator
@@ -39,7 +43,13 @@ from typing import TYPE_CHECKING, Any
 from .._clock import SystemClock
 from .._config import Timeout
 from .._context import ContextKey
-from .._exceptions import ConfigurationError, DeadlineExceeded, TransportTimeout
+from .._decode import ContentDecoder, DecodeFailed, backend_codings, plan
+from .._exceptions import (
+    ConfigurationError,
+    DeadlineExceeded,
+    DecodingError,
+    TransportTimeout,
+)
 from .._httpx_errors import (
     build_error,
     closed_error,
@@ -68,6 +78,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncHttpxTransport"]
 
 _SLACK = 0.05  # s: a timeout this close to the deadline was the deadline's
+_MAX_DRAIN_STEPS = 64  # chunks a closed body's iterator may still yield, dropped
 # The URL of the first request of the call this transport saw, and whether a hop of
 # the call has left its origin (see _cross_origin).
 _FIRST_URL: ContextKey[str] = ContextKey("restwell.transport.first_url")
@@ -75,7 +86,17 @@ _LEFT_ORIGIN: ContextKey[bool] = ContextKey("restwell.transport.left_origin")
 
 
 class _AsyncHttpxStream:
-    """An ``httpx.Response`` body as an ``AsyncResponseStream``, errors mapped."""
+    """
+    An ``httpx.Response`` body as an ``AsyncResponseStream``, errors mapped.
+
+    The body is decoded here, not by httpx: the raw bytes (``aiter_raw()``) go
+    through a ``restwell._decode.ContentDecoder``, which yields at most
+    ``_decode.STEP`` bytes at a time, so that a reader counting against
+    ``max_response_size`` stops a gzip bomb before it has expanded (httpx decodes
+    each network read at once). A body without ``Content-Encoding`` is passed
+    through as it arrives; one with a coding restwell leaves to httpx (``zstd``) is
+    decoded by httpx (``aiter_bytes()``), see ``restwell._decode``.
+    """
 
     __slots__ = ("_raw", "_request", "_transport")
 
@@ -88,20 +109,53 @@ class _AsyncHttpxStream:
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         request = self._request
+        raw = self._raw
+        chunks: Any = None  # httpx's iterator, run out here if this one stops early
         try:
-            async for chunk in self._raw.aiter_bytes():
-                yield chunk
-                if not ASYNC_CANCELLED_AT_DEADLINE:
-                    _check_deadline(request)
+            value = raw.headers.get("content-encoding")
+            codings = [] if value is None else plan(value, self._transport._codings)
+            if codings:
+                decoder = ContentDecoder(codings)
+                chunks = raw.aiter_raw()
+                async for chunk in chunks:
+                    if raw.is_closed:  # by aclose(): run out what httpx holds, unread
+                        continue
+                    for piece in decoder.feed(chunk):
+                        yield piece
+                        if raw.is_closed:
+                            break
+                        _check_deadline(request)
+                for piece in decoder.end():
+                    yield piece
+            else:
+                chunks = raw.aiter_bytes() if codings is None else raw.aiter_raw()
+                async for chunk in chunks:
+                    yield chunk
+                    _check_deadline(request)  # a streamed body outlives the call
         except DeadlineExceeded:
-            await self._raw.aclose()
+            await self._abort(chunks)
             raise
         except Exception as exc:
-            await self._raw.aclose()
+            await self._abort(chunks)
             mapped = self._transport._body_error(exc, request)
             if mapped is exc:
                 raise
             raise mapped from exc
+
+    async def _abort(self, chunks: Any) -> None:
+        """
+        Close the response, then run out httpx's iterator over it, if one started.
+
+        After the close, the iterator yields what httpx had already read, then
+        raises on the closed connection: run to its end, no generator inside httpx
+        is left suspended (trio warns of one garbage collected so).
+        """
+        await self._raw.aclose()
+        if chunks is not None:
+            with contextlib.suppress(Exception):
+                for _ in range(_MAX_DRAIN_STEPS):
+                    await chunks.__anext__()
+            await chunks.aclose()
 
     async def aread(self) -> bytes:
         """
@@ -109,32 +163,15 @@ class _AsyncHttpxStream:
 
         The deadline is ``request.context.deadline_at`` (monotonic seconds): for a
         client restwell owns, each socket read is capped to it; for any client, one
-        loop over httpx's own chunks checks it, so a body trickling in under each
-        read timeout still ends.
+        loop over the chunks checks it, so a body trickling in under each read
+        timeout still ends.
 
         Raises:
             DeadlineExceeded: The deadline passed while the body was arriving.
+            DecodingError: The body does not decode with its Content-Encoding.
             TransportError: A mapped httpx error.
         """
-        request = self._request
-        ctx: CallContext | None = request.context  # None: sent without a client
-        raw = self._raw
-        try:
-            if ASYNC_CANCELLED_AT_DEADLINE or ctx is None or ctx.deadline_at is None:
-                return await raw.aread()  # type: ignore[no-any-return]  # httpx is untyped here
-            chunks: list[bytes] = []
-            async for chunk in raw.aiter_bytes():
-                chunks.append(chunk)
-                _check_deadline(request)
-        except DeadlineExceeded:
-            await raw.aclose()
-            raise
-        except Exception as exc:
-            await raw.aclose()
-            mapped = self._transport._body_error(exc, request)
-            if mapped is exc:
-                raise
-            raise mapped from exc
+        chunks = [chunk async for chunk in self]
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     async def aclose(self) -> None:
@@ -180,6 +217,7 @@ class AsyncHttpxTransport:
     __slots__ = (
         "_build",
         "_client",
+        "_codings",
         "_deadline_aware",
         "_default_timeout",
         "_owns",
@@ -218,6 +256,7 @@ class AsyncHttpxTransport:
             given = _create(self.module, "AsyncClient", client_kwargs)
             self._owns = True if owns_client is None else owns_client
         _refuse_base_url(given, self.module.__name__, "AsyncClient")
+        self._codings = backend_codings(self.module)  # what it would decode itself
         self._client: httpx.AsyncClient | httpx2.AsyncClient = given
         self._build = given.build_request
         self._send = given.send
@@ -381,6 +420,11 @@ class AsyncHttpxTransport:
 
     def _body_error(self, exc: Exception, request: Request) -> BaseException:
         """Map an error from reading the body; a timeout at the deadline is its."""
+        if isinstance(exc, DecodeFailed):
+            return DecodingError(
+                f"DecodingError on {request.method} {redact_url(request.url)}: {exc}",
+                request=request,
+            )
         mapped = map_httpx_error(exc, request, defaults=self._defaults())
         ctx: CallContext | None = request.context
         if (

@@ -28,10 +28,14 @@ What the transport guarantees, whoever configured the backend client:
   give restwell ``timeout=`` (``default_timeout``).
 - **Every error is restwell's** (``restwell._httpx_errors``); no message carries a
   header value.
+- **A compressed body expands in bounded steps**: restwell decodes
+  ``Content-Encoding`` itself (``restwell._decode``), at most 64 KiB at a time, so
+  ``max_response_size`` stops a gzip bomb in little memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import time
 from collections.abc import Iterator
@@ -41,7 +45,13 @@ from typing import TYPE_CHECKING, Any
 from .._clock import SystemClock
 from .._config import Timeout
 from .._context import ContextKey
-from .._exceptions import ConfigurationError, DeadlineExceeded, TransportTimeout
+from .._decode import ContentDecoder, DecodeFailed, backend_codings, plan
+from .._exceptions import (
+    ConfigurationError,
+    DeadlineExceeded,
+    DecodingError,
+    TransportTimeout,
+)
 from .._httpx_errors import (
     build_error,
     closed_error,
@@ -70,6 +80,7 @@ if TYPE_CHECKING:
 __all__ = ["HttpxTransport"]
 
 _SLACK = 0.05  # s: a timeout this close to the deadline was the deadline's
+_MAX_DRAIN_STEPS = 64  # chunks a closed body's iterator may still yield, dropped
 # The URL of the first request of the call this transport saw, and whether a hop of
 # the call has left its origin (see _cross_origin).
 _FIRST_URL: ContextKey[str] = ContextKey("restwell.transport.first_url")
@@ -77,7 +88,17 @@ _LEFT_ORIGIN: ContextKey[bool] = ContextKey("restwell.transport.left_origin")
 
 
 class _HttpxStream:
-    """An ``httpx.Response`` body as a ``ResponseStream``, errors mapped."""
+    """
+    An ``httpx.Response`` body as a ``ResponseStream``, errors mapped.
+
+    The body is decoded here, not by httpx: the raw bytes (``iter_raw()``) go
+    through a ``restwell._decode.ContentDecoder``, which yields at most
+    ``_decode.STEP`` bytes at a time, so that a reader counting against
+    ``max_response_size`` stops a gzip bomb before it has expanded (httpx decodes
+    each network read at once). A body without ``Content-Encoding`` is passed
+    through as it arrives; one with a coding restwell leaves to httpx (``zstd``) is
+    decoded by httpx (``iter_bytes()``), see ``restwell._decode``.
+    """
 
     __slots__ = ("_raw", "_request", "_transport")
 
@@ -88,20 +109,52 @@ class _HttpxStream:
 
     def __iter__(self) -> Iterator[bytes]:
         request = self._request
+        raw = self._raw
+        chunks: Any = None  # httpx's iterator, run out here if this one stops early
         try:
-            for chunk in self._raw.iter_bytes():
-                yield chunk
-                if not SYNC_CANCELLED_AT_DEADLINE:
-                    _check_deadline(request)
+            value = raw.headers.get("content-encoding")
+            codings = [] if value is None else plan(value, self._transport._codings)
+            if codings:
+                decoder = ContentDecoder(codings)
+                chunks = raw.iter_raw()
+                for chunk in chunks:
+                    if raw.is_closed:  # by close(): run out what httpx holds, unread
+                        continue
+                    for piece in decoder.feed(chunk):
+                        yield piece
+                        if raw.is_closed:
+                            break
+                        _check_deadline(request)
+                yield from decoder.end()
+            else:
+                chunks = raw.iter_bytes() if codings is None else raw.iter_raw()
+                for chunk in chunks:
+                    yield chunk
+                    _check_deadline(request)  # a streamed body outlives the call
         except DeadlineExceeded:
-            self._raw.close()
+            self._abort(chunks)
             raise
         except Exception as exc:
-            self._raw.close()
+            self._abort(chunks)
             mapped = self._transport._body_error(exc, request)
             if mapped is exc:
                 raise
             raise mapped from exc
+
+    def _abort(self, chunks: Any) -> None:
+        """
+        Close the response, then run out httpx's iterator over it, if one started.
+
+        After the close, the iterator yields what httpx had already read, then
+        raises on the closed connection: run to its end, no generator inside httpx
+        is left suspended (trio warns of one garbage collected so).
+        """
+        self._raw.close()
+        if chunks is not None:
+            with contextlib.suppress(Exception):
+                for _ in range(_MAX_DRAIN_STEPS):
+                    chunks.__next__()
+            chunks.close()
 
     def read(self) -> bytes:
         """
@@ -109,32 +162,15 @@ class _HttpxStream:
 
         The deadline is ``request.context.deadline_at`` (monotonic seconds): for a
         client restwell owns, each socket read is capped to it; for any client, one
-        loop over httpx's own chunks checks it, so a body trickling in under each
-        read timeout still ends.
+        loop over the chunks checks it, so a body trickling in under each read
+        timeout still ends.
 
         Raises:
             DeadlineExceeded: The deadline passed while the body was arriving.
+            DecodingError: The body does not decode with its Content-Encoding.
             TransportError: A mapped httpx error.
         """
-        request = self._request
-        ctx: CallContext | None = request.context  # None: sent without a client
-        raw = self._raw
-        try:
-            if SYNC_CANCELLED_AT_DEADLINE or ctx is None or ctx.deadline_at is None:
-                return raw.read()  # type: ignore[no-any-return]  # httpx is untyped here
-            chunks: list[bytes] = []
-            for chunk in raw.iter_bytes():
-                chunks.append(chunk)
-                _check_deadline(request)
-        except DeadlineExceeded:
-            raw.close()
-            raise
-        except Exception as exc:
-            raw.close()
-            mapped = self._transport._body_error(exc, request)
-            if mapped is exc:
-                raise
-            raise mapped from exc
+        chunks = list(self)
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     def close(self) -> None:
@@ -180,6 +216,7 @@ class HttpxTransport:
     __slots__ = (
         "_build",
         "_client",
+        "_codings",
         "_deadline_aware",
         "_default_timeout",
         "_owns",
@@ -218,6 +255,7 @@ class HttpxTransport:
             given = _create(self.module, "Client", client_kwargs)
             self._owns = True if owns_client is None else owns_client
         _refuse_base_url(given, self.module.__name__, "Client")
+        self._codings = backend_codings(self.module)  # what it would decode itself
         self._client: httpx.Client | httpx2.Client = given
         self._build = given.build_request
         self._send = given.send
@@ -381,6 +419,11 @@ class HttpxTransport:
 
     def _body_error(self, exc: Exception, request: Request) -> BaseException:
         """Map an error from reading the body; a timeout at the deadline is its."""
+        if isinstance(exc, DecodeFailed):
+            return DecodingError(
+                f"DecodingError on {request.method} {redact_url(request.url)}: {exc}",
+                request=request,
+            )
         mapped = map_httpx_error(exc, request, defaults=self._defaults())
         ctx: CallContext | None = request.context
         if (
