@@ -25,11 +25,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, urlsplit
 
 from . import _exceptions as e
 from ._models import Request
-from ._redact import REDACTED, is_sensitive_name, redact_url
+from ._redact import REDACTED, is_sensitive_name, redact_url, url_secrets
 
 __all__ = [
     "build_error",
@@ -145,16 +144,7 @@ def scrub(
                 secrets.add(repr(candidate)[1:-1])
                 raw = candidate.encode("utf-8", "backslashreplace")
                 secrets.add(repr(raw)[2:-1])
-    try:
-        parts = urlsplit(url)
-        for secret in (parts.password, parts.username):
-            if secret and len(secret) >= _MIN_SECRET:
-                secrets.add(secret)
-        for name, value in parse_qsl(parts.query):
-            if is_sensitive_name(name) and len(value) >= _MIN_SECRET:
-                secrets.add(value)
-    except ValueError:
-        pass
+    secrets.update(s for s in url_secrets(url) if len(s) >= _MIN_SECRET)
     for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     if local:

@@ -15,9 +15,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, parse_qsl, urlsplit
 
-__all__ = ["REDACTED", "is_sensitive_name", "redact_headers", "redact_url"]
+__all__ = [
+    "REDACTED",
+    "is_sensitive_name",
+    "redact_headers",
+    "redact_url",
+    "url_secrets",
+]
 
 REDACTED = "[REDACTED]"
 
@@ -106,3 +112,23 @@ def redact_url(url: str) -> str:
             )
         query = "&".join(out)
     return SplitResult(parts.scheme, netloc, parts.path, query, parts.fragment).geturl()
+
+
+def url_secrets(url: str) -> set[str]:
+    """
+    The credentials a URL carries: its userinfo and its sensitive query values.
+
+    Args:
+        url: A URL, as ``str``; one that cannot be parsed carries none.
+
+    Returns:
+        The secret strings (``set[str]``), to be scrubbed from text that may quote
+        them (a backend's error message, a CLI's output).
+    """
+    try:
+        parts = urlsplit(url)
+        secrets = {s for s in (parts.username, parts.password) if s}
+        secrets.update(v for k, v in parse_qsl(parts.query) if is_sensitive_name(k))
+    except ValueError:  # not a URL urllib can split: it has no parts to hide
+        return set()
+    return secrets

@@ -104,10 +104,9 @@ def _valid_host(host: str) -> bool:
     """A DNS name (RFC 1123 labels, IDNA for non-ASCII) or an IP address literal."""
     try:
         ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
         return True
+    except ValueError:  # not an address literal: check it as a DNS name
+        ascii_host = ""
     try:
         ascii_host = host.encode("idna").decode("ascii")
     except UnicodeError:

@@ -15,13 +15,13 @@ import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Final
-from urllib.parse import parse_qsl, urlsplit
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 import restwell
+from restwell._redact import url_secrets
 from restwell.instrumentation import (
     REDACTED,
     Event,
@@ -84,12 +84,7 @@ class Redactor:
                 secrets.add(value.strip())
                 # "Bearer abc": the credential part alone, too.
                 secrets.update(value.split(None, 1)[1:])
-        try:
-            parts = urlsplit(url)
-            secrets.update(s for s in (parts.username, parts.password) if s)
-            secrets.update(v for k, v in parse_qsl(parts.query) if is_sensitive_name(k))
-        except ValueError:
-            pass
+        secrets.update(url_secrets(url))
         # Longest first, so a value is replaced before any of its parts; tiny values
         # would redact ordinary words and are not credentials anyway.
         self._secrets = sorted(
