@@ -223,11 +223,22 @@ class StageEnv:
         wall: ``clock.time`` (or ``time.time``).
         rng: The ``random.Random`` for jitter.
         events: The client's ``Emitter``.
+        call_middleware: Whether user middleware runs once per call, between the
+            ``call`` and ``retry`` stages (then ``retry`` shows it the attempts so
+            far on the response). Default ``False``.
         attempt_middleware: Whether user middleware runs per attempt (then each
             attempt gets its own copy of the request).
     """
 
-    __slots__ = ("attempt_middleware", "clock", "events", "monotonic", "rng", "wall")
+    __slots__ = (
+        "attempt_middleware",
+        "call_middleware",
+        "clock",
+        "events",
+        "monotonic",
+        "rng",
+        "wall",
+    )
 
     def __init__(
         self,
@@ -238,6 +249,7 @@ class StageEnv:
         rng: Any,
         events: Any,
         attempt_middleware: bool,
+        call_middleware: bool = False,
     ) -> None:
         self.clock = clock
         self.monotonic = monotonic
@@ -245,3 +257,4 @@ class StageEnv:
         self.rng = rng
         self.events = events
         self.attempt_middleware = attempt_middleware
+        self.call_middleware = call_middleware

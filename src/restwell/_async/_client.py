@@ -279,6 +279,7 @@ class AsyncClient:
             rng=self._rng,
             events=self._events,
             attempt_middleware=any(p.per_attempt for p, _ in self._middleware),
+            call_middleware=any(not p.per_attempt for p, _ in self._middleware),
         )
         self._chains: dict[tuple[bool, bool], AsyncHandler] = {}
         self._default_chain = self._chain(self._options.follow_redirects, False)

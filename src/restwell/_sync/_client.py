@@ -278,6 +278,7 @@ class Client:
             rng=self._rng,
             events=self._events,
             attempt_middleware=any(p.per_attempt for p, _ in self._middleware),
+            call_middleware=any(not p.per_attempt for p, _ in self._middleware),
         )
         self._chains: dict[tuple[bool, bool], Handler] = {}
         self._default_chain = self._chain(self._options.follow_redirects, False)

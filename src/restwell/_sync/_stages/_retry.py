@@ -43,6 +43,7 @@ class RetryStage:
         "_next",
         "_rng",
         "_scheduled",
+        "_share",
         "_sleep",
         "_vetoed",
         "_wall",
@@ -55,6 +56,9 @@ class RetryStage:
         self._rng = env.rng
         self._sleep = env.clock.sleep
         self._copy_first = env.attempt_middleware
+        # `call` sets the final attempts on the response; only middleware between
+        # it and here needs them earlier.
+        self._share = env.call_middleware
         self._scheduled = env.events.hooks(RetryScheduled)
         self._ignored = env.events.hooks(RetryAfterIgnored)
         self._vetoed = env.events.hooks(RetryVetoed)
@@ -85,9 +89,9 @@ class RetryStage:
                     record = attempts[-1]
                     record.reason = ctx.reason = "success"
                     ctx.gave_up = False
-                    # Call middleware sees the attempts so far; `call` sets the final.
-                    outcome.attempts = tuple(attempts)
-                    outcome.elapsed = record.started + record.duration
+                    if self._share:  # call middleware sees the attempts so far
+                        outcome.attempts = tuple(attempts)
+                        outcome.elapsed = record.started + record.duration
                     return outcome
             if state is None:
                 deadline_at = ctx.deadline_at
@@ -115,9 +119,9 @@ class RetryStage:
             if type(decision) is Return:  # the policy returns only responses
                 ctx.reason = decision.reason
                 ctx.gave_up = decision.gave_up
-                # Call middleware sees the attempts so far; `call` sets the final.
-                outcome.attempts = tuple(attempts)  # type: ignore[union-attr]  # a response
-                outcome.elapsed = now - started  # type: ignore[union-attr]  # a response
+                if self._share:  # call middleware sees the attempts so far
+                    outcome.attempts = tuple(attempts)  # type: ignore[union-attr]  # a response
+                    outcome.elapsed = now - started  # type: ignore[union-attr]  # a response
                 if decision.ignored_retry_after is not None and self._ignored:
                     self._ignore(request, n, decision.ignored_retry_after)
                 return outcome  # type: ignore[return-value]  # a Return follows a response
