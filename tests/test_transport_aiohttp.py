@@ -281,3 +281,47 @@ def test_timeout_mapping() -> None:
     t = _client_timeout(restwell.Timeout(None))
     assert t.connect is None
     assert t.sock_read is None
+
+
+def _payload_reset() -> aiohttp.ClientPayloadError:
+    return aiohttp.ClientPayloadError(
+        "Response payload is not completed: <ContentLengthError: 400>. "
+        "ConnectionResetError(104, 'Connection reset by peer')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("error", "body", "expected"),
+    [
+        (aiohttp.ConnectionTimeoutError("t"), False, restwell.ConnectTimeout),
+        (aiohttp.SocketTimeoutError("t"), False, restwell.ReadTimeout),
+        (aiohttp.ServerTimeoutError("t"), True, restwell.ReadTimeout),
+        (aiohttp.ServerTimeoutError("t"), False, restwell.TransportTimeout),
+        (aiohttp.InvalidURL("http://[x"), False, restwell.InvalidURL),
+        (aiohttp.NonHttpUrlClientError("ftp://x"), False, restwell.InvalidURL),
+        (_payload_reset(), True, restwell.ReadError),
+        (aiohttp.ClientPayloadError("not completed"), True, restwell.ProtocolError),
+        (aiohttp.ServerDisconnectedError(), False, restwell.ProtocolError),
+        (aiohttp.ServerDisconnectedError(), True, restwell.ReadError),
+        (aiohttp.ClientConnectionResetError("reset"), False, restwell.ReadError),
+        (aiohttp.ClientOSError(32, "Broken pipe"), False, restwell.ReadError),
+        (aiohttp.ClientError("other"), False, restwell.TransportError),
+    ],
+)
+def test_error_mapping(error: Exception, body: bool, expected: type) -> None:
+    """Each aiohttp error maps to the restwell class httpx's would map to."""
+    from restwell._aio._transport_aiohttp import map_aiohttp_error
+
+    request = restwell.Request("GET", "http://127.0.0.1:1/x")
+    mapped = map_aiohttp_error(error, request, body=body)
+    assert type(mapped) is expected
+    assert isinstance(mapped, restwell.RequestError)
+
+
+def test_other_errors_pass_through() -> None:
+    """An error that is not aiohttp's is returned unchanged (not retried)."""
+    from restwell._aio._transport_aiohttp import map_aiohttp_error
+
+    error = TypeError("bad")
+    request = restwell.Request("GET", "http://127.0.0.1:1/x")
+    assert map_aiohttp_error(error, request, body=False) is error
