@@ -3,9 +3,10 @@ Transports: the one seam to the network.
 
 Implement ``AsyncTransport`` / ``Transport`` (``send(request) -> Response`` and
 ``aclose()`` / ``close()``) to plug in any backend; restwell ships httpx/httpx2 (sync
-and async) and mock transports.
+and async), aiohttp (async only, opt-in) and mock transports.
 """
 
+from .._aio._transport_aiohttp import AiohttpTransport
 from .._async._transport_httpx import AsyncHttpxTransport
 from .._async._transport_mock import AsyncMockTransport
 from .._models import AsyncResponseStream, ResponseStream
@@ -16,6 +17,7 @@ from .._transport_base import AsyncTransport, Transport
 from ._registry import TransportEntry, register_transport, transport_names
 
 __all__ = [
+    "AiohttpTransport",
     "AsyncHttpxTransport",
     "AsyncMockTransport",
     "AsyncResponseStream",

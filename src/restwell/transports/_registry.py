@@ -1,9 +1,10 @@
 """
 The transport registry: name → factories, and what a client's ``transport=`` means.
 
-A client's ``transport=`` is a registered name (``"httpx"``, ``"httpx2"``), a
-backend's own client object that a registered entry adopts (an ``httpx.AsyncClient``
-for ``AsyncClient``, an ``httpx.Client`` for ``Client``), or any object implementing
+A client's ``transport=`` is a registered name (``"httpx"``, ``"httpx2"``, and
+``"aiohttp"``, async only), a backend's own client object that a registered entry
+adopts (an ``httpx.AsyncClient`` or ``aiohttp.ClientSession`` for ``AsyncClient``,
+an ``httpx.Client`` for ``Client``), or any object implementing
 ``AsyncTransport`` / ``Transport``. Each entry knows whether it has a sync form: the
 sync ``Client`` refuses an async-only transport with an error naming ``AsyncClient``.
 Backends are imported only when their factory runs.
@@ -252,3 +253,43 @@ for _backend in ("httpx", "httpx2"):
         if _backend == "httpx"
         else None,
     )
+
+
+def _aiohttp_factory() -> Any:
+    from .._aio._transport_aiohttp import AiohttpTransport
+
+    return AiohttpTransport()
+
+
+def _aiohttp_adopter(obj: object) -> Any:
+    """Borrow an ``aiohttp.ClientSession`` given as ``AsyncClient(transport=...)``."""
+    if type(obj).__module__.split(".")[0] != "aiohttp":
+        return None
+    import aiohttp
+
+    if not isinstance(obj, aiohttp.ClientSession):
+        raise ConfigurationError(
+            f"transport=aiohttp.{type(obj).__name__} is not an aiohttp.ClientSession: "
+            "pass an aiohttp.ClientSession() to restwell.AsyncClient"
+        )
+    from .._aio._transport_aiohttp import AiohttpTransport
+
+    return AiohttpTransport(obj)
+
+
+def _aiohttp_refuse_sync(obj: object) -> Any:
+    """Refuse an aiohttp object given to the sync ``Client``, naming AsyncClient."""
+    if type(obj).__module__.split(".")[0] != "aiohttp":
+        return None
+    raise ConfigurationError(
+        f"transport=aiohttp.{type(obj).__name__}: aiohttp is async only: use "
+        "restwell.AsyncClient"
+    )
+
+
+register_transport(
+    "aiohttp",
+    async_factory=_aiohttp_factory,
+    adopt_async=_aiohttp_adopter,
+    adopt_sync=_aiohttp_refuse_sync,
+)
