@@ -67,14 +67,15 @@ async def main(base_url: str) -> None:
     ) as client:
         assert (await client.get(f"{base_url}/json")).status_code == 200
         assert (await client.get(f"{base_url}/status/204")).status_code == 204
+        error: restwell.HTTPStatusError | None = None
         try:
             await client.get(f"{base_url}/status/503")
         except restwell.HTTPStatusError as exc:
             print("HTTPStatusError:", exc)
-            assert exc.status_code == 503
-            assert len(exc.attempts) == 3  # retried first, then judged
-        else:
-            raise AssertionError("raise_for_status=True must raise for a 503")
+            error = exc
+        assert error is not None, "raise_for_status=True must raise for a 503"
+        assert error.status_code == 503
+        assert len(error.attempts) == 3  # retried first, then judged
         # Per call, it can be turned off again.
         response = await client.get(f"{base_url}/status/404", raise_for_status=False)
         assert response.status_code == 404
@@ -85,14 +86,15 @@ async def main(base_url: str) -> None:
     ) as client:
         assert (await client.get(f"{base_url}/json")).data == {"hello": "world"}
         for code, attempts in ((204, 1), (404, 1), (503, 3)):
+            unexpected: UnexpectedStatus | None = None
             try:
                 await client.get(f"{base_url}/status/{code}")
             except UnexpectedStatus as exc:
                 print("UnexpectedStatus:", exc)
-                assert exc.status_code == code
-                assert len(exc.response.attempts) == attempts
-            else:
-                raise AssertionError(f"ExpectStatus(200) must raise for {code}")
+                unexpected = exc
+            assert unexpected is not None, f"ExpectStatus(200) must raise for {code}"
+            assert unexpected.status_code == code
+            assert len(unexpected.response.attempts) == attempts
 
 
 if __name__ == "__main__":

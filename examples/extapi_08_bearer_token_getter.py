@@ -157,7 +157,9 @@ async def main(base_url: str) -> None:
             assert sent == ["Bearer token-1", "Bearer token-2"]
 
             # A redirect to another origin: the token stays home.
-            api.script("/away", [Step(302, headers={"Location": elsewhere.url_for("/x")})])
+            api.script(
+                "/away", [Step(302, headers={"Location": elsewhere.url_for("/x")})]
+            )
             elsewhere.script("/x", [Step(200, json={"ok": True})])
             response = await client.get("/away")
             assert response.data == {"ok": True}

@@ -102,9 +102,7 @@ class Journal:
         self.steps.append(f"response {response.status_code}")
         return response
 
-    async def process_error(
-        self, request: restwell.Request, error: Exception
-    ) -> None:
+    async def process_error(self, request: restwell.Request, error: Exception) -> None:
         self.steps.append(f"error {type(error).__name__}")
 
 

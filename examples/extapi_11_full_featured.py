@@ -19,7 +19,9 @@ executors are left out here: see below):
             )
             executor = RateLimitedExecutor(
                 executor,
-                rate_limiter=LocalRateLimiter(rate_limit=50, rate_limit_window_seconds=1),
+                rate_limiter=LocalRateLimiter(
+                    rate_limit=50, rate_limit_window_seconds=1
+                ),
             )
             executor = ConcurrencyLimitedExecutor(
                 executor,
@@ -71,7 +73,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import restwell
-from restwell.middleware import place
 from restwell.testing import FakeClock, FaultServer
 
 CallNext = Callable[[restwell.Request], Awaitable[restwell.Response[Any]]]
@@ -261,6 +262,7 @@ async def main(base_url: str) -> None:
     print("waits (backoff, backoff, rate limiter):", clock.sleeps)
     assert list(map(round, clock.sleeps, [6] * 3)) == [0.1, 0.1, 0.8]
     assert list(map(round, rate.sent, [6] * 2)) == [0.1, 1.0]
+
 
 if __name__ == "__main__":
     if len(sys.argv) > 1:
