@@ -3,8 +3,9 @@ Transports: the one seam to the network.
 
 Implement ``AsyncTransport`` / ``Transport`` (``send(request) -> Response`` and
 ``aclose()`` / ``close()``) to plug in any backend; restwell ships httpx/httpx2 (sync
-and async), aiohttp (async only, opt-in) and mock transports. Mark your transport's ``send`` with ``@redact_logs`` so that
-no log record made while it sends shows the request's credentials.
+and async), aiohttp (async only, opt-in) and mock transports. Mark your transport's
+``send`` with ``@redact_logs``: no log record made while it sends then shows the
+request's credentials.
 """
 
 from .._aio._transport_aiohttp import AiohttpTransport
