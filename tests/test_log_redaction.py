@@ -601,3 +601,64 @@ def test_request_secrets() -> None:
     assert "user" not in found
     assert "plain" not in found
     assert "application/json" not in found
+
+
+def test_secret_only_in_repr_of_a_clean_message() -> None:
+    """An argument whose repr alone shows a secret is replaced (str(args) is clean)."""
+    arg = Shows("the URL", "<URL token=s3cr3t>")
+    record = make("%s", arg)
+    assert record.getMessage() == "the URL"
+    assert "s3cr3t" not in str(record.args)
+    assert record.msg == "%s"
+
+
+def test_secret_split_over_template_and_argument() -> None:
+    """An exact secret neither the template nor the argument shows alone."""
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "k=ab%s", ("cd1234",), None
+    )
+    _logsafe.redact_record(record, ["abcd1234"])
+    assert record.getMessage() == f"k={REDACTED}"
+
+
+def test_clean_mapping_untouched() -> None:
+    args = {"n": 1, "who": "bob"}
+    record = make("%(who)s %(n)d", args)
+    assert record.args is args
+
+
+def test_nested_sends_all_redacted(seen: Seen) -> None:
+    """A transport wrapping another: both requests' secrets are removed."""
+    outer = FakeRequest("http://127.0.0.1/", {"X-Api-Key": "outer-secret"})
+    inner = FakeRequest("http://127.0.0.1/", {"X-Api-Key": "inner-secret"})
+
+    def log() -> None:
+        logging.getLogger("myapp").warning("%s %s", "outer-secret", "inner-secret")
+
+    fake_send(outer, lambda: fake_send(inner, log))
+    assert seen.messages("myapp") == [f"{REDACTED} {REDACTED}"]
+
+
+def test_wrapped_function_marked_at_its_innermost(seen: Seen) -> None:
+    """A send under a functools.wraps decorator is found by its own frame."""
+    import functools
+
+    def traced(fn: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(fn)
+        def wrapper(*args: Any) -> None:
+            fn(*args)
+
+        return wrapper
+
+    @redact_logs
+    @traced
+    def send(request: FakeRequest) -> None:
+        logging.getLogger("myapp").warning("%s", "wrapped-secret")
+
+    send(FakeRequest("http://127.0.0.1/", {"Cookie": "a=wrapped-secret"}))
+    assert seen.messages("myapp") == [REDACTED]
+
+
+def test_non_ascii_text() -> None:
+    """Text whose lower-casing changes its length is searched case-insensitively."""
+    assert redact_text("İ AUTHORIZATION: Bearer x") == f"İ AUTHORIZATION: {R}"
