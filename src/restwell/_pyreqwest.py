@@ -376,8 +376,8 @@ def map_pyreqwest_error(
         return exc  # the transport turns it into its closed_error
     elif name == "NetworkError":
         target = e.NetworkError
-    else:
-        target = e.TransportError
+    else:  # RequestError, TransportError: what went wrong is in the causes
+        target = _by_causes(causes, body=body)
     text = "; ".join(c for c in causes if not c.startswith(_FRAMING)) or str(
         getattr(exc, "message", "") or name
     )
@@ -386,6 +386,24 @@ def map_pyreqwest_error(
         f"{target.__name__} on {request.method} {redact_url(request.url)}: {detail}",
         request=request,
     )
+
+
+def _by_causes(causes: list[str], *, body: bool) -> type[e.RequestError]:
+    """
+    The class for pyreqwest's generic ``RequestError``, from its causes.
+
+    A streamed body read with no read-ahead reports a body cut short or badly
+    framed so (measured on 0.15): "error reading a body from connection" and then
+    the reason.
+    """
+    text = " ".join(causes).lower()
+    if "timed out" in text:
+        return e.ReadTimeout if body else e.TransportTimeout
+    if "reset" in text:
+        return e.ReadError
+    if "error reading a body" in text or "body error" in text:
+        return e.ProtocolError
+    return e.TransportError
 
 
 def _value_error(

@@ -11,8 +11,9 @@ asyncio only: pyreqwest's async client does not run on trio.
 
 Lifecycle: a ``pyreqwest.client.SyncClient`` passed in is *borrowed*, never closed by
 restwell; without one the transport builds its own and *owns* it (``close()``
-closes it). pyreqwest releases a closed client's pooled connections when the
-client object is freed, so ``close()`` also drops restwell's references.
+closes it). pyreqwest releases a closed client's pooled connections only when
+the client object is freed, so ``close()`` also drops restwell's references but
+``unwrap()``'s.
 
 What the transport guarantees, and how it differs from the httpx transport:
 
@@ -255,7 +256,10 @@ class PyreqwestTransport:
             self._owns = True
             self._client = self._build(self._timeout)
         self._clients: dict[Timeout, ReqwestClient] = {self._timeout: self._client}
-        self._last: tuple[Timeout, ReqwestClient] = (self._timeout, self._client)
+        self._last: tuple[Timeout | None, ReqwestClient | None] = (
+            self._timeout,
+            self._client,
+        )
 
     def _build(self, timeout: Timeout) -> ReqwestClient:
         client: ReqwestClient = configure(
@@ -317,10 +321,10 @@ class PyreqwestTransport:
         if not self._owns:
             client = self._client
         else:
-            last = self._last
-            client = (
-                last[1] if last[0] is timeout else self._client_for(timeout, request)
-            )
+            last_timeout, last_client = self._last
+            if last_timeout is not timeout or last_client is None:
+                last_client = self._client_for(timeout, request)
+            client = last_client
         try:
             builder = client.request(request.method, request.url)
             headers = request.headers
@@ -399,6 +403,7 @@ class PyreqwestTransport:
             self._closed = True
             clients = list(self._clients.values())
             self._clients.clear()
+            self._last = (None, None)
         for client in clients:
             client.close()
 
