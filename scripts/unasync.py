@@ -156,6 +156,10 @@ SYNTAX: list[tuple[str, str]] = [
     (r"@pytest\.mark\.anyio\n", ""),
     # pyreqwest names its async classes plainly and its sync ones Sync*.
     (r"\bpyreqwest\.client\.Client(Builder)?\b", r"pyreqwest.client.SyncClient\1"),
+    (
+        r"\bfrom pyreqwest\.client import Client as\b",
+        "from pyreqwest.client import SyncClient as",
+    ),
 ]
 HEADER = (
     "# GENERATED from {src}: do not edit.\n"

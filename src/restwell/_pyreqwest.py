@@ -43,9 +43,7 @@ from ._redact import is_sensitive_name, redact_url
 from ._version import USER_AGENT
 
 if TYPE_CHECKING:
-    from pyreqwest.client import Client as AsyncReqwestClient
     from pyreqwest.client import ClientBuilder as AsyncReqwestBuilder
-    from pyreqwest.client import SyncClient as ReqwestClient
     from pyreqwest.client import SyncClientBuilder as ReqwestBuilder
 
     from .transports._options import TransportOptions
@@ -53,9 +51,7 @@ if TYPE_CHECKING:
 __all__ = [
     "READ_BUFFER_LIMIT",
     "AsyncReqwestBuilder",
-    "AsyncReqwestClient",
     "ReqwestBuilder",
-    "ReqwestClient",
     "accept_encoding",
     "async_builder",
     "codings",

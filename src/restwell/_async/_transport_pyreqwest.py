@@ -73,8 +73,9 @@ from .._types import JSON
 from ._transport_httpx import _check_deadline, _cross_origin, _late
 
 if TYPE_CHECKING:
+    from pyreqwest.client import Client as AsyncReqwestClient
+
     from .._context import CallContext
-    from .._pyreqwest import AsyncReqwestClient
     from ..transports._options import TransportOptions
 
 __all__ = ["MAX_TIMEOUTS", "AsyncPyreqwestTransport"]

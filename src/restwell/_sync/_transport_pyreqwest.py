@@ -75,8 +75,9 @@ from .._types import JSON
 from ._transport_httpx import _check_deadline, _cross_origin, _late
 
 if TYPE_CHECKING:
+    from pyreqwest.client import SyncClient as ReqwestClient
+
     from .._context import CallContext
-    from .._pyreqwest import ReqwestClient
     from ..transports._options import TransportOptions
 
 __all__ = ["MAX_TIMEOUTS", "PyreqwestTransport"]
