@@ -30,6 +30,8 @@ module and package in _async/):
     _stages/             the pipeline's stages, one module per slot
     _transport_httpx.py  AsyncHttpxTransport : HttpxTransport
     _transport_mock.py   AsyncMockTransport : MockTransport
+    _transport_pyreqwest.py  AsyncPyreqwestTransport : PyreqwestTransport (what
+                         differs by world is in restwell/_pyreqwest.py)
     tests/_async/        test_body, test_client, test_decoding, test_httpbin,
                          test_multipart, test_response_data, test_response_limits,
                          test_response_streaming, test_stages, test_transport_mock
@@ -85,6 +87,12 @@ RULES: list[tuple[str, str]] = [
     ("AsyncHttpxTransport", "HttpxTransport"),
     ("_AsyncHttpxStream", "_HttpxStream"),
     ("AsyncMockTransport", "MockTransport"),
+    ("AsyncPyreqwestTransport", "PyreqwestTransport"),
+    ("_AsyncPyreqwestStream", "_PyreqwestStream"),
+    ("AsyncReqwestClient", "ReqwestClient"),
+    ("async_builder", "sync_builder"),
+    ("is_async_client", "is_sync_client"),
+    ("strip_credentials", "strip_credentials_sync"),
     ("AsyncMockHandler", "MockHandler"),
     ("ahandler_response", "handler_response"),
     ("_AsyncBytesStream", "_BytesStream"),
@@ -146,6 +154,12 @@ SYNTAX: list[tuple[str, str]] = [
     # "(async)" qualifying a phrase ("... the body (async); ..."), not "(async) X".
     (r"\(async\)(?=[.,:;])", "(sync)"),
     (r"@pytest\.mark\.anyio\n", ""),
+    # pyreqwest names its async classes plainly and its sync ones Sync*.
+    (r"\bpyreqwest\.client\.Client(Builder)?\b", r"pyreqwest.client.SyncClient\1"),
+    (
+        r"\bfrom pyreqwest\.client import Client as\b",
+        "from pyreqwest.client import SyncClient as",
+    ),
 ]
 HEADER = (
     "# GENERATED from {src}: do not edit.\n"

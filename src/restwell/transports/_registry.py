@@ -1,10 +1,12 @@
 """
 The transport registry: name → factories, and what a client's ``transport=`` means.
 
-A client's ``transport=`` is a registered name (``"httpx"``, ``"httpx2"``, and
-``"aiohttp"``, async only), a backend's own client object that a registered entry
-adopts (an ``httpx.AsyncClient`` or ``aiohttp.ClientSession`` for ``AsyncClient``,
-an ``httpx.Client`` for ``Client``), or any object implementing
+A client's ``transport=`` is a registered name (``"httpx"``, ``"httpx2"``,
+``"pyreqwest"`` (the ``restwell[pyreqwest]`` extra), and ``"aiohttp"``, async only),
+a backend's own client object that a registered entry adopts (an
+``httpx.AsyncClient``, ``aiohttp.ClientSession`` or ``pyreqwest.client.Client`` for
+``AsyncClient``, an ``httpx.Client`` or ``pyreqwest.client.SyncClient`` for
+``Client``), or any object implementing
 ``AsyncTransport`` / ``Transport``. Each entry knows whether it has a sync form: the
 sync ``Client`` refuses an async-only transport with an error naming ``AsyncClient``.
 Backends are imported only when their factory runs.
@@ -398,4 +400,60 @@ register_transport(
     async_factory=_aiohttp_factory,
     adopt_async=_aiohttp_adopter,
     adopt_sync=_aiohttp_refuse_sync,
+)
+
+
+def _pyreqwest_async_factory(options: TransportOptions) -> Any:
+    from .._async._transport_pyreqwest import AsyncPyreqwestTransport
+
+    return AsyncPyreqwestTransport(options=options)
+
+
+def _pyreqwest_sync_factory(options: TransportOptions) -> Any:
+    from .._sync._transport_pyreqwest import PyreqwestTransport
+
+    return PyreqwestTransport(options=options)
+
+
+def _pyreqwest_adopter(client: str) -> Callable[[object], Any]:
+    """Borrow a pyreqwest client given as ``transport=`` (the right world's)."""
+
+    def adopt(obj: object) -> Any:
+        if type(obj).__module__.split(".")[0] != "pyreqwest":
+            return None
+        from .._pyreqwest import is_async_client, is_sync_client
+
+        name = type(obj).__name__
+        if client == "AsyncClient":
+            if is_async_client(obj):
+                from .._async._transport_pyreqwest import AsyncPyreqwestTransport
+
+                return AsyncPyreqwestTransport(obj)  # type: ignore[arg-type]  # checked above
+            want, other = "Client", "restwell.Client"
+        else:
+            if is_sync_client(obj):
+                from .._sync._transport_pyreqwest import PyreqwestTransport
+
+                return PyreqwestTransport(obj)  # type: ignore[arg-type]  # checked above
+            want, other = "SyncClient", "restwell.AsyncClient"
+        hint = (
+            f" (a pyreqwest.client.{name} goes to {other})"
+            if name in ("Client", "SyncClient")
+            else ""
+        )
+        raise ConfigurationError(
+            f"transport=pyreqwest.{name}: restwell.{client} needs a "
+            f"pyreqwest.client.{want}{hint}"
+        )
+
+    return adopt
+
+
+register_transport(
+    "pyreqwest",
+    async_factory=_pyreqwest_async_factory,
+    sync_factory=_pyreqwest_sync_factory,
+    adopt_async=_pyreqwest_adopter("AsyncClient"),
+    adopt_sync=_pyreqwest_adopter("Client"),
+    supports=OPTION_NAMES,
 )
