@@ -7,6 +7,7 @@ Not twinned: aiohttp has no sync form, and it does not run on trio.
 from __future__ import annotations
 
 import gzip
+import math
 import socket
 from typing import Any
 
@@ -271,14 +272,20 @@ async def test_no_credential_in_messages(fault_server: FaultServer) -> None:
 
 
 def test_timeout_mapping() -> None:
-    """A restwell Timeout becomes aiohttp's: connect = pool + connect, no total."""
+    """A restwell Timeout becomes aiohttp's: connect = pool + connect; total = left."""
     from restwell._aio._transport_aiohttp import _client_timeout
 
-    t = _client_timeout(restwell.Timeout(connect=1.0, read=2.0, write=3.0, pool=4.0))
+    timeout = restwell.Timeout(connect=1.0, read=2.0, write=3.0, pool=4.0)
+    t = _client_timeout(timeout, None)
     assert t == aiohttp.ClientTimeout(
-        total=None, connect=5.0, sock_connect=1.0, sock_read=2.0
+        total=None,
+        connect=5.0,
+        sock_connect=1.0,
+        sock_read=2.0,
+        ceil_threshold=math.inf,
     )
-    t = _client_timeout(restwell.Timeout(None))
+    assert _client_timeout(timeout, 7.25).total == 7.25  # never rounded up
+    t = _client_timeout(restwell.Timeout(None), None)
     assert t.connect is None
     assert t.sock_read is None
 

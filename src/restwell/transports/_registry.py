@@ -35,8 +35,10 @@ __all__ = [
 ]
 
 
-ASYNC_DEFAULT_TRANSPORT = "httpx"
-"""The transport ``AsyncClient`` uses when ``transport=`` is not given."""
+ASYNC_DEFAULT_TRANSPORT = "aiohttp"
+"""The transport ``AsyncClient`` uses when ``transport=`` is not given: aiohttp
+(the async default for speed, DESIGN.md). It runs on asyncio only: under trio it
+sends with httpx (see ``AiohttpTransport``)."""
 SYNC_DEFAULT_TRANSPORT = "httpx"
 """The transport ``Client`` uses when ``transport=`` is not given."""
 OPTION_NAMES = frozenset({"verify", "cert", "proxy", "http2", "limits"})
@@ -362,9 +364,15 @@ for _backend in ("httpx", "httpx2"):
 
 
 def _aiohttp_factory(options: TransportOptions) -> Any:
+    """``AiohttpTransport`` for ``verify``/``cert``/``proxy``/``limits`` (no HTTP/2)."""
     from .._aio._transport_aiohttp import AiohttpTransport
 
-    return AiohttpTransport()
+    return AiohttpTransport(
+        verify=options.verify,
+        cert=options.cert,
+        proxy=options.proxy,
+        limits=options.limits,
+    )
 
 
 def _aiohttp_adopter(obj: object) -> Any:
@@ -398,4 +406,5 @@ register_transport(
     async_factory=_aiohttp_factory,
     adopt_async=_aiohttp_adopter,
     adopt_sync=_aiohttp_refuse_sync,
+    supports={"verify", "cert", "proxy", "limits"},  # aiohttp has no HTTP/2
 )
