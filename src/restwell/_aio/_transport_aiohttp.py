@@ -138,7 +138,7 @@ class _AiohttpStream:
             mapped = _body_error(exc, request)
             if mapped is exc:
                 raise
-            raise mapped from exc
+            raise mapped from mapped.__cause__ or exc
         except BaseException:  # cancelled: the connection is not reusable
             raw.close()
             raise
@@ -179,8 +179,9 @@ def _body_error(exc: Exception, request: Request) -> BaseException:
         and ctx.deadline_at is not None
         and ctx.clock.monotonic() + _SLACK >= ctx.deadline_at
     ):
+        mapped.__cause__ = exc
         late = _late(request, ctx)
-        late.__cause__ = mapped
+        late.__cause__ = mapped  # DeadlineExceeded <- ReadTimeout <- aiohttp's
         return late
     return mapped
 
@@ -302,7 +303,8 @@ class AiohttpTransport:
         if proxy is not None and not proxy.lower().startswith(("http://", "https://")):
             raise e.ConfigurationError(
                 f"proxy={redact_url(proxy)!r}: aiohttp supports http:// and "
-                "https:// proxies only; use transport='httpx' for another kind"
+                "https:// proxies only; use transport='httpx' for a SOCKS proxy "
+                "(with the httpx[socks] extra)"
             )
         self._options = options
         # Built now, so that a bad CA bundle or certificate fails at construction.
@@ -480,6 +482,15 @@ class AiohttpTransport:
         headers: Any = request.headers
         if headers:
             headers = headers.multi_items()
+            for name, value in headers:  # what httpx (h11) refuses, aiohttp would send
+                if not (
+                    name in _GOOD_NAMES
+                    and value.isascii()
+                    and value.isprintable()
+                    and value[:1] != " "
+                    and value[-1:] != " "
+                ) and _bad_header(name, value):
+                    raise header_error(request)
             if self._accept is not None and not any(
                 name.lower() == "accept-encoding" for name, _ in headers
             ):
@@ -593,6 +604,25 @@ class _Raw:
     @property
     def reason_phrase(self) -> str:
         return self.response.reason or ""
+
+
+_GOOD_NAMES: set[str] = set()  # header names found valid (bounded: _MAX_NAMES)
+_MAX_NAMES = 4096
+
+
+def _bad_header(name: str, value: str) -> bool:
+    """
+    Whether HTTP/1.1 cannot carry this header (``invalid_header``'s rules).
+
+    aiohttp refuses only line breaks; it sends a non-ASCII value as UTF-8, a name
+    with a space, a value with a control character or surrounding spaces. httpx
+    refuses all of them, and so does restwell, on every transport.
+    """
+    if invalid_header(((name, value),)) is not None:
+        return True
+    if len(_GOOD_NAMES) < _MAX_NAMES:
+        _GOOD_NAMES.add(name)
+    return False
 
 
 def _userinfo_auth(

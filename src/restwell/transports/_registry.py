@@ -160,13 +160,18 @@ def _check_options(entry: TransportEntry, options: TransportOptions) -> None:
                 if name in e.supports and e.async_only == entry.async_only
             ) or sorted(n for n, e in _REGISTRY.items() if name in e.supports)
             hint = (
-                f"use transport= one of {', '.join(map(repr, others))}"
+                f"use transport={' or '.join(map(repr, others))}"
                 if others
                 else "no registered transport supports it"
             )
+            default = (
+                " (AsyncClient's default)"
+                if entry.name == ASYNC_DEFAULT_TRANSPORT and entry.async_only
+                else ""
+            )
             raise ConfigurationError(
-                f"{name}= is not supported by transport={entry.name!r}: {hint}, or "
-                f"drop {name}="
+                f"{name}= is not supported by transport={entry.name!r}{default}: "
+                f"{hint}, or drop {name}="
             )
 
 
