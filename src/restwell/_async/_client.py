@@ -142,12 +142,15 @@ class AsyncClient:
 
     Args:
         base_url: Prefix for relative URLs (``"https://api.example.com/v1"``).
-        transport: A registered name (``"httpx"``, ``"httpx2"``, ``"aiohttp"``
-            (async only); see ``restwell.transports.transport_names()``); any
+        transport: A registered name (``"httpx"``, ``"httpx2"``; ``"aiohttp"`` is
+            async only; see ``restwell.transports.transport_names()``); any
             object implementing ``AsyncTransport``;
             or an ``httpx.AsyncClient`` to send with (borrowed if already open,
-            else owned: the aresilient lifecycle, see ``AsyncHttpxTransport``).
-            Default: ``ASYNC_DEFAULT_TRANSPORT`` (``restwell.transports``).
+            else owned: the aresilient lifecycle, see ``AsyncHttpxTransport``);
+            the async client also takes an ``aiohttp.ClientSession`` (borrowed).
+            Default: ``ASYNC_DEFAULT_TRANSPORT`` (``restwell.transports``):
+            ``"aiohttp"`` for the async client (on asyncio; under trio it sends
+            with httpx, see ``AiohttpTransport``), ``"httpx"`` for the sync one.
         verify: TLS verification: ``True`` (system CAs), ``False`` (none: never in
             production), a CA bundle path, or an ``ssl.SSLContext``. Default
             ``True``. Like the four options after it, it configures a transport

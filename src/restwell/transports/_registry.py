@@ -37,8 +37,10 @@ __all__ = [
 ]
 
 
-ASYNC_DEFAULT_TRANSPORT = "httpx"
-"""The transport ``AsyncClient`` uses when ``transport=`` is not given."""
+ASYNC_DEFAULT_TRANSPORT = "aiohttp"
+"""The transport ``AsyncClient`` uses when ``transport=`` is not given: aiohttp
+(the async default for speed, DESIGN.md). It runs on asyncio only: under trio it
+sends with httpx (see ``AiohttpTransport``)."""
 SYNC_DEFAULT_TRANSPORT = "httpx"
 """The transport ``Client`` uses when ``transport=`` is not given."""
 OPTION_NAMES = frozenset({"verify", "cert", "proxy", "http2", "limits"})
@@ -160,13 +162,18 @@ def _check_options(entry: TransportEntry, options: TransportOptions) -> None:
                 if name in e.supports and e.async_only == entry.async_only
             ) or sorted(n for n, e in _REGISTRY.items() if name in e.supports)
             hint = (
-                f"use transport= one of {', '.join(map(repr, others))}"
+                f"use transport={' or '.join(map(repr, others))}"
                 if others
                 else "no registered transport supports it"
             )
+            default = (
+                " (AsyncClient's default)"
+                if entry.name == ASYNC_DEFAULT_TRANSPORT and entry.async_only
+                else ""
+            )
             raise ConfigurationError(
-                f"{name}= is not supported by transport={entry.name!r}: {hint}, or "
-                f"drop {name}="
+                f"{name}= is not supported by transport={entry.name!r}{default}: "
+                f"{hint}, or drop {name}="
             )
 
 
@@ -364,9 +371,15 @@ for _backend in ("httpx", "httpx2"):
 
 
 def _aiohttp_factory(options: TransportOptions) -> Any:
+    """``AiohttpTransport`` for ``verify``/``cert``/``proxy``/``limits`` (no HTTP/2)."""
     from .._aio._transport_aiohttp import AiohttpTransport
 
-    return AiohttpTransport()
+    return AiohttpTransport(
+        verify=options.verify,
+        cert=options.cert,
+        proxy=options.proxy,
+        limits=options.limits,
+    )
 
 
 def _aiohttp_adopter(obj: object) -> Any:
@@ -400,6 +413,7 @@ register_transport(
     async_factory=_aiohttp_factory,
     adopt_async=_aiohttp_adopter,
     adopt_sync=_aiohttp_refuse_sync,
+    supports={"verify", "cert", "proxy", "limits"},  # aiohttp has no HTTP/2
 )
 
 
