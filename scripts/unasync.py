@@ -25,6 +25,7 @@ Generated (source : twin; tests/test_unasync.py checks that this list names ever
 module and package in _async/):
 
     _api.py              arequest()/aget()/... : module-level request()/get()/...
+    _binding.py          AsyncServiceBinding : ServiceBinding (declared calls)
     _body.py             abuffer_body : buffer_body (replay buffering of a body)
     _client.py           AsyncClient : Client
     _stages/             the pipeline's stages, one module per slot
@@ -82,6 +83,9 @@ BLOCK = re.compile(
 
 # Order matters: longer names before their substrings. Word-bounded.
 RULES: list[tuple[str, str]] = [
+    ("AsyncServiceBinding", "ServiceBinding"),
+    ("AsyncResourceBinding", "ResourceBinding"),
+    ("acall_callback", "call_callback"),
     ("AsyncHttpxTransport", "HttpxTransport"),
     ("_AsyncHttpxStream", "_HttpxStream"),
     ("AsyncMockTransport", "MockTransport"),
