@@ -37,7 +37,7 @@ class UserPatch(pydantic.BaseModel):
 
 class Post(pydantic.BaseModel):
     id: int
-    userId: int  # noqa: N815 - json-server's field
+    userId: int
     title: str
 
 

@@ -39,7 +39,7 @@ class UserPatch(pydantic.BaseModel):
 
 class Post(pydantic.BaseModel):
     id: int
-    userId: int  # noqa: N815 - json-server's field
+    userId: int
     title: str
 
 

@@ -210,7 +210,9 @@ class AsyncResourceBinding:
             path, sep, query_string = path.partition("?")
             query_string = sep + query_string
         resource = self.resource
-        handler, values = resource.find(method, path, kwargs)
+        handler, values = resource.find(
+            method, path, kwargs, None if request is None else type(request)
+        )
         route = handler.compiled
         options: dict[str, Any] = {}
         raw: dict[str, Any] = {}

@@ -146,13 +146,21 @@ class RequestPlan:
     Attributes:
         model: The handler's request type, or ``None`` (any JSON value).
         placed: ``(field, part, wire name)`` for each marked field.
-        body_fields: The fields sent in the JSON body; ``None`` when the whole
-            value is the body (no marked field).
+        body_fields: The unmarked fields: sent in the JSON body, or as form
+            fields when the model has ``Form``/``File`` fields (``form``);
+            ``None`` when the whole value is the JSON body (no marked field).
+        form: Whether the body is a form (some field is ``Form`` or ``File``).
     """
 
     model: Any
     placed: tuple[tuple[str, str, str], ...]
     body_fields: frozenset[str] | None
+    form: bool = False
+
+    @property
+    def path_params(self) -> frozenset[str]:
+        """The route parameters the model's ``Path`` fields fill."""
+        return frozenset(wire for _, part, wire in self.placed if part == "path")
 
     def parts(self, value: object, handler: str) -> RequestParts:
         """
@@ -191,10 +199,17 @@ class RequestPlan:
                 out.files = out.files or {}
                 out.files[wire] = field_value
         if self.body_fields:
-            out.json = instance.model_dump(
-                mode="json", by_alias=True, include=set(self.body_fields)
+            rest = instance.model_dump(
+                mode="json",
+                by_alias=True,
+                include=set(self.body_fields),
+                exclude_none=self.form,
             )
-            out.has_body = True
+            if self.form:  # beside form or file fields, the rest are form fields
+                out.form = {**rest, **(out.form or {})}
+            else:
+                out.json = rest
+                out.has_body = True
         return out
 
 
@@ -280,4 +295,5 @@ def plan_request(handler: ResourceHandler[Any]) -> RequestPlan:
         model=model,
         placed=tuple(placed),
         body_fields=frozenset(body) if placed else None,
+        form=any(part in ("form", "file") for _, part, _ in placed),
     )

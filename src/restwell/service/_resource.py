@@ -155,7 +155,11 @@ class Resource:
         return tuple(f"{h.method} {self.route}{h.route}" for h in self.handlers)
 
     def find(
-        self, method: str, path: str | None, keywords: Iterable[str] = ()
+        self,
+        method: str,
+        path: str | None,
+        keywords: Iterable[str] = (),
+        request_type: object = None,
     ) -> tuple[ResourceHandler[Any], dict[str, Any]]:
         """
         The handler for a call, and the route values matched from ``path``.
@@ -165,6 +169,9 @@ class Resource:
             path: The path relative to the resource (``"/7"``, query excluded),
                 or ``None`` to choose by ``keywords``.
             keywords: The call's keyword arguments that may be route parameters.
+            request_type: The type of the call's request value: without a path,
+                a handler declaring it as its request model is preferred, and
+                the model's ``Path`` fields count as given.
 
         Raises:
             HandlerNotFound: If none fits (the message names the resource, the
@@ -180,8 +187,17 @@ class Resource:
                     return handler, values
         else:
             given = set(keywords)
-            exact = [h for h in candidates if set(h.compiled.params) <= given]
-            exact.sort(key=lambda h: -len(h.compiled.params))
+
+            def fits(h: ResourceHandler[Any]) -> bool:
+                filled = given
+                if h.plan is not None and h.request is request_type is not None:
+                    filled = given | h.plan.path_params
+                return set(h.compiled.params) <= filled
+
+            exact = [h for h in candidates if fits(h)]
+            exact.sort(
+                key=lambda h: (h.request is not request_type, -len(h.compiled.params))
+            )
             if exact:
                 return exact[0], {}
         tried = "no path" if path is None else repr(redact_url(path))
