@@ -225,3 +225,18 @@ def test_definition_forms_and_name_inference() -> None:
         restwell.Resource("/x", handlers=[("GET", "/"), ("GET", "/")])
     with pytest.raises(restwell.ConfigurationError, match="not call options"):
         restwell.Resource("/x", tiemout=3)
+
+
+class Users(restwell.Resource, route="/users"):
+    get = H(GET, "/{id:int}", response=User)
+
+
+class Api(restwell.Service):
+    users = Users()
+
+
+async def test_declared_class_used_directly(fault_server: FaultServer) -> None:
+    fault_server.script("/users/9", [Step(200, json={"id": 9, "name": "i"})])
+    async with Api("api", fault_server.url) as api:
+        response = await api.users.get(id=9)
+    assert response.data == User(id=9, name="i")

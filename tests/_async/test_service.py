@@ -262,3 +262,28 @@ async def test_connections_are_reused_across_calls(json_server: str) -> None:
         for i in range(1, 6):
             await api.users.get(id=i)
         assert api.client is client
+
+
+class Users(restwell.Resource, route="/users"):
+    get = H(GET, "/{id:int}", response=User)
+    everyone = H(GET, "", response=list[User])
+    create = H(POST, "", request=NewUser, response=User)
+
+
+class Api(restwell.Service):
+    people = Users()
+
+
+async def test_declared_class_form(json_server: str) -> None:
+    async with restwell.AsyncClient(hooks=[]) as client:
+        api = Api("api", json_server).bind(client)
+        one = await api.people.get(id=3)
+        by_path = await api.people.get("/4")
+        listed = await api.people.everyone(params={"name": "user5"})
+        made = await api.people.create(request={"name": "n", "email": "e@x.test"})
+    assert one.data == User(id=3, name="user3", email="user3@example.test")
+    assert by_path.data.id == 4
+    assert [u.id for u in listed.data] == [5]
+    assert made.status_code == 201
+    assert made.data.name == "n"
+    assert Api("api", json_server).resources["people"].route == "/users"

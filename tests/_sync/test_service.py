@@ -264,3 +264,28 @@ def test_connections_are_reused_across_calls(json_server: str) -> None:
         for i in range(1, 6):
             api.users.get(id=i)
         assert api.client is client
+
+
+class Users(restwell.Resource, route="/users"):
+    get = H(GET, "/{id:int}", response=User)
+    everyone = H(GET, "", response=list[User])
+    create = H(POST, "", request=NewUser, response=User)
+
+
+class Api(restwell.Service):
+    people = Users()
+
+
+def test_declared_class_form(json_server: str) -> None:
+    with restwell.Client(hooks=[]) as client:
+        api = Api("api", json_server).bind(client)
+        one = api.people.get(id=3)
+        by_path = api.people.get("/4")
+        listed = api.people.everyone(params={"name": "user5"})
+        made = api.people.create(request={"name": "n", "email": "e@x.test"})
+    assert one.data == User(id=3, name="user3", email="user3@example.test")
+    assert by_path.data.id == 4
+    assert [u.id for u in listed.data] == [5]
+    assert made.status_code == 201
+    assert made.data.name == "n"
+    assert Api("api", json_server).resources["people"].route == "/users"

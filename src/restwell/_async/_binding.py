@@ -16,10 +16,11 @@ the callback.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._exceptions import ConfigurationError
+from .._exceptions import ConfigurationError, HandlerNotFound
 from .._models import Response
 from ..service._callbacks import acall_callback
 from ..service._resource import OPTION_KEYS, Resource
@@ -209,10 +210,65 @@ class AsyncResourceBinding:
         if path is not None:
             path, sep, query_string = path.partition("?")
             query_string = sep + query_string
-        resource = self.resource
-        handler, values = resource.find(
+        handler, values = self.resource.find(
             method, path, kwargs, None if request is None else type(request)
         )
+        return await self._send(
+            handler, values, query_string, request, params, headers, kwargs
+        )
+
+    async def call(
+        self,
+        handler: ResourceHandler[Any],
+        path: str | None = None,
+        /,
+        *,
+        request: object = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Response[Any]:
+        """
+        Call one handler of this resource, whatever the method and path.
+
+        ``path`` (optional) must fit the handler's route; keywords fill its
+        parameters. Other arguments as ``request()``.
+
+        Raises:
+            HandlerNotFound: If ``path`` does not fit the handler's route.
+            As ``request()`` otherwise.
+        """
+        query_string = ""
+        values: dict[str, Any] = {}
+        if path is not None:
+            path, sep, query_string = path.partition("?")
+            query_string = sep + query_string
+            matched = handler.compiled.match(path)
+            if matched is None:
+                raise HandlerNotFound(
+                    f"{self.resource.name}: path {path!r} does not fit handler "
+                    f"{handler.method} {handler.route!r}",
+                    resource=self.resource.name,
+                    method=handler.method.value,
+                    path=path,
+                    handlers=self.resource.describe(),
+                )
+            values = matched
+        return await self._send(
+            handler, values, query_string, request, params, headers, kwargs
+        )
+
+    async def _send(
+        self,
+        handler: ResourceHandler[Any],
+        values: dict[str, Any],
+        query_string: str,
+        request: object,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        kwargs: dict[str, Any],
+    ) -> Response[Any]:
+        resource = self.resource
         route = handler.compiled
         options: dict[str, Any] = {}
         raw: dict[str, Any] = {}
@@ -278,31 +334,52 @@ class AsyncResourceBinding:
         return response
 
     async def get(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
-        """``request("GET", path, **kwargs)``."""
+        """``request("GET", path, ...)``, or the handler declared as ``get``."""
+        named = self.resource.named.get("get")
+        if named is not None:
+            return await self.call(named, path, **kwargs)
         return await self.request("GET", path, **kwargs)
 
     async def post(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
-        """``request("POST", path, **kwargs)``."""
+        """``request("POST", path, ...)``, or the handler declared as ``post``."""
+        named = self.resource.named.get("post")
+        if named is not None:
+            return await self.call(named, path, **kwargs)
         return await self.request("POST", path, **kwargs)
 
     async def put(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
-        """``request("PUT", path, **kwargs)``."""
+        """``request("PUT", path, ...)``, or the handler declared as ``put``."""
+        named = self.resource.named.get("put")
+        if named is not None:
+            return await self.call(named, path, **kwargs)
         return await self.request("PUT", path, **kwargs)
 
     async def patch(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
-        """``request("PATCH", path, **kwargs)``."""
+        """``request("PATCH", path, ...)``, or the handler declared as ``patch``."""
+        named = self.resource.named.get("patch")
+        if named is not None:
+            return await self.call(named, path, **kwargs)
         return await self.request("PATCH", path, **kwargs)
 
     async def delete(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
-        """``request("DELETE", path, **kwargs)``."""
+        """``request("DELETE", path, ...)``, or the handler declared as ``delete``."""
+        named = self.resource.named.get("delete")
+        if named is not None:
+            return await self.call(named, path, **kwargs)
         return await self.request("DELETE", path, **kwargs)
 
     async def head(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
-        """``request("HEAD", path, **kwargs)``."""
+        """``request("HEAD", path, ...)``, or the handler declared as ``head``."""
+        named = self.resource.named.get("head")
+        if named is not None:
+            return await self.call(named, path, **kwargs)
         return await self.request("HEAD", path, **kwargs)
 
     async def options(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
-        """``request("OPTIONS", path, **kwargs)``."""
+        """``request("OPTIONS", path, ...)``, or the handler declared as ``options``."""
+        named = self.resource.named.get("options")
+        if named is not None:
+            return await self.call(named, path, **kwargs)
         return await self.request("OPTIONS", path, **kwargs)
 
     def handler(self, path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -335,6 +412,9 @@ class AsyncResourceBinding:
         return decorate
 
     def __getattr__(self, name: str) -> Any:
+        named = self.resource.named.get(name)
+        if named is not None:
+            return functools.partial(self.call, named)
         custom = self.resource.custom.get(name)
         if custom is None:
             if name.startswith("__"):

@@ -11,9 +11,9 @@ options. A resource takes handlers in every form arrest accepts: tuples
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
 from .._exceptions import ConfigurationError
 from ._route import Route
@@ -21,6 +21,7 @@ from ._route import Route
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
+    from .._models import Response
     from ._request import RequestPlan
 
 __all__ = [
@@ -32,12 +33,14 @@ __all__ = [
     "POST",
     "PUT",
     "H",
+    "HandlerCall",
     "Methods",
     "ResourceHandler",
     "as_handler",
 ]
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 class Methods(enum.StrEnum):
@@ -127,6 +130,36 @@ class ResourceHandler(Generic[T]):
 
     def __repr__(self) -> str:
         return f"<ResourceHandler {self.method} {self.route!r}>"
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> ResourceHandler[T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type) -> HandlerCall[T]: ...
+    def __get__(self, obj: object, owner: type) -> Any:
+        """
+        The handler itself; typed as a ``HandlerCall`` on a resource instance.
+
+        A handler declared as a class attribute of a ``Resource`` subclass is
+        called through the bound resource (``await svc.users.get(id=7)``),
+        which type checkers see as this ``HandlerCall[T]``.
+        """
+        return self
+
+
+class HandlerCall(Protocol[T_co]):
+    """
+    A declared handler as type checkers see it: a call giving ``Response[T]``.
+
+    ``T`` is the handler's response type. The call's arguments are those of
+    ``AsyncResourceBinding.call``: an optional path, then ``request=``,
+    ``params=``, ``headers=``, route parameters and call options as keywords.
+    """
+
+    def __call__(
+        self, path: str | None = None, /, **kwargs: Any
+    ) -> Coroutine[Any, Any, Response[T_co]]:
+        """Send the call; the response's ``data`` is a ``T``."""
+        ...
 
 
 @overload

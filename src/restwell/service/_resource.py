@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar, Self, overload
 
 from .._exceptions import ConfigurationError, HandlerNotFound
 from .._redact import redact_url
@@ -99,11 +99,32 @@ class Resource:
             or a name that is not an identifier.
     """
 
-    __slots__ = ("custom", "handlers", "headers", "name", "options", "route")
+    __slots__ = (
+        "_named_by_user",
+        "custom",
+        "handlers",
+        "headers",
+        "name",
+        "named",
+        "options",
+        "route",
+    )
+    _declared: ClassVar[dict[str, ResourceHandler[Any]]] = {}
+    _route: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, route: str | None = None, **kwargs: Any) -> None:
+        """Collect the handlers a subclass declares as attributes (typed form)."""
+        super().__init_subclass__(**kwargs)
+        cls._declared = {
+            **cls._declared,
+            **{k: v for k, v in vars(cls).items() if isinstance(v, ResourceHandler)},
+        }
+        if route is not None:
+            cls._route = route
 
     def __init__(
         self,
-        route: str,
+        route: str | None = None,
         name: str | None = None,
         handlers: Iterable[object] = (),
         *,
@@ -111,8 +132,16 @@ class Resource:
         config: Mapping[str, Any] | None = None,
         **options: Any,
     ) -> None:
+        if route is None:
+            route = type(self)._route
+            if route is None:
+                raise ConfigurationError(
+                    f"{type(self).__name__}() needs a route: Resource('/users', ...) "
+                    f"or class {type(self).__name__}(Resource, route='/users')"
+                )
         Route(route)  # validates the template
         self.route = route.rstrip("/")
+        self._named_by_user = name is not None
         self.name = infer_name(route) if name is None else name
         if not self.name.isidentifier():
             raise ConfigurationError(
@@ -125,8 +154,36 @@ class Resource:
             {**(config or {}), **options}, f"resource {self.name!r}"
         )
         self.custom: dict[str, tuple[str, Callable[..., Any]]] = {}
+        self.named: dict[str, ResourceHandler[Any]] = {}
+        for attr, handler in type(self)._declared.items():
+            self.named[attr] = self.add_handler(handler)
         for spec in handlers:
             self.add_handler(spec)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        # `users = Users()` in a Service subclass: the attribute names it.
+        if not self._named_by_user:
+            self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, obj: object, owner: type) -> Self: ...
+    def __get__(self, obj: object, owner: type) -> Any:
+        """
+        On a ``Service``: the bound resource (its calls go through the client).
+
+        Type checkers see the declared class, so each handler declared with
+        ``H(...)`` as a class attribute is typed (``Response[User]``); at run
+        time the value is an ``AsyncResourceBinding`` that calls it.
+        """
+        if obj is None:
+            return self
+        from ._service import Service
+
+        if isinstance(obj, Service):
+            return obj._default().resource(self.name)
+        return self
 
     def __repr__(self) -> str:
         return f"<Resource {self.name!r} {self.route!r}: {len(self.handlers)} handlers>"

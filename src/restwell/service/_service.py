@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from .._exceptions import ConfigurationError
 from .._urls import check_base_url
@@ -61,6 +61,15 @@ class Service:
         "resources",
         "url",
     )
+    _declared: ClassVar[tuple[Resource, ...]] = ()  # class attribute, not a slot
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Collect the resources a subclass declares as attributes (typed form)."""
+        super().__init_subclass__(**kwargs)
+        cls._declared = (
+            *cls._declared,
+            *(v for v in vars(cls).values() if isinstance(v, Resource)),
+        )
 
     def __init__(
         self,
@@ -80,7 +89,7 @@ class Service:
         self.resources: dict[str, Resource] = {}
         self._client = client
         self._binding: AsyncServiceBinding | None = None
-        for resource in resources:
+        for resource in (*type(self)._declared, *resources):
             self.add_resource(resource)
 
     def __repr__(self) -> str:
@@ -102,7 +111,9 @@ class Service:
             raise ConfigurationError(
                 f"service {self.name!r} already has a resource {resource.name!r}"
             )
-        if hasattr(type(self), resource.name):
+        if hasattr(type(self), resource.name) and not isinstance(
+            vars(type(self)).get(resource.name), Resource
+        ):
             raise ConfigurationError(
                 f"resource name {resource.name!r} clashes with Service.{resource.name}:"
                 " pass name='...' to the Resource"
