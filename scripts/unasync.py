@@ -26,6 +26,7 @@ module and package in _async/):
 
     _api.py              arequest()/aget()/... : module-level request()/get()/...
     _binding.py          AsyncServiceBinding : ServiceBinding (declared calls)
+    _paginate.py         apaginate : paginate (the pagination driver)
     _body.py             abuffer_body : buffer_body (replay buffering of a body)
     _client.py           AsyncClient : Client
     _stages/             the pipeline's stages, one module per slot
@@ -84,6 +85,7 @@ BLOCK = re.compile(
 # Order matters: longer names before their substrings. Word-bounded.
 RULES: list[tuple[str, str]] = [
     ("AsyncServiceBinding", "ServiceBinding"),
+    ("apaginate", "paginate"),
     ("AsyncResourceBinding", "ResourceBinding"),
     ("acall_callback", "call_callback"),
     ("AsyncHttpxTransport", "HttpxTransport"),

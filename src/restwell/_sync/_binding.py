@@ -19,14 +19,16 @@ the callback.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from .._exceptions import ConfigurationError, HandlerNotFound
 from .._models import Response
+from ..pagination import ItemsPath, PaginationStrategy
 from ..service._callbacks import call_callback
 from ..service._resource import OPTION_KEYS, Resource
 from ._client import Client
+from ._paginate import paginate
 
 if TYPE_CHECKING:
     from ..service._handler import ResourceHandler
@@ -270,6 +272,30 @@ class ResourceBinding:
         headers: Mapping[str, str] | None,
         kwargs: dict[str, Any],
     ) -> Response[Any]:
+        url, parts = self._prepare(
+            handler, values, query_string, request, params, headers, kwargs
+        )
+        response: Response[Any] = self.client.request(
+            handler.method.value, url, model=handler.response, **parts
+        )
+        if handler.response is not None or handler.callback is not None:
+            data = response.data  # decoded now: a mismatch raises here
+            callback = handler.callback
+            if callback is not None and response.is_success:
+                response._data = call_callback(callback, data)
+        return response
+
+    def _prepare(
+        self,
+        handler: ResourceHandler[Any],
+        values: dict[str, Any],
+        query_string: str,
+        request: object,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        kwargs: dict[str, Any],
+    ) -> tuple[str, dict[str, Any]]:
+        """The URL and the ``client.request`` keywords of one declared call."""
         resource = self.resource
         route = handler.compiled
         options: dict[str, Any] = {}
@@ -318,22 +344,69 @@ class ResourceBinding:
             body["data"] = parts.form
             body["files"] = parts.files
         body.update(raw)
-        call_options = _layer(static_options, options)
-        response: Response[Any] = self.client.request(
+        return url, {
+            "params": query,
+            "headers": merged_headers or None,
+            **body,
+            **_layer(static_options, options),
+        }
+
+    def paginate(
+        self,
+        path: str | None = None,
+        /,
+        *,
+        strategy: PaginationStrategy | None = None,
+        items: ItemsPath = None,
+        pages: bool = False,
+        max_pages: int | None = None,
+        max_items: int | None = None,
+        method: str = "GET",
+        request: object = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Iterator[Any]:
+        """
+        Iterate a declared list endpoint page by page (``Client.paginate``).
+
+        The handler is found as for ``request(method, path, ...)``. Items are
+        decoded into ``T`` when its response type is ``list[T]`` (and
+        ``items`` is ``None``, or a key path to a list of ``T``). Other
+        arguments as ``Client.paginate`` and ``request()``.
+
+        Raises:
+            HandlerNotFound: No handler fits.
+            As ``Client.paginate``.
+        """
+        query_string = ""
+        if path is not None:
+            path, sep, query_string = path.partition("?")
+            query_string = sep + query_string
+        handler, values = self.resource.find(
+            method, path, kwargs, None if request is None else type(request)
+        )
+        url, parts = self._prepare(
+            handler, values, query_string, request, params, headers, kwargs
+        )
+        response_type = handler.response
+        item_type = (
+            get_args(response_type)[0]
+            if get_origin(response_type) in (list, Sequence) and get_args(response_type)
+            else None
+        )
+        return paginate(
+            self.client,
             handler.method.value,
             url,
-            params=query,
-            headers=merged_headers or None,
-            model=handler.response,
-            **body,
-            **call_options,
+            strategy=strategy,
+            items=items,
+            model=item_type,
+            pages=pages,
+            max_pages=max_pages,
+            max_items=max_items,
+            **parts,
         )
-        if handler.response is not None or handler.callback is not None:
-            data = response.data  # decoded now: a mismatch raises here
-            callback = handler.callback
-            if callback is not None and response.is_success:
-                response._data = call_callback(callback, data)
-        return response
 
     def get(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
         """``request("GET", path, ...)``, or the handler declared as ``get``."""
