@@ -104,6 +104,7 @@ RULES: list[tuple[str, str]] = [
     ("__aexit__", "__exit__"),
     ("__aiter__", "__iter__"),
     ("__anext__", "__next__"),
+    ("anext", "next"),
     ("StopAsyncIteration", "StopIteration"),
     ("aclose", "close"),
     ("aread", "read"),

@@ -101,7 +101,7 @@ def dig(body: Any, path: str) -> Any:
     return value
 
 
-_LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]+)*)")
+_LINK = re.compile(r"<([^<>]*)>\s*((?:;\s*[^;,]+)*)")
 _PARAM = re.compile(r';\s*([^=;,\s]+)\s*=\s*(?:"([^"]*)"|([^;,\s]*))')
 
 
