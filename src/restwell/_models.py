@@ -1143,13 +1143,10 @@ class Response(Generic[_T_co]):
 
     def _excerpt(self) -> str:
         """The body's start for an error message, credentials redacted."""
-        request = self.request
-        secrets = (
-            [v for n, v in request.headers.multi_items() if is_sensitive_name(n)]
-            if request is not None
-            else []
+        headers = self.request.headers.multi_items()
+        return body_excerpt(
+            self.content, [v for n, v in headers if is_sensitive_name(n)]
         )
-        return body_excerpt(self.content, secrets)
 
     @property
     def data(self) -> _T_co:
