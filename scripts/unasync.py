@@ -25,6 +25,8 @@ Generated (source : twin; tests/test_unasync.py checks that this list names ever
 module and package in _async/):
 
     _api.py              arequest()/aget()/... : module-level request()/get()/...
+    _binding.py          AsyncServiceBinding : ServiceBinding (declared calls)
+    _paginate.py         apaginate : paginate (the pagination driver)
     _body.py             abuffer_body : buffer_body (replay buffering of a body)
     _client.py           AsyncClient : Client
     _stages/             the pipeline's stages, one module per slot
@@ -84,6 +86,10 @@ BLOCK = re.compile(
 
 # Order matters: longer names before their substrings. Word-bounded.
 RULES: list[tuple[str, str]] = [
+    ("AsyncServiceBinding", "ServiceBinding"),
+    ("apaginate", "paginate"),
+    ("AsyncResourceBinding", "ResourceBinding"),
+    ("acall_callback", "call_callback"),
     ("AsyncHttpxTransport", "HttpxTransport"),
     ("_AsyncHttpxStream", "_HttpxStream"),
     ("AsyncMockTransport", "MockTransport"),
@@ -106,6 +112,7 @@ RULES: list[tuple[str, str]] = [
     ("__aexit__", "__exit__"),
     ("__aiter__", "__iter__"),
     ("__anext__", "__next__"),
+    ("anext", "next"),
     ("StopAsyncIteration", "StopIteration"),
     ("aclose", "close"),
     ("aread", "read"),
