@@ -406,8 +406,8 @@ class AiohttpTransport:
         """
         The session for requests to another origin than the call's.
 
-        It has ``session``'s connector and settings, none of its credentials (see
-        the module docstring).
+        It has ``session``'s connector, settings and trace configs, none of its
+        credentials (see the module docstring).
         """
         stranger = self._stranger
         if stranger is not None and not stranger.closed:
@@ -436,6 +436,7 @@ class AiohttpTransport:
             "_read_bufsize",
             "_max_line_size",
             "_max_field_size",
+            "_trace_configs",  # the owner's tracing sees every request it sends
         ):
             if hasattr(session, name):
                 setattr(stranger, name, getattr(session, name))
