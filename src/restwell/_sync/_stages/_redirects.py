@@ -68,7 +68,9 @@ class RedirectStage:
             status = response.status_code
             try:
                 target = redirect_target(response.url, response.headers["location"])
-                cross = not same_origin(request.url, target)
+                # The hop's origin is where the 3xx came from (response.url): the
+                # failover stage may have sent the request to another pool host.
+                cross = not same_origin(response.url, target)
             except InvalidURL as exc:
                 response.close()
                 ctx.reason = "invalid redirect Location"
