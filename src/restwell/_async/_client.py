@@ -73,6 +73,7 @@ from ._stages import (
     RetryStage,
     TimeoutStage,
 )
+from ._stages._failover import ROUTED
 
 if TYPE_CHECKING:
     import httpx
@@ -515,7 +516,12 @@ class AsyncClient:
             self._idempotency(merged, idempotency_key, call.retry.idempotency_header)
         if self._scoped and "://" in url:  # absolute: maybe another origin
             self._unscope(merged, full_url, headers)
-        return Request.from_parts(method.upper(), full_url, merged, body, call.timeout)
+        request = Request.from_parts(
+            method.upper(), full_url, merged, body, call.timeout
+        )
+        if self._pool is not None and "://" not in url:  # relative: the pool routes it
+            request.extensions[ROUTED] = True
+        return request
 
     @staticmethod
     def _idempotency(merged: Headers, key: str | None, header: str) -> None:

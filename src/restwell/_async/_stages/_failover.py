@@ -9,15 +9,16 @@ In the chain only for a client with several base URLs. Per attempt, below
 kept) to that host's, sends, and feeds the outcome back, so a host that refused a
 connection is skipped by the retry that follows and by later calls.
 
-Which URLs are routed: the call's URL when it lies under one of the pool's base URLs
-(a relative URL always does), and every retry of it. Any other URL goes where it
-says: an absolute URL elsewhere, and every redirect hop (a ``Location``, even one on
-a pool host, is followed to the host it names, so a redirect to a cluster's leader
-is not sent elsewhere).
+Which URLs are routed: a call whose URL the client built from a relative one (it
+marks the request: ``request.extensions[ROUTED]``; ``build_request`` does too), and
+every retry of it. Any other URL goes where it says: an absolute URL, even on a
+pool host (so a call can be pinned to one host, e.g. an ArangoDB cursor to the
+coordinator that holds it), and every redirect hop (a ``Location`` is followed to
+the host it names, so a redirect to a cluster's leader is not sent elsewhere).
 
-Reads ``ctx.options.policies``; keeps the call's route in the context bag (key
-``failover.route``); writes ``request.url``. Emits ``HostMarkedDown`` and
-``HostRecovered``.
+Reads ``ctx.options.policies`` and ``request.extensions``; keeps the call's route in
+the context bag (key ``failover.route``); writes ``request.url``. Emits
+``HostMarkedDown`` and ``HostRecovered``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ from ..._pipeline import StageEnv
 from ...instrumentation._events import HostMarkedDown, HostRecovered
 from ...policies._failover import Failover, HostChange, HostPool
 
-__all__ = ["FailoverStage"]
+__all__ = ["ROUTED", "FailoverStage"]
+
+ROUTED = "restwell.failover"
+"""The ``Request.extensions`` key that marks a request built from a relative URL."""
 
 
 class _Route:
@@ -71,7 +75,7 @@ class FailoverStage:
         route = ctx.get(_ROUTE)
         url = request.url
         if route is None:  # the call's first attempt
-            found = pool.route(url)
+            found = pool.route(url) if request.extensions.get(ROUTED) else None
             route = _Route(None if found is None else found[1], url)
             ctx.set(_ROUTE, route)
         elif url not in route.urls:  # a redirect hop: it goes where it says
