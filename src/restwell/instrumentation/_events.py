@@ -78,8 +78,10 @@ class RequestSent(Event):
     """
     An attempt started: fired by the ``attempt`` stage, at the top of the attempt.
 
-    Attempt-level stages and middleware below it (auth, signing) run after it, so
-    ``request.headers`` may still change before the transport sends them.
+    Attempt-level stages and middleware below it (failover, auth, signing) run
+    after it, so ``request.headers`` may still change before the transport sends
+    them, and so may ``request.url`` (``failover`` picks a host of a multi-host
+    client below it).
     """
 
 
