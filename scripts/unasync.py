@@ -113,6 +113,7 @@ RULES: list[tuple[str, str]] = [
     ("asubscribe", "subscribe"),
     ("AsyncHandler", "Handler"),
     ("ASYNC_CANCELLED_AT_DEADLINE", "SYNC_CANCELLED_AT_DEADLINE"),
+    ("ASYNC_DEFAULT_TRANSPORT", "SYNC_DEFAULT_TRANSPORT"),
     ("AsyncMiddleware", "Middleware"),
     ("make_async_transport", "make_transport"),
     ("anyio_backend", "anyio_backend"),

@@ -61,7 +61,8 @@ from ..policies._failover import Failover, FailoverStrategy, HostHealth, HostPoo
 from ..policies._failover import as_failover as _as_failover
 from ..policies._gate import RetryGate
 from ..policies._retry import Retry
-from ..transports._registry import make_async_transport
+from ..transports._options import CertTypes, Limits, TransportOptions, VerifyTypes
+from ..transports._registry import ASYNC_DEFAULT_TRANSPORT, make_async_transport
 from ._body import abuffer_body
 from ._stages import (
     AttemptStage,
@@ -155,11 +156,26 @@ class AsyncClient:
             ``"round_robin"``: the next one in turn; or a
             ``restwell.policies.Failover`` for the cool-down and what marks a host
             down. Ignored with one base URL.
-        transport: A registered name (``"httpx"``, the default, or ``"httpx2"``;
-            see ``restwell.transports.transport_names()``); any object implementing
-            ``AsyncTransport``;
+        transport: A registered name (``"httpx"``, ``"httpx2"``, ``"aiohttp"``
+            (async only); see ``restwell.transports.transport_names()``); any
+            object implementing ``AsyncTransport``;
             or an ``httpx.AsyncClient`` to send with (borrowed if already open,
             else owned: the aresilient lifecycle, see ``AsyncHttpxTransport``).
+            Default: ``ASYNC_DEFAULT_TRANSPORT`` (``restwell.transports``).
+        verify: TLS verification: ``True`` (system CAs), ``False`` (none: never in
+            production), a CA bundle path, or an ``ssl.SSLContext``. Default
+            ``True``. Like the four options after it, it configures a transport
+            built by name; with a transport object it raises
+            ``ConfigurationError`` (configure that object instead), and so does a
+            transport that does not support it (the message names those that do).
+        cert: A client certificate for mutual TLS: a PEM path,
+            ``(certfile, keyfile)`` or ``(certfile, keyfile, password)``. Default
+            ``None``.
+        proxy: A proxy URL (``"http://127.0.0.1:3128"``). Default ``None``: no
+            proxy (proxy environment variables are not read).
+        http2: Offer HTTP/2. Default ``False``.
+        limits: ``restwell.transports.Limits`` of the connection pool. Default
+            ``None``: the transport's own (its docstring says which and why).
         headers: Headers sent with every request (mapping or ``(name, value)`` pairs).
             With a ``base_url``, the credential headers among them
             (``Authorization``, ``Cookie``, API keys: ``is_sensitive_name``) go
@@ -217,7 +233,12 @@ class AsyncClient:
         *,
         base_url: str | Sequence[str] | None = None,
         failover: Failover | FailoverStrategy = "ordered",
-        transport: TransportArg = "httpx",
+        transport: TransportArg = ASYNC_DEFAULT_TRANSPORT,
+        verify: VerifyTypes = True,
+        cert: CertTypes | None = None,
+        proxy: str | None = None,
+        http2: bool = False,
+        limits: Limits | None = None,
         headers: HeaderTypes = None,
         timeout: TimeoutArg | Unset = UNSET,
         deadline: float | timedelta | None = DEFAULT_DEADLINE,
@@ -250,7 +271,12 @@ class AsyncClient:
                 "failover=None: pass 'ordered', 'round_robin' or Failover(...); "
                 "to use one host, give one base_url"
             )
-        self._transport = make_async_transport(transport)
+        self._transport = make_async_transport(
+            transport,
+            TransportOptions(
+                verify=verify, cert=cert, proxy=proxy, http2=http2, limits=limits
+            ),
+        )
         if timeout is UNSET:  # a lent httpx client's own timeout, else restwell's
             lent = getattr(self._transport, "default_timeout", None)
             timeout = DEFAULT_TIMEOUT if lent is None else lent
@@ -420,6 +446,28 @@ class AsyncClient:
     def is_closed(self) -> bool:
         """Whether ``aclose()`` has been called."""
         return self._closed
+
+    def unwrap(self) -> object:
+        """
+        The backend's own client under this client's transport.
+
+        An ``httpx.AsyncClient`` (``httpx2``), or an ``aiohttp.ClientSession``,
+        … as the transport's ``unwrap()`` returns it: for what restwell does not
+        expose (cookies, event hooks of the backend). Sending through it skips
+        every restwell stage. Typed ``object``: narrow it with ``isinstance`` or
+        ``typing.cast`` to the backend's class.
+
+        Raises:
+            ConfigurationError: If the transport has no ``unwrap()`` (a user's own
+                transport may not have one), or it cannot give the client yet.
+        """
+        unwrap = getattr(self._transport, "unwrap", None)
+        if unwrap is None:
+            raise ConfigurationError(
+                f"transport {self._transport!r} has no unwrap(): it does not expose "
+                "a backend client"
+            )
+        return unwrap()
 
     async def aclose(self) -> None:
         """Close the transport (an httpx client lent to restwell stays open)."""

@@ -438,6 +438,10 @@ class AsyncHttpxTransport:
             return late
         return mapped
 
+    def unwrap(self) -> httpx.AsyncClient | httpx2.AsyncClient:
+        """The httpx (or httpx2) client this transport sends with."""
+        return self._client
+
     async def aclose(self) -> None:
         """Close the underlying client if restwell owns it; otherwise do nothing."""
         if self._owns:

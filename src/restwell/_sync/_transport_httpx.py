@@ -437,6 +437,10 @@ class HttpxTransport:
             return late
         return mapped
 
+    def unwrap(self) -> httpx.Client | httpx2.Client:
+        """The httpx (or httpx2) client this transport sends with."""
+        return self._client
+
     def close(self) -> None:
         """Close the underlying client if restwell owns it; otherwise do nothing."""
         if self._owns:

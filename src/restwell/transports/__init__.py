@@ -14,20 +14,34 @@ from .._public import set_public_module
 from .._sync._transport_httpx import HttpxTransport
 from .._sync._transport_mock import MockTransport
 from .._transport_base import AsyncTransport, Transport
-from ._registry import TransportEntry, register_transport, transport_names
+from ._options import CertTypes, Limits, TransportOptions, VerifyTypes, ssl_context
+from ._registry import (
+    ASYNC_DEFAULT_TRANSPORT,
+    SYNC_DEFAULT_TRANSPORT,
+    TransportEntry,
+    register_transport,
+    transport_names,
+)
 
 __all__ = [
+    "ASYNC_DEFAULT_TRANSPORT",
+    "SYNC_DEFAULT_TRANSPORT",
     "AiohttpTransport",
     "AsyncHttpxTransport",
     "AsyncMockTransport",
     "AsyncResponseStream",
     "AsyncTransport",
+    "CertTypes",
     "HttpxTransport",
+    "Limits",
     "MockTransport",
     "ResponseStream",
     "Transport",
     "TransportEntry",
+    "TransportOptions",
+    "VerifyTypes",
     "register_transport",
+    "ssl_context",
     "transport_names",
 ]
 
