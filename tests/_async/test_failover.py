@@ -389,6 +389,53 @@ async def test_a_same_host_redirect_keeps_credentials_under_attempt_middleware(
 
 
 @pytest.mark.anyio
+async def test_a_redirect_to_another_pool_host_is_not_moved_back(
+    servers: tuple[FaultServer, FaultServer], clock: FakeClock
+) -> None:
+    """A 307 naming a pool host (a cluster's leader) is followed there, as named."""
+    a, b = servers
+    a.script("/w", [Step(307, headers={"Location": b.url_for("/w")})])
+    b.script("/w", [Step(200, body="leader")])
+    async with make([a.url, b.url], clock, follow_redirects=True) as client:
+        r = await client.get("/w")
+        r2 = await client.get("/w")
+    assert (r.text, r2.text) == ("leader", "leader")
+    assert (a.hits("/w"), b.hits("/w")) == (2, 2)
+
+
+class Elsewhere:
+    """A call middleware that sends every call to another server."""
+
+    stage = "call"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    async def __call__(self, request: Request, call_next: Any) -> Response[Any]:
+        request.url = self.url
+        return await call_next(request)  # type: ignore[no-any-return]
+
+
+@pytest.mark.anyio
+async def test_a_url_a_middleware_moved_out_of_the_pool_is_not_routed(
+    servers: tuple[FaultServer, FaultServer],
+    fault_server: FaultServer,
+    clock: FakeClock,
+) -> None:
+    """A request under no base URL goes where it says, mark or not."""
+    a, b = servers
+    async with make(
+        [a.url, b.url],
+        clock,
+        failover="round_robin",
+        middleware=[Elsewhere(fault_server.url_for("/json"))],
+    ) as client:
+        for _ in range(2):
+            assert (await client.get("/json")).url == fault_server.url_for("/json")
+    assert (a.hits(), b.hits(), fault_server.hits()) == (0, 0, 2)
+
+
+@pytest.mark.anyio
 async def test_client_credentials_go_to_every_pool_host_and_nowhere_else(
     servers: tuple[FaultServer, FaultServer],
     fault_server: FaultServer,
@@ -438,7 +485,9 @@ async def test_one_base_url_has_no_failover_stage(
             await client.get("/json", policies={"failover": "ordered"})
     with pytest.raises(restwell.ConfigurationError, match="HostMarkedDown"):
         make(a.url, clock, hooks=[Only(HostMarkedDown)])
-    async with make([a.url, a.url + "/v2"], clock, hooks=[Only(HostMarkedDown)]):
+    async with make(
+        [a.url + "/v1", a.url + "/v2"], clock, hooks=[Only(HostMarkedDown)]
+    ):
         pass  # two base URLs: the stage is there, so is its event
 
 
@@ -458,7 +507,7 @@ class Only:
     [
         ({"base_url": []}, "is empty"),
         ({"base_url": ["http://127.0.0.1:1", "ftp://x"]}, "absolute http"),
-        ({"base_url": ["http://127.0.0.1:1"] * 2}, "listed twice"),
+        ({"base_url": ["http://127.0.0.1:1"] * 2}, "or is the same"),
         ({"failover": "random"}, "failover='random' must be"),
         ({"failover": None}, "failover=None"),
     ],

@@ -276,11 +276,12 @@ def test_pool_routes_a_url_to_the_base_it_lies_under() -> None:
     assert pool.url(1, "/users?id=7") == B + "/_db/app/users?id=7"
 
 
-def test_the_longest_matching_base_wins() -> None:
-    """Two bases on one origin: a URL under the deeper one belongs to it."""
-    pool = HostPool([A, A + "/v2"])
+def test_two_bases_on_one_origin_are_told_apart_by_path() -> None:
+    """Base URLs on one origin that do not nest route by their paths."""
+    pool = HostPool([A + "/v1", A + "/v2"])
     assert pool.route(A + "/v2/x") == (1, "/x")
-    assert pool.route(A + "/v1/x") == (0, "/v1/x")
+    assert pool.route(A + "/v1/x") == (0, "/x")
+    assert pool.route(A + "/v3/x") is None
 
 
 def test_pool_redacts_credentials_in_what_it_shows() -> None:
@@ -301,7 +302,9 @@ def test_pool_redacts_credentials_in_what_it_shows() -> None:
         (None, "must be a list of base URLs"),
         ([], "is empty"),
         (["ftp://10.0.0.1"], "absolute http:// or https:// URL"),
-        ([A, A + "/"], "listed twice"),
+        ([A, A + "/"], "or is the same"),
+        ([A + "/api", B, A + "/api/v2"], "'http://10.0.0.1:8529/api/v2/' lies under"),
+        ([A + "/api/v2", A + "/api"], "'http://10.0.0.1:8529/api/v2/' lies under"),
     ],
 )
 def test_bad_pools_are_refused(urls: object, message: str) -> None:

@@ -58,7 +58,13 @@ from .._types import JSON, FormData, HeaderTypes, RequestContent
 from .._urls import QueryParams, check_base_url, join_url, same_origin
 from ..instrumentation._events import Event, EventHook
 from ..instrumentation._logging import LoggingHook
-from ..policies._failover import Failover, FailoverStrategy, HostHealth, HostPool
+from ..policies._failover import (
+    ROUTED,
+    Failover,
+    FailoverStrategy,
+    HostHealth,
+    HostPool,
+)
 from ..policies._failover import as_failover as _as_failover
 from ..policies._gate import RetryGate
 from ..policies._retry import Retry
@@ -75,7 +81,6 @@ from ._stages import (
     RetryStage,
     TimeoutStage,
 )
-from ._stages._failover import ROUTED
 
 if TYPE_CHECKING:
     import httpx

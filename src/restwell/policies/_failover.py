@@ -54,6 +54,7 @@ __all__ = [
     "DEFAULT_COOL_DOWN",
     "DEFAULT_MARK_DOWN",
     "FAILOVER_STRATEGIES",
+    "ROUTED",
     "Failover",
     "FailoverStrategy",
     "HostChange",
@@ -72,6 +73,13 @@ DEFAULT_COOL_DOWN = 30.0
 DEFAULT_MARK_DOWN: Predicate = on_exception(ConnectError, ConnectTimeout)
 """Outcomes that mark a host down: the connection could not be made."""
 
+ROUTED = "restwell.failover"
+"""
+The ``Request.extensions`` key that marks a request for routing.
+
+A multi-host client sets it on a request it builds from a relative URL; the
+``redirects`` stage drops it from a hop. Only marked requests are routed.
+"""
 _EDGES = "/?#"  # what may follow a base URL's path in a URL under it
 
 
@@ -149,10 +157,20 @@ class HostPool:
 
     Raises:
         ConfigurationError: If ``base_urls`` is a string or empty, a URL is not an
-            absolute http(s) URL, or two are the same.
+            absolute http(s) URL, or one lies under another (the same URL twice, or
+            ``http://h/api`` and ``http://h/api/v2``: a URL under both would be
+            ambiguous).
     """
 
-    __slots__ = ("_cursor", "_hosts", "_lock", "_next_expiry", "base_urls")
+    __slots__ = (
+        "_cursor",
+        "_down",
+        "_hosts",
+        "_lock",
+        "_next_expiry",
+        "_roots",
+        "base_urls",
+    )
 
     def __init__(self, base_urls: Sequence[str]) -> None:
         given: object = base_urls
@@ -166,17 +184,21 @@ class HostPool:
                 "base_urls=[] is empty: give at least one http(s) base URL"
             )
         checked = tuple(check_base_url(url) for url in base_urls)
-        seen: set[str] = set()
-        for url in checked:
-            if url in seen:
-                raise ConfigurationError(
-                    f"base URL {redact_url(url)!r} is listed twice: list each host once"
-                )
-            seen.add(url)
+        for i, url in enumerate(checked):
+            for other in checked[i + 1 :]:
+                if url.startswith(other) or other.startswith(url):
+                    raise ConfigurationError(
+                        f"base URL {redact_url(max(url, other, key=len))!r} lies "
+                        f"under {redact_url(min(url, other, key=len))!r} (or is "
+                        "the same): list each host once, with base URLs that do "
+                        "not nest"
+                    )
         self.base_urls = checked
         """The base URLs, each with one trailing slash (``tuple[str, ...]``)."""
         self._hosts = tuple(_Host(url[:-1]) for url in checked)
+        self._roots = tuple(host.root for host in self._hosts)
         self._cursor = 0
+        self._down = 0  # how many hosts are down
         self._next_expiry = float("inf")  # earliest cool-down end among down hosts
         self._lock = threading.Lock()
 
@@ -191,22 +213,16 @@ class HostPool:
             url: An absolute URL.
 
         Returns:
-            ``(index, rest)``: the host's index (the longest base that matches)
-            and the part of ``url`` after its base (``"/users?id=7"``, or ``""``);
-            ``None`` when ``url`` is under none of the base URLs.
+            ``(index, rest)``: the host's index and the part of ``url`` after its
+            base (``"/users?id=7"``, or ``""``); ``None`` when ``url`` is under
+            none of the base URLs (base URLs do not nest, so at most one matches).
         """
-        found: tuple[int, str] | None = None
-        longest = -1
-        for i, host in enumerate(self._hosts):
-            root = host.root
-            n = len(root)
-            if (
-                n > longest
-                and url.startswith(root)
-                and (len(url) == n or url[n] in _EDGES)
-            ):
-                found, longest = (i, url[n:]), n
-        return found
+        for i, root in enumerate(self._roots):
+            if url.startswith(root):
+                n = len(root)
+                if len(url) == n or url[n] in _EDGES:
+                    return i, url[n:]
+        return None
 
     def url(self, index: int, rest: str) -> str:
         """Return ``rest`` (from ``route``) under host ``index``'s base URL."""
@@ -311,11 +327,19 @@ class Failover:
         """
         hosts = pool._hosts
         n = len(hosts)
+        round_robin = self.strategy == "round_robin"
+        if not pool._down:  # every host is up: nothing to expire or skip
+            if not round_robin:
+                return _FIRST
+            with pool._lock:
+                chosen = pool._cursor
+                pool._cursor = (chosen + 1) % n
+            return chosen, ()
         changes: tuple[HostChange, ...] = ()
         with pool._lock:
             if now >= pool._next_expiry:
                 changes = _expire(pool, now)
-            start = pool._cursor if self.strategy == "round_robin" else 0
+            start = pool._cursor if round_robin else 0
             chosen = -1
             for k in range(n):
                 i = (start + k) % n
@@ -356,6 +380,7 @@ class Failover:
                 pool._next_expiry = min(pool._next_expiry, until)
                 if not was_up:
                     return None
+                pool._down += 1
                 host.marked_at = now
             return HostChange(
                 index,
@@ -365,6 +390,8 @@ class Failover:
                 self.cool_down,
                 outcome,
             )
+        if host.down_until is None and not host.failures:  # up, nothing to reset
+            return None
         if isinstance(outcome, BaseException) and not isinstance(
             outcome, TransportError
         ):
@@ -374,6 +401,7 @@ class Failover:
             if host.down_until is None:
                 return None
             host.down_until = None
+            pool._down -= 1
             down_for = now - host.marked_at
         return HostChange(
             index,
@@ -398,6 +426,7 @@ def _expire(pool: HostPool, now: float) -> tuple[HostChange, ...]:
             continue
         if until <= now:
             host.down_until = None
+            pool._down -= 1
             changes.append(
                 HostChange(
                     i,
@@ -411,6 +440,9 @@ def _expire(pool: HostPool, now: float) -> tuple[HostChange, ...]:
             nearest = min(nearest, until)
     pool._next_expiry = nearest
     return tuple(changes)
+
+
+_FIRST: tuple[int, tuple[HostChange, ...]] = (0, ())
 
 
 def _describe(outcome: Response[object] | BaseException) -> str:

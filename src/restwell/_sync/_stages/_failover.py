@@ -6,52 +6,37 @@ The ``failover`` stage: sends each attempt to a host of the client's ``HostPool`
 In the chain only for a client with several base URLs. Per attempt, below
 ``attempt`` (so every attempt, a retry included, is routed anew) and above
 ``circuit``: the call's ``Failover`` policy (``ctx.options.policies["failover"]``;
-``None`` for this call turns routing off) picks a host, the stage rewrites
-``request.url``'s base (scheme, host, port and base path; the rest of the URL is
-kept) to that host's, sends, and feeds the outcome back, so a host that refused a
-connection is skipped by the retry that follows and by later calls.
+``None`` for this call turns routing off) picks a host, the stage moves
+``request.url`` from the base URL it lies under to that host's (scheme, host, port
+and base path; the rest of the URL is kept), sends, and feeds the outcome back, so a
+host that refused a connection is skipped by the retry that follows and by later
+calls.
 
-Which URLs are routed: a call whose URL the client built from a relative one (it
-marks the request: ``request.extensions[ROUTED]``; ``build_request`` does too), and
-every retry of it. Any other URL goes where it says: an absolute URL, even on a
-pool host (so a call can be pinned to one host, e.g. an ArangoDB cursor to the
-coordinator that holds it), and every redirect hop (a ``Location`` is followed to
-the host it names, so a redirect to a cluster's leader is not sent elsewhere).
+Which requests are routed: those the client built from a relative URL (it marks
+them: ``request.extensions[ROUTED]``; ``build_request`` does too) whose URL lies
+under one of the base URLs, and their retries (a retry's copy keeps the mark). Any
+other request goes where its URL says: an absolute URL, even on a pool host (so a
+call can be pinned to one host, e.g. an ArangoDB cursor to the coordinator that
+holds it), and every redirect hop (the ``redirects`` stage drops the mark: a
+``Location`` is followed to the host it names, so a redirect to a cluster's leader
+is not sent elsewhere).
 
-Reads ``ctx.options.policies`` and ``request.extensions``; keeps the call's route in
-the context bag (key ``failover.route``); writes ``request.url``. Emits
-``HostMarkedDown`` and ``HostRecovered``.
+Reads ``ctx.options.policies`` and ``request.extensions``; writes ``request.url``.
+Emits ``HostMarkedDown`` and ``HostRecovered``.
 """
 
 from __future__ import annotations
 
 from typing import Any, cast
 
-from ..._context import ContextKey
 from ..._hooks import emit
 from ..._middleware import Handler
 from ..._models import Request, Response
 from ..._pipeline import StageEnv
 from ...instrumentation._events import HostMarkedDown, HostRecovered
-from ...policies._failover import Failover, HostChange, HostPool
+from ...policies._failover import ROUTED, Failover, HostChange, HostPool
 
-__all__ = ["ROUTED", "FailoverStage"]
-
-ROUTED = "restwell.failover"
-"""The ``Request.extensions`` key that marks a request built from a relative URL."""
-
-
-class _Route:
-    """A call's routing: its URL's part after the base, and the URLs it was sent as."""
-
-    __slots__ = ("rest", "urls")
-
-    def __init__(self, rest: str | None, url: str) -> None:
-        self.rest = rest  # None: the call's URL is under no base URL: never routed
-        self.urls = [url]  # the call's URL and every rewrite of it (a retry has one)
-
-
-_ROUTE: ContextKey[_Route] = ContextKey("failover.route")
+__all__ = ["FailoverStage"]
 
 
 class FailoverStage:
@@ -69,27 +54,17 @@ class FailoverStage:
         self._up = env.events.hooks(HostRecovered)
 
     def __call__(self, request: Request) -> Response[Any]:
-        ctx = request.context
-        policy = cast("Failover | None", ctx.options.policies.get("failover"))
-        if policy is None:  # turned off for this call
-            return self._next(request)
+        policy = cast(
+            "Failover | None", request.context.options.policies.get("failover")
+        )
+        if policy is None or ROUTED not in request.extensions:
+            return self._next(request)  # off for this call, or not routed
         pool = self._pool
-        route = ctx.get(_ROUTE)
-        url = request.url
-        if route is None:  # the call's first attempt
-            found = pool.route(url) if request.extensions.get(ROUTED) else None
-            route = _Route(None if found is None else found[1], url)
-            ctx.set(_ROUTE, route)
-        elif url not in route.urls:  # a redirect hop: it goes where it says
-            return self._next(request)
-        rest = route.rest
-        if rest is None:
+        found = pool.route(request.url)
+        if found is None:  # a middleware sent it elsewhere
             return self._next(request)
         index, changes = policy.pick(pool, self._monotonic())
-        target = pool.url(index, rest)
-        request.url = target
-        if target not in route.urls:
-            route.urls.append(target)
+        request.url = pool.url(index, found[1])
         if changes and self._up:
             for up in changes:
                 self._emit(request, up)
