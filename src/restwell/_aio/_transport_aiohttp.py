@@ -61,7 +61,13 @@ import sniffio
 from .. import _exceptions as e
 from .._async._transport_httpx import _check_deadline, _cross_origin, _late
 from .._config import Timeout
-from .._decode import ContentDecoder, DecodeFailed, _brotli, plan
+from .._decode import (
+    ContentDecoder,
+    DecodeFailed,
+    accept_encoding,
+    plan,
+    restwell_codings,
+)
 from .._httpx_errors import closed_error, header_error, invalid_header, scrub
 from .._logsafe import redact_logs
 from .._models import Headers, Request, Response
@@ -95,12 +101,12 @@ _SKIP_AUTO = ("Content-Type",)  # restwell sets Content-Type itself, or sends no
 
 
 def _codings() -> frozenset[str]:
-    """The codings restwell decodes beyond gzip/deflate (``br`` with brotli)."""
-    return frozenset({"br"}) if _brotli() is not None else frozenset()
+    """The codings restwell decodes beyond gzip/deflate (br, zstd when installed)."""
+    return restwell_codings()
 
 
 def _accept_encoding() -> str:
-    return "gzip, deflate, br" if _brotli() is not None else "gzip, deflate"
+    return accept_encoding()
 
 
 class _AiohttpStream:
