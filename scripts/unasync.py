@@ -27,6 +27,8 @@ module and package in _async/):
     _api.py              arequest()/aget()/... : module-level request()/get()/...
     _body.py             abuffer_body : buffer_body (replay buffering of a body)
     _client.py           AsyncClient : Client
+    _conformance.py      AsyncTransportConformance : TransportConformance (the
+                         transport conformance suite, restwell.testing.conformance)
     _stages/             the pipeline's stages, one module per slot
     _transport_httpx.py  AsyncHttpxTransport : HttpxTransport
     _transport_mock.py   AsyncMockTransport : MockTransport
@@ -82,6 +84,7 @@ BLOCK = re.compile(
 
 # Order matters: longer names before their substrings. Word-bounded.
 RULES: list[tuple[str, str]] = [
+    ("AsyncTransportConformance", "TransportConformance"),
     ("AsyncHttpxTransport", "HttpxTransport"),
     ("_AsyncHttpxStream", "_HttpxStream"),
     ("AsyncMockTransport", "MockTransport"),
@@ -145,7 +148,7 @@ SYNTAX: list[tuple[str, str]] = [
     (r"\bAwaitable\[(Response\[\w+\])\]", r"\1"),
     # "(async)" qualifying a phrase ("... the body (async); ..."), not "(async) X".
     (r"\(async\)(?=[.,:;])", "(sync)"),
-    (r"@pytest\.mark\.anyio\n", ""),
+    (r"(?m)^[ \t]*@pytest\.mark\.anyio\n", ""),
 ]
 HEADER = (
     "# GENERATED from {src}: do not edit.\n"
