@@ -20,6 +20,7 @@ PUBLIC_PACKAGES = [
     "restwell.middleware",
     "restwell.instrumentation",
     "restwell.testing",
+    "restwell.testing.conformance",
 ]
 
 

@@ -28,7 +28,35 @@ pytestmark = pytest.mark.network
 
 # (transport name, "async" | "sync") -> check name -> why it differs. Each runs as a
 # strict xfail: fixing the transport turns it into a failure until removed here.
-KNOWN_DIFFERENCES: dict[tuple[str, str], dict[str, str]] = {}
+KNOWN_DIFFERENCES: dict[tuple[str, str], dict[str, str]] = {
+    ("aiohttp", "async"): {
+        "test_cross_origin_redirect_strips_backend_credentials": (
+            "a borrowed aiohttp.ClientSession's default headers (Authorization, "
+            "Cookie) are still sent to another origin on a redirect hop"
+        ),
+        "test_send_does_not_retry": (
+            "aiohttp.ClientSession resends an idempotent request once when the "
+            "connection is reset before the response (the server sees 2 requests)"
+        ),
+        "test_large_request_body": (
+            "aiohttp warns (ResourceWarning) for a bytes body above 1 MiB: 'Sending "
+            "a large body directly with raw bytes might lock the event loop'"
+        ),
+        "test_content_encoding[zstd]": (
+            "the transport turns aiohttp's decoding off and decodes gzip, deflate "
+            "and br itself; a zstd body is passed through encoded"
+        ),
+    },
+}
+# Checks whose outcome on a transport changes from run to run: skipped, with why.
+UNSTABLE_CHECKS: dict[tuple[str, str], dict[str, str]] = {
+    ("aiohttp", "async"): {
+        "test_bad_chunked_framing": (
+            "about 1 run in 6 aiohttp does not raise on an invalid chunk-size line "
+            "and the read hangs until the deadline (30 s)"
+        ),
+    },
+}
 
 
 # -- reading a backend's pool: connections acquired, not idle ------------------------
@@ -108,6 +136,7 @@ def _make_class(name: str, entry: TransportEntry, form: str) -> type:
             "__module__": __name__,
             "supports": entry.supports,
             "known_differences": KNOWN_DIFFERENCES.get((name, form), {}),
+            "unstable_checks": UNSTABLE_CHECKS.get((name, form), {}),
             "make_transport": make_transport,
             "make_transport_with_headers": make_transport_with_headers,
             "connections_in_use": connections_in_use,
@@ -127,7 +156,10 @@ def _installed(name: str) -> bool:
 for _name, _entry in sorted(transport_names().items()):
     if not _installed(_name):
         continue
-    for _form, _factory in (("async", _entry.async_factory), ("sync", _entry.sync_factory)):
+    for _form, _factory in (
+        ("async", _entry.async_factory),
+        ("sync", _entry.sync_factory),
+    ):
         if _factory is not None:
             _cls = _make_class(_name, _entry, _form)
             globals()[_cls.__name__] = _cls

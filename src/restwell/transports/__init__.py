@@ -2,8 +2,10 @@
 Transports: the one seam to the network.
 
 Implement ``AsyncTransport`` / ``Transport`` (``send(request) -> Response`` and
-``aclose()`` / ``close()``) to plug in any backend; restwell ships httpx/httpx2 (sync
-and async), aiohttp (async only, opt-in) and mock transports.
+``aclose()`` / ``close()``) to plug in any backend (``docs/transports.md``;
+``AsyncBodyStream`` / ``BodyStream`` carry the body, and
+``restwell.testing.conformance`` checks the result); restwell ships httpx/httpx2
+(sync and async), aiohttp (async only, opt-in) and mock transports.
 """
 
 from .._aio._transport_aiohttp import AiohttpTransport
@@ -11,6 +13,7 @@ from .._async._transport_httpx import AsyncHttpxTransport
 from .._async._transport_mock import AsyncMockTransport
 from .._models import AsyncResponseStream, ResponseStream
 from .._public import set_public_module
+from .._streams import AsyncBodyStream, BodyStream
 from .._sync._transport_httpx import HttpxTransport
 from .._sync._transport_mock import MockTransport
 from .._transport_base import AsyncTransport, Transport
@@ -27,10 +30,12 @@ __all__ = [
     "ASYNC_DEFAULT_TRANSPORT",
     "SYNC_DEFAULT_TRANSPORT",
     "AiohttpTransport",
+    "AsyncBodyStream",
     "AsyncHttpxTransport",
     "AsyncMockTransport",
     "AsyncResponseStream",
     "AsyncTransport",
+    "BodyStream",
     "CertTypes",
     "HttpxTransport",
     "Limits",
