@@ -174,3 +174,53 @@ def test_every_builtin_transport_is_checked() -> None:
             assert f"TestAsync_{name}" in globals()
         if entry.sync_factory is not None:
             assert f"TestSync_{name}" in globals()
+
+
+# -- the mock transports: no network, so only the contract checks that apply -------
+
+
+@pytest.mark.anyio
+async def test_async_mock_transport_contract() -> None:
+    """AsyncMockTransport: body handed over unread, 3xx not followed, fields kept."""
+    from restwell import Request, Response
+    from restwell.testing import AsyncMockTransport
+
+    def answer(request: Request) -> Response:
+        if request.url.endswith("/from"):
+            return Response(302, headers={"Location": "/to"})
+        return Response(
+            200, headers=[("X-Multi", "1"), ("X-Multi", "2")], content=b"body"
+        )
+
+    transport = AsyncMockTransport(answer)
+    response = await transport.send(Request("GET", "http://127.0.0.1/x"))
+    assert not response.is_read
+    assert response.headers.get_list("x-multi") == ["1", "2"]
+    assert await response.aread() == b"body"
+    redirect = await transport.send(Request("GET", "http://127.0.0.1/from"))
+    assert redirect.status_code == 302
+    assert [r.url for r in transport.requests] == [
+        "http://127.0.0.1/x",
+        "http://127.0.0.1/from",
+    ]
+    await transport.aclose()
+    await transport.aclose()
+
+
+def test_sync_mock_transport_contract() -> None:
+    """MockTransport: the same contract, sync."""
+    from restwell import Request, Response
+    from restwell.testing import MockTransport
+
+    transport = MockTransport(lambda request: Response(302, headers={"Location": "/"}))
+    response = transport.send(Request("GET", "http://127.0.0.1/x"))
+    assert not response.is_read
+    assert response.status_code == 302
+    assert response.read() == b""
+    transport.close()
+    transport.close()
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
