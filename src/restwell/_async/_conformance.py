@@ -477,6 +477,25 @@ class AsyncTransportConformance:
         assert seen.header("content-type") == kind
 
     @pytest.mark.anyio
+    async def test_multipart_files(self, server: FaultServer) -> None:
+        """``files=`` with ``data=`` goes out as multipart/form-data (RFC 7578)."""
+        blob = bytes(range(256)) * 4
+        async with self.client() as client:
+            await client.post(
+                server.url_for("/echo"),
+                data={"field": "value"},
+                files={"file": ("a.bin", blob, "application/octet-stream")},
+            )
+        seen = server.requests("/echo")[-1]
+        kind = seen.header("content-type") or ""
+        assert kind.startswith("multipart/form-data; boundary=")
+        boundary = kind.split("boundary=", 1)[1].strip('"').encode()
+        assert seen.body.startswith(b"--" + boundary)
+        assert seen.body.rstrip().endswith(b"--" + boundary + b"--")
+        assert blob in seen.body
+        assert b'name="field"' in seen.body
+
+    @pytest.mark.anyio
     async def test_file_upload(self, server: FaultServer, tmp_path: Path) -> None:
         """An open binary file as ``content=`` is sent whole."""
         path = tmp_path / "upload.bin"
