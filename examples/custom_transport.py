@@ -45,6 +45,7 @@ from restwell import Request, Response
 from restwell.transports import (
     AsyncBodyStream,
     TransportOptions,
+    redact_logs,
     register_transport,
     ssl_context,
 )
@@ -126,6 +127,7 @@ class StdlibTransport:
 
     # -- the transport protocol ------------------------------------------------------
 
+    @redact_logs  # log records made while it sends show no credential
     async def send(self, request: Request) -> Response[Any]:
         """Send one request: no retries, no redirects (restwell does those)."""
         if self._closed:
