@@ -29,6 +29,7 @@ from ._clock import Clock, SystemClock
 from ._config import UNSET, Timeout
 from ._context import CallContext, CallOptions, ContextKey
 from ._exceptions import (
+    BulkheadFull,
     ConfigurationError,
     ConnectError,
     ConnectTimeout,
@@ -41,6 +42,7 @@ from ._exceptions import (
     PolicyError,
     PoolTimeout,
     ProtocolError,
+    RateLimitExceeded,
     ReadError,
     ReadTimeout,
     RedirectError,
@@ -81,6 +83,7 @@ __all__ = [
     "UNSET",
     "AsyncClient",
     "Attempt",
+    "BulkheadFull",
     "CallContext",
     "CallOptions",
     "Client",
@@ -109,6 +112,7 @@ __all__ = [
     "PolicyError",
     "PoolTimeout",
     "ProtocolError",
+    "RateLimitExceeded",
     "ReadError",
     "ReadTimeout",
     "RedirectError",

@@ -24,7 +24,11 @@ RestwellError
 │   ├── RedirectError                                a redirect could not be followed
 │   │   └── TooManyRedirects
 │   ├── PolicyError                                  .policy: a resilience policy refused the call
-│   │   └── DeadlineExceeded(…, TimeoutError)        .deadline, .elapsed (s)
+│   │   ├── DeadlineExceeded(…, TimeoutError)        .deadline, .elapsed (s)
+│   │   ├── RateLimitExceeded                        .retry_in (s), .key: a rate limiter
+│   │   │                                            refused; nothing was sent
+│   │   └── BulkheadFull                             .max_concurrent, .max_queued: no
+│   │                                                permit free; nothing was sent
 │   ├── ResponseTooLarge                             .limit, .received (bytes): body above
 │   │                                                max_response_size; not retried
 │   └── StreamConsumed                               a streamed body was read twice
@@ -47,6 +51,7 @@ if TYPE_CHECKING:
     from ._models import Attempt, Request, Response
 
 __all__ = [
+    "BulkheadFull",
     "ConfigurationError",
     "ConnectError",
     "ConnectTimeout",
@@ -59,6 +64,7 @@ __all__ = [
     "PolicyError",
     "PoolTimeout",
     "ProtocolError",
+    "RateLimitExceeded",
     "ReadError",
     "ReadTimeout",
     "RedirectError",
@@ -314,6 +320,61 @@ class DeadlineExceeded(PolicyError, TimeoutError):
         super().__init__(message, request=request)
         self.deadline = deadline
         self.elapsed = elapsed
+
+
+class RateLimitExceeded(PolicyError):
+    """
+    A rate limiter refused the request; it was not sent.
+
+    Raised by the ``rate`` stage in ``"fail"`` mode when the request cannot go now,
+    and in ``"wait"`` mode when the wait would be longer than ``max_wait``. Not
+    retried by the default ``Retry`` policy.
+
+    Attributes:
+        retry_in: Seconds until a request with the same key would be admitted.
+        key: The limiter's key for the request (by default ``scheme://host:port``).
+    """
+
+    policy = "rate"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: Request | None = None,
+        retry_in: float,
+        key: str = "",
+    ) -> None:
+        super().__init__(message, request=request)
+        self.retry_in = retry_in
+        self.key = key
+
+
+class BulkheadFull(PolicyError):
+    """
+    The bulkhead had no permit free and no room in its queue; nothing was sent.
+
+    Also raised when a queued request waited ``max_wait`` seconds in vain. Not
+    retried by the default ``Retry`` policy.
+
+    Attributes:
+        max_concurrent: The bulkhead's limit on concurrent requests.
+        max_queued: Its queue's size.
+    """
+
+    policy = "bulkhead"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: Request | None = None,
+        max_concurrent: int,
+        max_queued: int,
+    ) -> None:
+        super().__init__(message, request=request)
+        self.max_concurrent = max_concurrent
+        self.max_queued = max_queued
 
 
 class HTTPStatusError(RestwellError):

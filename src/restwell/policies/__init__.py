@@ -2,7 +2,9 @@
 Sans-IO resilience policies: pure values and decision code, no I/O, no clock reads.
 
 Failover across several base URLs (``Failover`` deciding over a ``HostPool``) is
-driven by the ``failover`` stage, once per attempt.
+driven by the ``failover`` stage, once per attempt; so are rate limiting
+(``RateLimiter``: GCRA over one or more ``RateLimit``, by the ``rate`` stage) and the
+concurrency limit (``Bulkhead``, by the ``bulkhead`` stage).
 
 A driver (the client's retry loop) asks ``Retry.next(state, outcome, now, wall, rng)``
 and acts on the ``Sleep | Return | Raise`` it gets. Everything here is tested with a
@@ -42,6 +44,7 @@ from ._backoff import (
     Fibonacci,
     Linear,
 )
+from ._bulkhead import DEFAULT_MAX_CONCURRENT, Bulkhead
 from ._decision import Decision, Raise, Return, Sleep
 from ._failover import (
     DEFAULT_COOL_DOWN,
@@ -62,6 +65,16 @@ from ._predicates import (
     on_response,
     on_status,
 )
+from ._rate import (
+    RATE_MODES,
+    MemoryRateStore,
+    RateDecision,
+    RateLimit,
+    RateLimiter,
+    RateMode,
+    RateStore,
+    per_host,
+)
 from ._retry import NEVER_SENT_ERRORS, Retry, RetryState
 from ._retry_after import RetryAfter, parse_http_date, parse_retry_after
 
@@ -70,6 +83,7 @@ __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_MARK_DOWN",
     "DEFAULT_MAX_ATTEMPTS",
+    "DEFAULT_MAX_CONCURRENT",
     "DEFAULT_MAX_REDIRECTS",
     "DEFAULT_MAX_REPLAY_BUFFER",
     "DEFAULT_MAX_RESPONSE_SIZE",
@@ -80,8 +94,10 @@ __all__ = [
     "FAILOVER_STRATEGIES",
     "IDEMPOTENT_METHODS",
     "NEVER_SENT_ERRORS",
+    "RATE_MODES",
     "Backoff",
     "BackoffStrategy",
+    "Bulkhead",
     "Constant",
     "Custom",
     "Decision",
@@ -97,9 +113,15 @@ __all__ = [
     "HostPool",
     "Jitter",
     "Linear",
+    "MemoryRateStore",
     "NoJitter",
     "Predicate",
     "Raise",
+    "RateDecision",
+    "RateLimit",
+    "RateLimiter",
+    "RateMode",
+    "RateStore",
     "Retry",
     "RetryAfter",
     "RetryGate",
@@ -112,6 +134,7 @@ __all__ = [
     "on_status",
     "parse_http_date",
     "parse_retry_after",
+    "per_host",
 ]
 
 set_public_module(globals())

@@ -8,9 +8,11 @@ as ``await stage(request)``; it reads and writes ``request.context`` (a
 
 from ._attempt import AttemptStage
 from ._body import BodyStage
+from ._bulkhead import BulkheadStage
 from ._call import CallStage
 from ._deadline import DeadlineStage
 from ._failover import FailoverStage
+from ._rate import RateStage
 from ._redirects import RedirectStage
 from ._retry import RetryStage
 from ._timeout import TimeoutStage
@@ -18,9 +20,11 @@ from ._timeout import TimeoutStage
 __all__ = [
     "AttemptStage",
     "BodyStage",
+    "BulkheadStage",
     "CallStage",
     "DeadlineStage",
     "FailoverStage",
+    "RateStage",
     "RedirectStage",
     "RetryStage",
     "TimeoutStage",
