@@ -43,7 +43,9 @@ def test_defaults() -> None:
         ((1,), {"max_wait": -1}, "max_wait"),
     ],
 )
-def test_bad_arguments(args: tuple[Any, ...], kwargs: dict[str, Any], words: str) -> None:
+def test_bad_arguments(
+    args: tuple[Any, ...], kwargs: dict[str, Any], words: str
+) -> None:
     with pytest.raises(ConfigurationError, match=words):
         Bulkhead(*args, **kwargs)
 
