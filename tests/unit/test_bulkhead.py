@@ -114,7 +114,7 @@ def test_as_bulkhead() -> None:
     assert as_bulkhead(None) is None
     assert as_bulkhead(7).max_concurrent == 7  # type: ignore[union-attr]
     for bad in (True, "10", 1.5):
-        with pytest.raises(ConfigurationError, match="must be restwell.policies"):
+        with pytest.raises(ConfigurationError, match=r"must be restwell\.policies"):
             as_bulkhead(bad)
 
 

@@ -220,7 +220,7 @@ def test_as_rate_limiter() -> None:
     both = as_rate_limiter([RateLimit(3), RateLimit(9, per=60)])
     assert both is not None and len(both.limits) == 2
     for bad in (3, [], [3], "10/s"):
-        with pytest.raises(ConfigurationError, match="must be restwell.policies"):
+        with pytest.raises(ConfigurationError, match=r"must be restwell\.policies"):
             as_rate_limiter(bad)
 
 

@@ -88,7 +88,7 @@ class Bulkhead:
         self.wait_limit = math.inf if self.max_wait is None else self.max_wait
         """``max_wait``, with ``math.inf`` for ``None``."""
         self._active = 0
-        self._queue: deque[Any] = deque()
+        self._queue: deque[object] = deque()
         self._lock = threading.Lock()
 
     @property
@@ -125,7 +125,7 @@ class Bulkhead:
             self._queue.append(waiter)
             return False, waiter
 
-    def release(self) -> Any | None:
+    def release(self) -> object | None:
         """
         Give back a permit.
 

@@ -59,7 +59,7 @@ class BulkheadStage:
         finally:
             handed = bulkhead.release()
             if handed is not None:
-                handed.wake()
+                cast("AsyncWaiter", handed).wake()
 
     async def _queue(
         self, request: Request, bulkhead: Bulkhead, waiter: AsyncWaiter | None
@@ -80,7 +80,7 @@ class BulkheadStage:
             if not bulkhead.abandon(waiter):
                 handed = bulkhead.release()
                 if handed is not None:
-                    handed.wake()
+                    cast("AsyncWaiter", handed).wake()
             raise
         if woken or not bulkhead.abandon(waiter):
             return  # holds a permit

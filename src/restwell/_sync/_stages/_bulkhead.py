@@ -61,7 +61,7 @@ class BulkheadStage:
         finally:
             handed = bulkhead.release()
             if handed is not None:
-                handed.wake()
+                cast("Waiter", handed).wake()
 
     def _queue(
         self, request: Request, bulkhead: Bulkhead, waiter: Waiter | None
@@ -82,7 +82,7 @@ class BulkheadStage:
             if not bulkhead.abandon(waiter):
                 handed = bulkhead.release()
                 if handed is not None:
-                    handed.wake()
+                    cast("Waiter", handed).wake()
             raise
         if woken or not bulkhead.abandon(waiter):
             return  # holds a permit
