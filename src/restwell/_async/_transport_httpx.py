@@ -77,6 +77,10 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncHttpxTransport"]
 
+POOL_MAX_CONNECTIONS = 100
+"""Connections (all kept alive when idle) of an httpx pool restwell creates."""
+POOL_KEEPALIVE_EXPIRY = 5.0
+"""Seconds an idle connection of an httpx pool restwell creates is kept."""
 _SLACK = 0.05  # s: a timeout this close to the deadline was the deadline's
 _MAX_DRAIN_STEPS = 64  # chunks a closed body's iterator may still yield, dropped
 # The URL of the first request of the call this transport saw, and whether a hop of
@@ -199,6 +203,27 @@ class AsyncHttpxTransport:
         **client_kwargs: Passed to the new client when ``client`` is not given
             (``verify``, ``limits``, ``http2``, ``proxy``, ``timeout``, …). TLS
             verification stays on unless you turn it off.
+
+    Pool limits: a client restwell creates without ``limits`` gets
+    ``Limits(max_connections=100, max_keepalive_connections=100,
+    keepalive_expiry=5.0)`` (restwell's own ``transports.Limits()`` defaults), not
+    httpx's ``Limits(100, 20)``: with 20 idle connections kept, more than 20
+    requests in flight make httpx (httpcore 1.0) close a connection as each
+    response ends and open a new one for the next request. Measured with
+    ``bench/bench_transports.py`` (GET of 200 bytes from nginx on 127.0.0.1, 256
+    concurrent tasks, 2 CPUs): httpx ``Limits(100, 20)`` opened about one new TCP
+    connection per request and cost 1,960-2,520 µs of client CPU per request;
+    ``Limits(100, 100)`` reused its connections (0-10 new per window) at
+    2,190-2,380 µs (httpx's pool is slow either way; the noisy machine cannot
+    tell these apart by CPU). At 16 concurrent tasks the limits made no
+    difference beyond the noise. httpx2's pool does not churn under ``(100,
+    20)``; for it ``(100, 100)`` measured the same as ``(100, 20)`` (±5 %),
+    while a pool sized to the concurrency (``Limits(256, 256)``, or no cap)
+    cost 1.7-1.8x the CPU per request at 256: more connections mean longer
+    scans of the pool per request, so the cap stays 100. Pass ``limits=`` to
+    restwell's client (or ``limits=httpx.Limits(...)`` here) to choose your own;
+    a client you lend to restwell is never changed. Numbers:
+    ``docs/benchmarks.md``, "Transports against a local nginx".
 
     The deadline is enforced at the socket (every read and write capped to the time
     left) for a client restwell owns. A borrowed client's connection pool belongs
@@ -581,6 +606,12 @@ def _refuse_base_url(client: Any, package: str, cls: str) -> None:
 def _create(module: ModuleType, cls: str, kwargs: dict[str, Any]) -> Any:
     given = ", ".join(f"{name}=..." for name in sorted(kwargs))
     kwargs.setdefault("follow_redirects", False)
+    if "limits" not in kwargs:  # see AsyncHttpxTransport: "Pool limits"
+        kwargs["limits"] = module.Limits(
+            max_connections=POOL_MAX_CONNECTIONS,
+            max_keepalive_connections=POOL_MAX_CONNECTIONS,
+            keepalive_expiry=POOL_KEEPALIVE_EXPIRY,
+        )
     try:
         headers = Headers({"User-Agent": USER_AGENT}).merged(kwargs.get("headers"))
         kwargs["headers"] = headers.multi_items()
