@@ -52,7 +52,7 @@ from .._models import Headers, Request, Response
 from .._pipeline import StageEnv, compose, placement_of
 from .._redact import is_sensitive_name, redact_url
 from .._transport_base import AsyncTransport
-from .._types import JSON, FormData, HeaderTypes, RequestContent
+from .._types import JSON, FileTypes, FormData, HeaderTypes, RequestContent
 from .._urls import QueryParams, check_base_url, join_url, same_origin
 from ..instrumentation._events import Event, EventHook
 from ..instrumentation._logging import LoggingHook
@@ -126,6 +126,7 @@ class MethodOptions(RequestOptions, total=False):
     headers: HeaderTypes
     content: RequestContent
     data: FormData | None
+    files: FileTypes | None
     json: JSON
     idempotency_key: str | None
 
@@ -435,6 +436,7 @@ class AsyncClient:
         headers: HeaderTypes = None,
         content: RequestContent = None,
         data: FormData | None = None,
+        files: FileTypes | None = None,
         json: JSON = None,
         idempotency_key: str | None = None,
     ) -> Request:
@@ -450,7 +452,12 @@ class AsyncClient:
             headers: Per-call headers; they replace client headers of the same name.
             content: Raw body: ``bytes``, ``str`` (UTF-8), or an (async) iterable of
                 bytes.
-            data: Form fields, sent ``application/x-www-form-urlencoded``.
+            data: Form fields, sent ``application/x-www-form-urlencoded``
+                (``multipart/form-data`` with ``files``).
+            files: Files to upload as ``multipart/form-data`` (RFC 7578): a
+                mapping or ``(field, file)`` pairs, a file being ``bytes``, a
+                binary file object (read whole), ``(filename, content)`` or
+                ``(filename, content, content_type)``.
             json: A JSON-serialisable value or pydantic model, sent as JSON.
             idempotency_key: A key sent as the ``Idempotency-Key`` header on every
                 attempt; ``"auto"`` makes one (a UUID4) for this call. Makes a POST
@@ -468,6 +475,7 @@ class AsyncClient:
             headers,
             content,
             data,
+            files,
             json,
             idempotency_key,
             self._options,
@@ -481,16 +489,17 @@ class AsyncClient:
         headers: HeaderTypes,
         content: RequestContent,
         data: FormData | None,
+        files: FileTypes | None,
         json: JSON,
         idempotency_key: str | None,
         call: CallOptions,
     ) -> Request:
         # build_request's body, positional: it runs once per call.
         full_url = join_url(self._base_url, url, params)
-        if content is None and data is None and json is None:
+        if content is None and data is None and json is None and files is None:
             body, content_type = None, None
         else:
-            body, content_type = encode_body(content, data, json)
+            body, content_type = encode_body(content, data, json, files)
         if headers is None and not self._has_headers:
             merged = Headers()  # no headers at all: nothing to merge, nothing to check
         else:
@@ -562,6 +571,7 @@ class AsyncClient:
         headers: HeaderTypes = None,
         content: RequestContent = None,
         data: FormData | None = None,
+        files: FileTypes | None = None,
         json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
@@ -578,6 +588,7 @@ class AsyncClient:
         headers: HeaderTypes = None,
         content: RequestContent = None,
         data: FormData | None = None,
+        files: FileTypes | None = None,
         json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
@@ -593,6 +604,7 @@ class AsyncClient:
         headers: HeaderTypes = None,
         content: RequestContent = None,
         data: FormData | None = None,
+        files: FileTypes | None = None,
         json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
@@ -612,8 +624,10 @@ class AsyncClient:
                 name. Default ``None``.
             content: Raw body: ``bytes``, ``str`` (UTF-8), or an (async) iterable of
                 bytes. Default ``None``.
-            data: Form fields, sent ``application/x-www-form-urlencoded``. Default
-                ``None``.
+            data: Form fields, sent ``application/x-www-form-urlencoded``
+                (``multipart/form-data`` with ``files``). Default ``None``.
+            files: Files to upload as ``multipart/form-data``, as in
+                ``build_request``. Default ``None``.
             json: A JSON-serialisable value or pydantic model, sent as JSON.
                 Default ``None``.
             idempotency_key: A key sent as the ``Idempotency-Key`` header on every
@@ -642,6 +656,7 @@ class AsyncClient:
             headers,
             content,
             data,
+            files,
             json,
             idempotency_key,
             call,
@@ -683,6 +698,7 @@ class AsyncClient:
         headers: HeaderTypes = None,
         content: RequestContent = None,
         data: FormData | None = None,
+        files: FileTypes | None = None,
         json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
@@ -707,6 +723,7 @@ class AsyncClient:
             headers,
             content,
             data,
+            files,
             json,
             idempotency_key,
             call,

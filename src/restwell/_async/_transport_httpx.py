@@ -56,6 +56,7 @@ from .._httpx_errors import (
     invalid_header,
     map_httpx_error,
 )
+from .._logsafe import redact_logs
 from .._models import Headers, Request, Response
 from .._net import (
     ASYNC_CANCELLED_AT_DEADLINE,
@@ -111,6 +112,7 @@ class _AsyncHttpxStream:
         self._request = request
         self._transport = transport
 
+    @redact_logs
     async def __aiter__(self) -> AsyncIterator[bytes]:
         request = self._request
         raw = self._raw
@@ -318,6 +320,7 @@ class AsyncHttpxTransport:
         """
         return self._default_timeout
 
+    @redact_logs  # no log record made while sending shows its secrets
     async def send(self, request: Request) -> Response[JSON]:
         """
         Send ``request`` once; return the response with its body unread.

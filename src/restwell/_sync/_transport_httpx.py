@@ -58,6 +58,7 @@ from .._httpx_errors import (
     invalid_header,
     map_httpx_error,
 )
+from .._logsafe import redact_logs
 from .._models import Headers, Request, Response
 from .._net import (
     DEADLINE,
@@ -111,6 +112,7 @@ class _HttpxStream:
         self._request = request
         self._transport = transport
 
+    @redact_logs
     def __iter__(self) -> Iterator[bytes]:
         request = self._request
         raw = self._raw
@@ -317,6 +319,7 @@ class HttpxTransport:
         """
         return self._default_timeout
 
+    @redact_logs  # no log record made while sending shows its secrets
     def send(self, request: Request) -> Response[JSON]:
         """
         Send ``request`` once; return the response with its body unread.

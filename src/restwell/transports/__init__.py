@@ -3,12 +3,15 @@ Transports: the one seam to the network.
 
 Implement ``AsyncTransport`` / ``Transport`` (``send(request) -> Response`` and
 ``aclose()`` / ``close()``) to plug in any backend; restwell ships httpx/httpx2 (sync
-and async), aiohttp (async only, opt-in) and mock transports.
+and async), aiohttp (async only, opt-in) and mock transports. Mark your transport's
+``send`` with ``@redact_logs``: no log record made while it sends then shows the
+request's credentials.
 """
 
 from .._aio._transport_aiohttp import AiohttpTransport
 from .._async._transport_httpx import AsyncHttpxTransport
 from .._async._transport_mock import AsyncMockTransport
+from .._logsafe import redact_logs
 from .._models import AsyncResponseStream, ResponseStream
 from .._public import set_public_module
 from .._sync._transport_httpx import HttpxTransport
@@ -40,6 +43,7 @@ __all__ = [
     "TransportEntry",
     "TransportOptions",
     "VerifyTypes",
+    "redact_logs",
     "register_transport",
     "ssl_context",
     "transport_names",
