@@ -208,24 +208,18 @@ class AsyncHttpxTransport:
 
     Pool limits: a client restwell creates without ``limits`` gets
     ``Limits(max_connections=100, max_keepalive_connections=100,
-    keepalive_expiry=5.0)`` (restwell's own ``transports.Limits()`` defaults), not
-    httpx's ``Limits(100, 20)``: with 20 idle connections kept, more than 20
-    requests in flight make httpx (httpcore 1.0) close a connection as each
-    response ends and open a new one for the next request. Measured with
-    ``bench/bench_transports.py`` (GET of 200 bytes from nginx on 127.0.0.1, 256
-    concurrent tasks, 2 CPUs): httpx ``Limits(100, 20)`` opened about one new TCP
-    connection per request and cost 1,960-2,520 µs of client CPU per request;
-    ``Limits(100, 100)`` reused its connections (0-10 new per window) at
-    2,190-2,380 µs (httpx's pool is slow either way; the noisy machine cannot
-    tell these apart by CPU). At 16 concurrent tasks the limits made no
-    difference beyond the noise. httpx2's pool does not churn under ``(100,
-    20)``; for it ``(100, 100)`` measured the same as ``(100, 20)`` (±5 %),
-    while a pool sized to the concurrency (``Limits(256, 256)``, or no cap)
-    cost 1.7-1.8x the CPU per request at 256: more connections mean longer
-    scans of the pool per request, so the cap stays 100. Pass ``limits=`` to
-    restwell's client (or ``limits=httpx.Limits(...)`` here) to choose your own;
-    a client you lend to restwell is never changed. Numbers:
-    ``docs/benchmarks.md``, "Transports against a local nginx".
+    keepalive_expiry=5.0)`` (``restwell.transports.Limits()``'s defaults), not
+    httpx's ``Limits(100, 20)``. Measured with ``bench/bench_transports.py`` (GET
+    of 200 bytes from nginx on 127.0.0.1, 2 CPUs): at 256 requests in flight,
+    httpx 0.29 (httpcore 1.0) under ``Limits(100, 20)`` closes a connection as a
+    response ends and opens another for the next request, about one new TCP
+    connection per request; under ``Limits(100, 100)`` it reuses them. httpx2's
+    pool does not churn, and ``(100, 100)`` served it as well as ``(100, 20)``,
+    while a pool sized to the concurrency (``Limits(256, 256)``, or no cap) cost
+    httpx2 1.4-1.8x the CPU per request at 256: the cap stays 100. At 16 in
+    flight the limits made no difference. Give restwell's client ``limits=`` (or
+    ``limits=httpx.Limits(...)`` here) to choose; a client lent to restwell is
+    never changed. Numbers: ``docs/benchmarks.md``, "httpx pool limits".
 
     The deadline is enforced at the socket (every read and write capped to the time
     left) for a client restwell owns. A borrowed client's connection pool belongs
