@@ -852,3 +852,43 @@ async def test_under_trio_the_default_sends_with_httpx(
         assert "on trio: httpx" in repr(client.transport)
         assert native._transport._pool._max_connections == 3  # type: ignore[attr-defined]
     assert native.is_closed
+
+
+# -- a body that has all arrived is taken at once ----------------------------------
+
+
+@pytest.mark.anyio
+async def test_an_arrived_body_is_read_whole_and_its_connection_pooled(
+    fault_server: FaultServer,
+) -> None:
+    """200 bytes come with the head: aread() returns them, the connection is reused."""
+    body = b'{"data":"' + b"x" * 189 + b'"}'
+    fault_server.script("/small", [Step(200, body=body)] * 3)
+    transport = AiohttpTransport()
+    for _ in range(3):
+        request = restwell.Request("GET", fault_server.url_for("/small"))
+        request.context = context(30)
+        response = await transport.send(request)
+        assert await response.aread() == body
+        idle(transport.session)
+    connector: Any = transport.session.connector  # type: ignore[union-attr]
+    assert sum(len(c) for c in connector._conns.values()) == 1  # one, kept alive
+    await transport.aclose()
+
+
+@pytest.mark.anyio
+async def test_an_arrived_body_read_after_the_deadline_is_deadline_exceeded(
+    fault_server: FaultServer,
+) -> None:
+    """A streamed body read once the deadline has passed: DeadlineExceeded, all read."""
+    fault_server.script("/small", [Step(200, body=b"x" * 200)])
+    transport = AiohttpTransport()
+    request = restwell.Request("GET", fault_server.url_for("/small"))
+    ctx = context(30)
+    request.context = ctx
+    response = await transport.send(request)
+    ctx.deadline_at = ctx.started - 1.0  # passed while the caller held the response
+    with pytest.raises(restwell.DeadlineExceeded):
+        await response.aread()
+    idle(transport.session)
+    await transport.aclose()

@@ -162,6 +162,20 @@ class _AiohttpStream:
             DecodingError: The body does not decode with its Content-Encoding.
             TransportError: A mapped aiohttp error.
         """
+        raw = self._raw
+        content = raw.content
+        # All of it has arrived (a small body comes with the head) and there is
+        # nothing to decode: take it at once, no chunk loop (about 34,000 fewer
+        # instructions per 200-byte response; docs/benchmarks.md).
+        if (
+            content.is_eof()
+            and content.exception() is None
+            and "Content-Encoding" not in raw.headers
+        ):
+            data = content.read_nowait()
+            raw.release()
+            _check_deadline(self._request)  # a streamed body outlives the call
+            return data
         chunks = [chunk async for chunk in self]
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
