@@ -570,8 +570,14 @@ def drip_body(conn: socket.socket) -> None:
 
 
 def context(deadline: float) -> CallContext:
-    """A call's context with ``deadline`` seconds left, as the deadline stage sets."""
-    ctx = CallContext(CallOptions(), SystemClock(), Emitter({}, ()), time.monotonic())
+    """
+    A streamed call's context with ``deadline`` seconds left, as the deadline stage
+    sets it. A streamed body is read after the deadline stage's watchdog has ended,
+    so the transport bounds it itself (a buffered call's body is read under it).
+    """
+    ctx = CallContext(
+        CallOptions(), SystemClock(), Emitter({}, ()), time.monotonic(), True
+    )
     ctx.deadline_at = ctx.started + deadline
     return ctx
 
