@@ -1,7 +1,10 @@
 """
 Shared fixtures: loopback servers and the guards every test runs under.
 
-- ``fault_server``: one ``restwell.testing.FaultServer`` per session, reset per test.
+- ``fault_server`` (and ``fake_clock``, ``mock_transport``, ``async_mock_transport``):
+  from restwell's own pytest plugin (``restwell.testing.pytest_plugin``, loaded
+  through its ``pytest11`` entry point): one ``FaultServer`` per session, reset per
+  test. The suite thereby uses the plugin as users do.
 - ``httpbin_url``: the httpbin app (PyPI package) served by werkzeug on 127.0.0.1.
 - autouse guards: no connection to any address but loopback; no proxy or SSL
   variables from the environment.
@@ -18,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from restwell.testing import FakeClock, FaultServer
+from restwell.testing import FakeClock
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -75,19 +78,6 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in _ENV:
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.lower(), raising=False)
-
-
-@pytest.fixture(scope="session")
-def _fault_server_session() -> Iterator[FaultServer]:
-    with FaultServer() as server:
-        yield server
-
-
-@pytest.fixture
-def fault_server(_fault_server_session: FaultServer) -> FaultServer:
-    """A running FaultServer on 127.0.0.1 with no scripts and no records."""
-    _fault_server_session.reset()
-    return _fault_server_session
 
 
 @pytest.fixture
