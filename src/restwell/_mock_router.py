@@ -36,7 +36,7 @@ import json as jsonlib
 import re
 import threading
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Final, Self, TypeAlias
+from typing import Final, Self, TypeAlias, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from ._body import _dumps
@@ -93,8 +93,9 @@ class NoRouteMatched(AssertionError):
 
     Attributes:
         request: The request no route matched (its ``content`` is ``bytes``).
-        closest: The route that differed from it in the fewest criteria (the first
-            declared of equals), or ``None`` if the mock has no routes. Not pickled
+        closest: The route closest to it, or ``None`` if the mock has no routes:
+            one with its URL if any, then one with its method, then the one with
+            the fewest other differences; the first declared of equals. Not pickled
             (a route holds callables): ``None`` after unpickling.
         differences: What the closest route wanted and the request had, one line
             per criterion (``"method: wants POST, got GET"``); credentials redacted.
@@ -500,7 +501,8 @@ def _step(outcome: object, where: str) -> _Step:
             return _Raise(outcome)
         raise _not_restwell(type(outcome).__name__, where)
     if callable(outcome):
-        return outcome  # a Responder; what it returns is checked when called
+        # A Responder; what it returns is checked when called (checked_response).
+        return cast("Responder", outcome)
     raise ConfigurationError(
         f"{where} got a {type(outcome).__name__}: give a Response, a status code, a "
         "restwell RequestError (class or instance), or a callable (Request) -> Response"
@@ -839,6 +841,14 @@ def checked_response(result: object, answer: object) -> Response[object]:
 
 
 # -- the router -----------------------------------------------------------------------
+
+
+def _distance(scored: tuple[list[str], Route]) -> tuple[bool, bool, int]:
+    """How far a route is from a request: URL first, then method, then the rest."""
+    differences = scored[0]
+    url = any(line.startswith("url:") for line in differences)
+    method = any(line.startswith("method:") for line in differences)
+    return url, method, len(differences) - url - method
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -1199,7 +1209,7 @@ class MockRouter:
             scored = [
                 (route._differences(view, first_only=False), route) for route in routes
             ]
-            differences, closest = min(scored, key=lambda pair: len(pair[0]))
+            differences, closest = min(scored, key=_distance)
             return _Plan(None, self._unmatched(request, closest, differences))
 
     def _unmatched(

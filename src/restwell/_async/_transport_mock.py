@@ -125,9 +125,7 @@ class AsyncMockTransport(MockRouter):
         answer = self._answer(plan, seen, self.handler)
         try:
             if not isinstance(answer, Response):
-                answer = checked_response(
-                    await ahandler_response(answer(seen)), answer
-                )
+                answer = checked_response(await ahandler_response(answer(seen)), answer)
         except BaseException as exc:
             self._record(plan, seen, None, exc)
             raise
