@@ -31,7 +31,7 @@ module and package in _async/):
     _transport_httpx.py  AsyncHttpxTransport : HttpxTransport
     _transport_mock.py   AsyncMockTransport : MockTransport
     tests/_async/        test_body, test_client, test_decoding, test_httpbin,
-                         test_response_data, test_response_limits,
+                         test_mock_router, test_response_data, test_response_limits,
                          test_response_streaming, test_stages, test_transport_mock
     _models.py, in place _AsyncBody : _Body (a body being iterated), and
                          Response.aread/aiter_bytes/aiter_text/aiter_lines/aclose :
