@@ -2,9 +2,11 @@
 Shared fixtures: loopback servers and the guards every test runs under.
 
 - ``fault_server`` (and ``fake_clock``, ``mock_transport``, ``async_mock_transport``):
-  from restwell's own pytest plugin (``restwell.testing.pytest_plugin``, loaded
-  through its ``pytest11`` entry point): one ``FaultServer`` per session, reset per
-  test. The suite thereby uses the plugin as users do.
+  from restwell's own pytest plugin, ``restwell.testing.pytest_plugin``: one
+  ``FaultServer`` per session, reset per test. The suite uses the plugin as users do,
+  but loads it here (``pytest_plugins``) rather than through its ``pytest11`` entry
+  point (turned off in pyproject.toml with ``-p no:restwell``): pytest loads entry
+  points before pytest-cov starts, and importing the plugin imports restwell.
 - ``httpbin_url``: the httpbin app (PyPI package) served by werkzeug on 127.0.0.1.
 - autouse guards: no connection to any address but loopback; no proxy or SSL
   variables from the environment.
@@ -22,6 +24,8 @@ from typing import Any
 import pytest
 
 from restwell.testing import FakeClock
+
+pytest_plugins = ["restwell.testing.pytest_plugin"]
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex

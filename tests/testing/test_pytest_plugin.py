@@ -2,15 +2,18 @@
 restwell's pytest plugin, run inside pytester sessions as a user's project runs it.
 
 Each test writes a test module to a temporary directory and runs pytest on it
-in-process. Plugin autoloading is off in those runs (loading every installed plugin
-costs seconds per run), and the plugin is named with ``-p``; that pytest finds it
-through its ``pytest11`` entry point is checked on this very session, and by the one
-run that turns it off by its entry-point name.
+in-process. Most runs name the plugin with ``-p`` and turn plugin autoloading off
+(importing every installed plugin costs seconds per run); the runs that check the
+``pytest11`` entry point autoload, with every other installed plugin blocked.
 """
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
+
 import pytest
+
+import restwell.testing.pytest_plugin
 
 pytest_plugins = ["pytester"]
 
@@ -20,21 +23,47 @@ def _no_autoload(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
 
 
-def run(
-    pytester: pytest.Pytester, source: str, *args: str, autoload: bool = False
-) -> pytest.RunResult:
+def run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
     pytester.makepyfile(test_user=source)
     options = ["--strict-markers", "-p", "no:cacheprovider"]
-    if not autoload:
-        options += ["-p", "restwell.testing.pytest_plugin", "-p", "anyio"]
+    options += ["-p", "restwell.testing.pytest_plugin", "-p", "anyio"]
     return pytester.runpytest(*options, *args)
 
 
-def test_the_plugin_is_loaded_in_this_suite(pytestconfig: pytest.Config) -> None:
-    """Our own session loaded it from the entry point, under the name restwell."""
-    plugin = pytestconfig.pluginmanager.get_plugin("restwell")
-    assert plugin is not None
-    assert plugin.__name__ == "restwell.testing.pytest_plugin"
+def run_autoloaded(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, *args: str
+) -> pytest.RunResult:
+    """Run with entry points autoloaded, all but restwell's blocked (for speed)."""
+    monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+    others = {ep.name for ep in entry_points(group="pytest11")} - {"restwell"}
+    blocked = [arg for name in sorted(others) for arg in ("-p", f"no:{name}")]
+    return pytester.runpytest("-p", "no:cacheprovider", *blocked, *args)
+
+
+def test_the_entry_point_names_the_plugin_module() -> None:
+    """pytest11 entry point "restwell" loads restwell.testing.pytest_plugin."""
+    [entry] = entry_points(group="pytest11", name="restwell")
+    assert entry.value == "restwell.testing.pytest_plugin"
+    assert entry.load() is restwell.testing.pytest_plugin
+
+
+def test_the_entry_point_is_autoloaded_and_can_be_turned_off(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Installed, the plugin loads by itself; -p no:restwell removes its fixtures."""
+    pytester.makepyfile(
+        test_user="""
+import pytest
+
+@pytest.mark.restwell_mock(assert_all_called=False)
+def test_needs_it(fake_clock, mock_transport):
+    assert fake_clock.monotonic() == 0.0
+"""
+    )
+    run_autoloaded(pytester, monkeypatch, "--strict-markers").assert_outcomes(passed=1)
+    off = run_autoloaded(pytester, monkeypatch, "-p", "no:restwell")
+    off.assert_outcomes(errors=1)
+    off.stdout.fnmatch_lines(["*fixture 'fake_clock' not found*"])
 
 
 def test_fixtures_and_marker_work_in_a_user_project(pytester: pytest.Pytester) -> None:
@@ -236,22 +265,3 @@ def test_own(mock_transport):
 """,
     )
     result.assert_outcomes(passed=1)
-
-
-def test_the_plugin_can_be_turned_off(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """-p no:restwell, the entry point's name, removes the fixtures."""
-    monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
-    result = run(
-        pytester,
-        """
-def test_needs_it(fake_clock):
-    pass
-""",
-        "-p",
-        "no:restwell",
-        autoload=True,
-    )
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*fixture 'fake_clock' not found*"])

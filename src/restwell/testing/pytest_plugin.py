@@ -3,11 +3,13 @@ restwell's pytest plugin: opt-in fixtures for tests of code that calls HTTP APIs
 
 Installed with restwell and registered through the ``pytest11`` entry point (name
 ``restwell``), so pytest loads it by itself (``-p no:restwell`` turns it off; with
-``PYTEST_DISABLE_PLUGIN_AUTOLOAD`` set, load it with ``-p restwell``). Loading it
-does nothing but register the ``restwell_mock`` marker and four fixtures; a fixture
-runs only in the tests that ask for it, and a fixture of the same name in your own
-``conftest.py`` takes precedence over it. restwell itself is imported only when one
-of them runs.
+``PYTEST_DISABLE_PLUGIN_AUTOLOAD`` set, load it with
+``-p restwell.testing.pytest_plugin`` or ``pytest_plugins`` in a root
+``conftest.py``). Loading it registers the ``restwell_mock`` marker and four
+fixtures, and nothing else; a fixture runs only in the tests that ask for it, and a
+fixture of the same name in your own ``conftest.py`` takes precedence over it.
+Importing the plugin imports the ``restwell`` package (its parent), not your code,
+so it does not hide your modules from pytest-cov.
 
 Fixtures:
 
