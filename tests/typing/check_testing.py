@@ -38,4 +38,3 @@ def routes() -> None:
     transport: Transport = mock
     async_transport: AsyncTransport = AsyncMockTransport()
     del transport, async_transport
-
