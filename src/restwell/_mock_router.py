@@ -234,8 +234,8 @@ class _View:
         self.host = parts.hostname or ""
         try:
             port = parts.port
-        except ValueError:
-            port = None
+        except ValueError:  # not a number: matches no route's port
+            port = -1
         self.port = port if port is not None else _DEFAULT_PORTS.get(self.scheme)
         self.path = parts.path or "/"
         self.query = parse_qsl(parts.query, keep_blank_values=True)
@@ -558,6 +558,7 @@ class Route:
         self._json = json
         self._content = content
         self.calls = CallList()
+        self._given: SideEffect | None = None  # as set, for reading side_effect
         self._effect: _Step | None = None
         self._sequence: Iterator[object] | None = None
         self._sequence_length: int | None = None
@@ -610,14 +611,15 @@ class Route:
                 with other arguments.
         """
         if isinstance(status, Response):
-            if headers is not None or json is not UNSET or text or content:
+            if (headers, text, content) != (None, None, None) or json is not UNSET:
                 raise ConfigurationError(
                     "respond() got a Response and more arguments: put headers and "
                     "body in the Response, or give a status code instead"
                 )
-            self._set(status)
+            self._set(status, status)
             return self
-        self._set(_build(status, headers, json, text, content))
+        response = _build(status, headers, json, text, content)
+        self._set(response, response)
         return self
 
     def respond_sequence(self, outcomes: Iterable[Outcome]) -> Self:
@@ -651,9 +653,9 @@ class Route:
                 _step(item, f"respond_sequence() item {i}")
                 for i, item in enumerate(outcomes)
             ]
-            self._set_sequence(iter(checked), len(checked))
+            self._set_sequence(outcomes, iter(checked), len(checked))
         else:
-            self._set_sequence(iter(outcomes), None)
+            self._set_sequence(outcomes, iter(outcomes), None)
         return self
 
     @property
@@ -664,23 +666,20 @@ class Route:
         Setting it to one ``Outcome`` answers every request with it (an exception
         is raised afresh each time, with the request set); setting it to an
         iterable is ``respond_sequence(iterable)``; ``None`` restores the default
-        (200, empty). Reading it gives the value set last (a sequence as an
-        iterator).
+        (200, empty). Reading it gives what was set last: the value given to
+        ``side_effect``, the iterable given to ``respond_sequence``, or the
+        ``Response`` that ``respond`` answers with.
 
         Raises:
             ConfigurationError: On a value that is not an ``Outcome`` or an
                 iterable of them.
         """
-        if self._sequence is not None:
-            return self._sequence  # type: ignore[return-value]  # of checked outcomes
-        if isinstance(self._effect, _Raise):
-            return self._effect.error
-        return self._effect
+        return self._given
 
     @side_effect.setter
     def side_effect(self, effect: SideEffect | None) -> None:
         if effect is None:
-            self._set(None)
+            self._set(None, None)
         elif (
             isinstance(effect, Iterable)
             and not isinstance(effect, str | bytes | Response)
@@ -688,15 +687,19 @@ class Route:
         ):
             self.respond_sequence(effect)
         else:
-            self._set(_step(effect, "side_effect="))
+            self._set(_step(effect, "side_effect="), effect)
 
-    def _set(self, effect: _Step | None) -> None:
+    def _set(self, effect: _Step | None, given: SideEffect | None) -> None:
+        self._given = given
         self._effect = effect
         self._sequence = None
         self._sequence_length = None
         self._sequence_used = 0
 
-    def _set_sequence(self, outcomes: Iterator[object], length: int | None) -> None:
+    def _set_sequence(
+        self, given: Iterable[Outcome], outcomes: Iterator[object], length: int | None
+    ) -> None:
+        self._given = given
         self._effect = None
         self._sequence = outcomes
         self._sequence_length = length

@@ -128,11 +128,18 @@ async def test_a_callable_side_effect_answers_from_the_request() -> None:
         assert isinstance(request.content, bytes)
         return restwell.Response(200, content=request.content[::-1])
 
+    async def refuse(request: restwell.Request) -> restwell.Response:
+        raise restwell.WriteError("refused", request=request)
+
     mock = AsyncMockTransport()
     mock.put("https://api.test/rev", side_effect=echo_name)
-    async with client(mock) as c:
+    refusing = mock.post("https://api.test/refuse", side_effect=refuse)
+    async with client(mock, retry=None) as c:
         response = await c.put("https://api.test/rev", content=b"abc")
+        with pytest.raises(restwell.WriteError, match="refused"):
+            await c.post("https://api.test/refuse")
     assert response.content == b"cba"
+    assert isinstance(refusing.calls.last.error, restwell.WriteError)
 
 
 @pytest.mark.anyio
@@ -149,6 +156,11 @@ async def test_a_streamed_body_is_matched_and_recorded() -> None:
         response = await c.post("https://api.test/up", content=chunks())
     assert response.status_code == 204
     assert route.calls.last.request.content == b'{"n": 1}'
+    # Sent to the transport itself, the stream reaches the mock unbuffered.
+    request = restwell.Request("POST", "https://api.test/up", content=chunks())
+    assert (await mock.send(request)).status_code == 204
+    assert route.calls.last.request.content == b'{"n": 1}'
+    assert route.calls.last.request is not request
 
 
 @pytest.mark.anyio

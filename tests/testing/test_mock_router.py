@@ -67,6 +67,7 @@ def matches(route_kwargs: dict[str, object], url: str, **request: object) -> boo
         ({"url": "https://api.test/x"}, "https://api.test/x/", False),
         ({"url": "https://api.test"}, "https://api.test/", True),
         ({"url": "http://[::1]:8080/x"}, "http://[::1]:8080/x", True),
+        ({"url": "https://api.test/x"}, "https://api.test:port/x", False),
         # the query is not part of the URL criterion
         ({"url": "https://api.test/x"}, "https://api.test/x?page=2", True),
         # templates: {name} is one segment, {name:path} the rest
@@ -130,6 +131,7 @@ def test_method_compared_case_insensitively() -> None:
         ({"params": {"q": "a b"}}, "https://a.test/?q=a+b", True),
         ({"params": {"q": "a b"}}, "https://a.test/?q=a%20b", True),
         ({"params": {"empty": ""}}, "https://a.test/?empty=", True),
+        ({"params": {"b": b"x"}}, "https://a.test/?b=x", True),
         ({"url": "https://a.test/s?page=2"}, "https://a.test/s?x=1&page=2", True),
         ({"url": "https://a.test/s?page=2"}, "https://a.test/s", False),
         ({"url": "/s?page=2", "params": {"x": 1}}, "https://a.test/s?x=1&page=2", True),
@@ -210,6 +212,10 @@ def test_base_url_joins_paths_and_bounds_routes_without_url() -> None:
         send(mock, "https://other.test/v1/users/3")
     assert (user.call_count, rest.call_count) == (1, 2)
     assert repr(user) == "<Route GET https://api.test/v1/users/{id}>"
+    assert repr(rest) == "<Route * https://api.test/v1…>"
+    v6 = MockTransport(base_url="http://[::1]:8080/api")
+    assert repr(v6.get("/x")) == "<Route GET http://[::1]:8080/api/x>"
+    assert send(v6, "http://[::1]:8080/api/x").status_code == 200
 
 
 def test_an_absolute_route_url_ignores_base_url() -> None:
@@ -393,7 +399,9 @@ def test_respond_builds_json_text_and_raw_bodies() -> None:
 def test_respond_with_a_response_object_answers_fresh_copies() -> None:
     """A given Response is answered each time; changing one answer leaves the next."""
     mock = MockTransport()
-    mock.get("/r").respond(restwell.Response(202, headers={"X": "1"}, content=b"ok"))
+    given = restwell.Response(202, headers={"X": "1"}, content=b"ok")
+    route = mock.get("/r").respond(given)
+    assert route.side_effect is given
     first = send(mock, "https://a.test/r")
     first.headers["X"] = "changed"
     second = send(mock, "https://a.test/r")
@@ -454,6 +462,11 @@ def test_exception_side_effect_is_a_fresh_restwell_error_each_time() -> None:
     ]
     assert "mock <Route GET /class> raised ConnectError" in str(errors[0])
     assert str(errors[2]) == "slow"
+    earlier = restwell.Request("GET", "https://a.test/earlier")
+    mock.get("/kept").side_effect = restwell.ReadError("r", request=earlier)
+    with pytest.raises(restwell.ReadError) as kept:
+        send(mock, "https://a.test/kept")
+    assert kept.value.request is earlier  # a request given with it is kept
     assert [c.error for c in by_class.calls] == errors[:2]
     assert by_class.side_effect is restwell.ConnectError
 
@@ -509,6 +522,7 @@ def test_side_effect_iterables_and_generators() -> None:
     """An iterable side_effect is a sequence; a generator is checked lazily."""
     mock = MockTransport()
     listed = mock.get("/l", side_effect=(201, 202))
+    assert listed.side_effect == (201, 202)  # as given
     assert [send(mock, "https://a.test/l").status_code for _ in range(2)] == [201, 202]
 
     def outcomes() -> Iterator[object]:
