@@ -31,8 +31,9 @@ module and package in _async/):
     _transport_httpx.py  AsyncHttpxTransport : HttpxTransport
     _transport_mock.py   AsyncMockTransport : MockTransport
     tests/_async/        test_body, test_client, test_decoding, test_httpbin,
-                         test_mock_router, test_response_data, test_response_limits,
-                         test_response_streaming, test_stages, test_transport_mock
+                         test_mock_router, test_multipart, test_response_data,
+                         test_response_limits, test_response_streaming,
+                         test_stages, test_transport_mock
     _models.py, in place _AsyncBody : _Body (a body being iterated), and
                          Response.aread/aiter_bytes/aiter_text/aiter_lines/aclose :
                          read/iter_bytes/iter_text/iter_lines/close
@@ -113,6 +114,7 @@ RULES: list[tuple[str, str]] = [
     ("asubscribe", "subscribe"),
     ("AsyncHandler", "Handler"),
     ("ASYNC_CANCELLED_AT_DEADLINE", "SYNC_CANCELLED_AT_DEADLINE"),
+    ("ASYNC_DEFAULT_TRANSPORT", "SYNC_DEFAULT_TRANSPORT"),
     ("AsyncMiddleware", "Middleware"),
     ("make_async_transport", "make_transport"),
     ("anyio_backend", "anyio_backend"),

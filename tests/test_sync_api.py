@@ -173,7 +173,9 @@ def test_sync_client_refuses_async_only_transports() -> None:
         async def aclose(self) -> None:
             return None
 
-    register_transport("toy-async-only", async_factory=Toy, replace=True)
+    register_transport(
+        "toy-async-only", async_factory=lambda options: Toy(), replace=True
+    )
     assert transport_names()["toy-async-only"].async_only
     with pytest.raises(restwell.ConfigurationError, match="AsyncClient"):
         restwell.Client(transport="toy-async-only")

@@ -11,13 +11,15 @@ or the other and is otherwise the same code.
 from __future__ import annotations
 
 import json as _json
+import os
+import secrets
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
 from ._exceptions import ConfigurationError
 
-__all__ = ["aiter_chunks", "encode_body", "iter_chunks"]
+__all__ = ["aiter_chunks", "encode_body", "encode_multipart", "iter_chunks"]
 
 
 def _dumps(value: Any) -> bytes:
@@ -48,17 +50,30 @@ def _default(value: Any) -> Any:
     )
 
 
-def encode_body(content: Any, data: Any, json: Any) -> tuple[Any, str | None]:
+def encode_body(
+    content: Any, data: Any, json: Any, files: Any = None
+) -> tuple[Any, str | None]:
     """
-    Turn ``content=`` / ``data=`` / ``json=`` into a body and its Content-Type.
+    Turn ``content=`` / ``data=`` / ``json=`` / ``files=`` into a body and its type.
+
+    ``files`` (with or without ``data``) makes a ``multipart/form-data`` body
+    (``encode_multipart``).
 
     Returns:
         ``(body, content_type)``: body is ``bytes``, an iterable, or ``None``.
 
     Raises:
-        ConfigurationError: If more than one of the three is given.
+        ConfigurationError: If more than one of content/data/json is given, or
+            ``files`` with ``content`` or ``json``, or a file of the wrong shape.
         TypeError, ValueError: If ``json`` cannot be encoded (never retried).
     """
+    if files is not None:
+        if content is not None or json is not None:
+            raise ConfigurationError(
+                "files= goes with data= (form fields) only: a multipart body cannot "
+                "also carry content= or json="
+            )
+        return encode_multipart(data, files)
     given = (content is not None) + (data is not None) + (json is not None)
     if given > 1:
         raise ConfigurationError("pass only one of content=, data= and json=")
@@ -94,6 +109,112 @@ def encode_body(content: Any, data: Any, json: Any) -> tuple[Any, str | None]:
     raise ConfigurationError(
         f"content= got a {type(content).__name__}: content= takes bytes, str or an "
         "iterable of bytes (json= for JSON, data= for form fields)"
+    )
+
+
+def _quote(text: str) -> str:
+    """A name or filename in a Content-Disposition (WHATWG HTML's escaping)."""
+    return text.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _pairs(value: Any, what: str) -> list[tuple[str, Any]]:
+    if value is None:
+        return []
+    if isinstance(value, Mapping):
+        return list(value.items())
+    if isinstance(value, list | tuple) and all(
+        isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str) for p in value
+    ):
+        return list(value)
+    raise ConfigurationError(
+        f"{what}= takes a mapping or (name, value) pairs, got {type(value).__name__}"
+    )
+
+
+def _file_part(name: str, value: Any) -> tuple[str, bytes, str]:
+    filename: str | None = name
+    ctype = "application/octet-stream"
+    if isinstance(value, tuple):
+        if not 2 <= len(value) <= 3:
+            raise ConfigurationError(
+                f"files={{{name!r}: ...}}: a file is bytes, a binary file, "
+                "(filename, content) or (filename, content, content_type)"
+            )
+        filename, value, *rest = value
+        if rest:
+            ctype = rest[0]
+    if isinstance(value, bytes | bytearray | memoryview):
+        content = bytes(value)
+    elif callable(getattr(value, "read", None)):
+        content = value.read()
+        if filename == name:  # an open file knows its own name
+            filename = os.path.basename(str(getattr(value, "name", name)))
+        if isinstance(content, str):
+            raise ConfigurationError(
+                f"files={{{name!r}: ...}}: the file is open in text mode; open it "
+                "with 'rb'"
+            )
+    else:
+        raise ConfigurationError(
+            f"files={{{name!r}: {type(value).__name__}}}: a file is bytes, a binary "
+            "file, (filename, content) or (filename, content, content_type)"
+        )
+    disposition = f'form-data; name="{_quote(name)}"'
+    if filename is not None:
+        disposition += f'; filename="{_quote(filename)}"'
+    return disposition, content, ctype
+
+
+def encode_multipart(data: Any, files: Any) -> tuple[bytes, str]:
+    """
+    A ``multipart/form-data`` body (RFC 7578) from form fields and files.
+
+    Args:
+        data: Form fields (``FormData``) or ``None``; a sequence value repeats
+            the field.
+        files: ``FileTypes``: field → file, or ``(field, file)`` pairs.
+
+    Returns:
+        ``(body, content_type)``; the boundary is random (``secrets``), so the body
+        never depends on its parts' content.
+
+    Raises:
+        ConfigurationError: For a field or file of the wrong shape.
+    """
+    boundary = secrets.token_hex(16)
+    out: list[bytes] = []
+    for name, value in _pairs(data, "data"):
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            text = item if isinstance(item, str) else _form_value(item)
+            out.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{_quote(name)}"'
+                "\r\n\r\n".encode()
+                + text.encode()
+                + b"\r\n"
+            )
+    for name, value in _pairs(files, "files"):
+        disposition, content, ctype = _file_part(name, value)
+        out.append(
+            f"--{boundary}\r\nContent-Disposition: {disposition}\r\n"
+            f"Content-Type: {ctype}\r\n\r\n".encode()
+            + content
+            + b"\r\n"
+        )
+    out.append(f"--{boundary}--\r\n".encode())
+    return b"".join(out), f"multipart/form-data; boundary={boundary}"
+
+
+def _form_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    raise ConfigurationError(
+        f"data= field value {type(value).__name__} is not a str, int, float, bool "
+        "or None"
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from typing_extensions import TypeAliasType
 
@@ -21,6 +21,9 @@ from ._config import Timeout
 
 __all__ = [
     "JSON",
+    "FileContent",
+    "FileTypes",
+    "FileValue",
     "FormData",
     "HeaderTypes",
     "PrimitiveData",
@@ -56,6 +59,19 @@ name), or an already encoded query string."""
 
 FormData = Mapping[str, PrimitiveData | Sequence[PrimitiveData]]
 """``data=``: form fields, sent ``application/x-www-form-urlencoded``."""
+
+FileContent = bytes | IO[bytes]
+"""A file's content: ``bytes``, or a binary file object (read whole when sent)."""
+
+FileValue = (
+    FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str]
+)
+"""One file: its content, ``(filename, content)`` or ``(filename, content,
+content_type)``. Without a content type, ``application/octet-stream`` is sent."""
+
+FileTypes = Mapping[str, FileValue] | Sequence[tuple[str, FileValue]]
+"""``files=``: field name → file, or ``(field, file)`` pairs (a field may repeat),
+sent as ``multipart/form-data`` (RFC 7578) together with ``data=``'s fields."""
 
 HeaderTypes = Mapping[str, str] | Iterable[tuple[str, str]] | None
 """``headers=``: a mapping (a ``Headers`` is one) or ``(name, value)`` pairs."""

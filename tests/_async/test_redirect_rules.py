@@ -163,3 +163,28 @@ async def test_16_location_without_fragment_inherits_it(
     ) as client:
         r = await client.get("/f1#part")
     assert r.url.endswith("/f2#part")
+
+
+@pytest.mark.anyio
+async def test_middleware_cannot_resend_credentials_cross_origin() -> None:
+    """Whoever sets them: an attempt middleware re-adding auth on every attempt."""
+
+    async def auth(request: restwell.Request, call_next: Any) -> restwell.Response:
+        request.headers["Authorization"] = "Bearer t0ken"
+        request.headers["X-Api-Key"] = "k3y"
+        return await call_next(request)
+
+    with FaultServer() as a, FaultServer() as b:
+        a.script("/go", [Step(302, headers={"Location": b.url_for("/land")})])
+        b.script("/land", [Step(302, headers={"Location": a.url_for("/back")})])
+        a.script("/back", [Step(200)])
+        async with restwell.AsyncClient(
+            follow_redirects=True, middleware=[auth], hooks=[]
+        ) as client:
+            response = await client.get(a.url_for("/go"))
+        landed = b.requests("/land")[0]
+        back = a.requests("/back")[0]
+    assert response.status_code == 200
+    assert landed.header("authorization") is None
+    assert landed.header("x-api-key") is None
+    assert back.header("authorization") == "Bearer t0ken"  # home again

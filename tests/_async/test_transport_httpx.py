@@ -157,10 +157,20 @@ async def test_after_leaving_its_origin_a_call_sends_no_client_credentials(
 
 
 @pytest.mark.anyio
-async def test_request_headers_for_the_new_origin_are_sent(
-    fault_server: FaultServer, other_server: FaultServer
+@pytest.mark.parametrize(
+    ("where", "expected"), [({}, [None]), ({"before": "transport"}, ["Signed echo"])]
+)
+async def test_middleware_credentials_for_the_new_origin(
+    fault_server: FaultServer,
+    other_server: FaultServer,
+    where: dict[str, str],
+    expected: list[str | None],
 ) -> None:
-    """What a middleware sets on the hop's own request is sent as it is."""
+    """
+    A credential a middleware puts on a cross-origin hop is dropped, whoever set it;
+    a middleware placed below the ``timeout`` stage (``before="transport"``) is
+    trusted to sign for the origin it sees (a per-URL signature).
+    """
 
     async def sign(
         request: restwell.Request, call_next: AsyncHandler
@@ -173,11 +183,14 @@ async def test_request_headers_for_the_new_origin_are_sent(
     async with (
         http_client,
         restwell.AsyncClient(
-            transport=http_client, follow_redirects=True, middleware=[sign], hooks=[]
+            transport=http_client,
+            follow_redirects=True,
+            middleware=[restwell.middleware.place(sign, **where) if where else sign],
+            hooks=[],
         ) as client,
     ):
         await client.get(fault_server.url_for("/away"))
-    assert seen(other_server, "authorization") == ["Signed echo"]
+    assert seen(other_server, "authorization") == expected
 
 
 # -- 2. no credential in an error message -----------------------------------------

@@ -157,3 +157,27 @@ def test_16_location_without_fragment_inherits_it(
     ) as client:
         r = client.get("/f1#part")
     assert r.url.endswith("/f2#part")
+
+
+def test_middleware_cannot_resend_credentials_cross_origin() -> None:
+    """Whoever sets them: an attempt middleware re-adding auth on every attempt."""
+
+    def auth(request: restwell.Request, call_next: Any) -> restwell.Response:
+        request.headers["Authorization"] = "Bearer t0ken"
+        request.headers["X-Api-Key"] = "k3y"
+        return call_next(request)
+
+    with FaultServer() as a, FaultServer() as b:
+        a.script("/go", [Step(302, headers={"Location": b.url_for("/land")})])
+        b.script("/land", [Step(302, headers={"Location": a.url_for("/back")})])
+        a.script("/back", [Step(200)])
+        with restwell.Client(
+            follow_redirects=True, middleware=[auth], hooks=[]
+        ) as client:
+            response = client.get(a.url_for("/go"))
+        landed = b.requests("/land")[0]
+        back = a.requests("/back")[0]
+    assert response.status_code == 200
+    assert landed.header("authorization") is None
+    assert landed.header("x-api-key") is None
+    assert back.header("authorization") == "Bearer t0ken"  # home again

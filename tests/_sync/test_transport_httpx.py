@@ -154,10 +154,20 @@ def test_after_leaving_its_origin_a_call_sends_no_client_credentials(
     assert other_server.requests("/back")[0].header("authorization") is None
 
 
-def test_request_headers_for_the_new_origin_are_sent(
-    fault_server: FaultServer, other_server: FaultServer
+@pytest.mark.parametrize(
+    ("where", "expected"), [({}, [None]), ({"before": "transport"}, ["Signed echo"])]
+)
+def test_middleware_credentials_for_the_new_origin(
+    fault_server: FaultServer,
+    other_server: FaultServer,
+    where: dict[str, str],
+    expected: list[str | None],
 ) -> None:
-    """What a middleware sets on the hop's own request is sent as it is."""
+    """
+    A credential a middleware puts on a cross-origin hop is dropped, whoever set it;
+    a middleware placed below the ``timeout`` stage (``before="transport"``) is
+    trusted to sign for the origin it sees (a per-URL signature).
+    """
 
     def sign(request: restwell.Request, call_next: Handler) -> restwell.Response[Any]:
         request.headers["Authorization"] = f"Signed {request.url.rsplit('/', 1)[1]}"
@@ -168,11 +178,14 @@ def test_request_headers_for_the_new_origin_are_sent(
     with (
         http_client,
         restwell.Client(
-            transport=http_client, follow_redirects=True, middleware=[sign], hooks=[]
+            transport=http_client,
+            follow_redirects=True,
+            middleware=[restwell.middleware.place(sign, **where) if where else sign],
+            hooks=[],
         ) as client,
     ):
         client.get(fault_server.url_for("/away"))
-    assert seen(other_server, "authorization") == ["Signed echo"]
+    assert seen(other_server, "authorization") == expected
 
 
 # -- 2. no credential in an error message -----------------------------------------

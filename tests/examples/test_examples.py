@@ -3,6 +3,8 @@ Every ``examples/*.py`` runs as a script and exits 0 (its asserts are the checks
 
 Each example runs twice, in a fresh interpreter (``sys.executable``): against the
 session's ``FaultServer`` (URL as ``argv[1]``), and standalone (it starts its own).
+Both runs have warnings as errors, and allow connections and name lookups for
+loopback addresses only, so an example that reached for the network would fail.
 Files are collected by name, so a new example is picked up without editing this file.
 """
 
@@ -23,13 +25,61 @@ EXAMPLES = sorted(
 )
 #: Upper bound for one example run, in seconds; never asserted on.
 RUN_TIMEOUT = 60.0
+#: Examples per seed document: every code example of the seed has one (README.md).
+SEED_EXAMPLES = {"aresilient": 10, "extapi": 14}
+
+# Run in the child: refuse connections and name lookups for anything but loopback
+# (as tests/conftest.py does in-process), then run the example as ``__main__``.
+_RUNNER = """
+import ipaddress, runpy, socket, sys
+
+
+def _check(host):
+    if host in (None, "localhost"):
+        return
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise OSError(f"an example reached for {host!r}, not loopback")
+
+
+_connect, _connect_ex, _getaddrinfo = (
+    socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
+)
+
+
+def _guarded_connect(self, address):
+    if isinstance(address, tuple) and address:
+        _check(address[0])
+    return _connect(self, address)
+
+
+def _guarded_connect_ex(self, address):
+    if isinstance(address, tuple) and address:
+        _check(address[0])
+    return _connect_ex(self, address)
+
+
+def _guarded_getaddrinfo(host, *args, **kwargs):
+    _check(host.decode() if isinstance(host, bytes) else host)
+    return _getaddrinfo(host, *args, **kwargs)
+
+
+socket.socket.connect = _guarded_connect
+socket.socket.connect_ex = _guarded_connect_ex
+socket.getaddrinfo = _guarded_getaddrinfo
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
 
 pytestmark = pytest.mark.network
 
 
 def _run(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # our own example files, this interpreter
-        [sys.executable, str(path), *args],
+        [sys.executable, "-W", "error", "-c", _RUNNER, str(path), *args],
         capture_output=True,
         text=True,
         timeout=RUN_TIMEOUT,
@@ -45,8 +95,25 @@ def _explain(proc: subprocess.CompletedProcess[str]) -> str:
 
 
 def test_examples_exist() -> None:
-    """examples/ holds the seed examples, so the parametrized runs are not empty."""
-    assert len(EXAMPLES) >= 10
+    """examples/ holds every seed's examples, so the parametrized runs are not empty."""
+    for seed, count in SEED_EXAMPLES.items():
+        found = [path for path in EXAMPLES if path.name.startswith(f"{seed}_")]
+        assert len(found) >= count, (seed, [path.name for path in found])
+
+
+def test_runner_refuses_other_hosts(tmp_path: Path) -> None:
+    """The runner's guard works: an example reaching past loopback fails."""
+    script = tmp_path / "reach_out.py"
+    script.write_text(
+        "import socket\nsocket.create_connection(('192.0.2.1', 80), timeout=0.1)\n"
+    )
+    proc = _run(script)
+    assert proc.returncode != 0
+    assert "not loopback" in proc.stderr
+    script.write_text("import socket\nsocket.getaddrinfo('example.com', 80)\n")
+    proc = _run(script)
+    assert proc.returncode != 0
+    assert "not loopback" in proc.stderr
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)

@@ -34,6 +34,7 @@ from .._async._transport_httpx import _check_deadline
 from .._config import Timeout
 from .._decode import ContentDecoder, DecodeFailed, _brotli, plan
 from .._httpx_errors import closed_error, scrub
+from .._logsafe import redact_logs
 from .._models import Headers, Request, Response
 from .._redact import redact_url
 from .._types import JSON
@@ -70,6 +71,7 @@ class _AiohttpStream:
         self._request = request
         self._transport = transport
 
+    @redact_logs
     async def __aiter__(self) -> AsyncIterator[bytes]:
         request = self._request
         raw = self._raw
@@ -173,6 +175,7 @@ class AiohttpTransport:
             timeout=aiohttp.ClientTimeout(total=None),
         )
 
+    @redact_logs  # no log record made while sending shows its secrets
     async def send(self, request: Request) -> Response[JSON]:
         """
         Send ``request`` once; return the response with its body unread.

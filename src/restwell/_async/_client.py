@@ -52,13 +52,14 @@ from .._models import Headers, Request, Response
 from .._pipeline import StageEnv, compose, placement_of
 from .._redact import is_sensitive_name, redact_url
 from .._transport_base import AsyncTransport
-from .._types import JSON, FormData, HeaderTypes, RequestContent
+from .._types import JSON, FileTypes, FormData, HeaderTypes, RequestContent
 from .._urls import QueryParams, check_base_url, join_url, same_origin
 from ..instrumentation._events import Event, EventHook
 from ..instrumentation._logging import LoggingHook
 from ..policies._gate import RetryGate
 from ..policies._retry import Retry
-from ..transports._registry import make_async_transport
+from ..transports._options import CertTypes, Limits, TransportOptions, VerifyTypes
+from ..transports._registry import ASYNC_DEFAULT_TRANSPORT, make_async_transport
 from ._body import abuffer_body
 from ._stages import (
     AttemptStage,
@@ -125,6 +126,7 @@ class MethodOptions(RequestOptions, total=False):
     headers: HeaderTypes
     content: RequestContent
     data: FormData | None
+    files: FileTypes | None
     json: JSON
     idempotency_key: str | None
 
@@ -140,11 +142,26 @@ class AsyncClient:
 
     Args:
         base_url: Prefix for relative URLs (``"https://api.example.com/v1"``).
-        transport: A registered name (``"httpx"``, the default, or ``"httpx2"``;
-            see ``restwell.transports.transport_names()``); any object implementing
-            ``AsyncTransport``;
+        transport: A registered name (``"httpx"``, ``"httpx2"``, ``"aiohttp"``
+            (async only); see ``restwell.transports.transport_names()``); any
+            object implementing ``AsyncTransport``;
             or an ``httpx.AsyncClient`` to send with (borrowed if already open,
             else owned: the aresilient lifecycle, see ``AsyncHttpxTransport``).
+            Default: ``ASYNC_DEFAULT_TRANSPORT`` (``restwell.transports``).
+        verify: TLS verification: ``True`` (system CAs), ``False`` (none: never in
+            production), a CA bundle path, or an ``ssl.SSLContext``. Default
+            ``True``. Like the four options after it, it configures a transport
+            built by name; with a transport object it raises
+            ``ConfigurationError`` (configure that object instead), and so does a
+            transport that does not support it (the message names those that do).
+        cert: A client certificate for mutual TLS: a PEM path,
+            ``(certfile, keyfile)`` or ``(certfile, keyfile, password)``. Default
+            ``None``.
+        proxy: A proxy URL (``"http://127.0.0.1:3128"``). Default ``None``: no
+            proxy (proxy environment variables are not read).
+        http2: Offer HTTP/2. Default ``False``.
+        limits: ``restwell.transports.Limits`` of the connection pool. Default
+            ``None``: the transport's own (its docstring says which and why).
         headers: Headers sent with every request (mapping or ``(name, value)`` pairs).
             With a ``base_url``, the credential headers among them
             (``Authorization``, ``Cookie``, API keys: ``is_sensitive_name``) go
@@ -198,7 +215,12 @@ class AsyncClient:
         self,
         *,
         base_url: str | None = None,
-        transport: TransportArg = "httpx",
+        transport: TransportArg = ASYNC_DEFAULT_TRANSPORT,
+        verify: VerifyTypes = True,
+        cert: CertTypes | None = None,
+        proxy: str | None = None,
+        http2: bool = False,
+        limits: Limits | None = None,
         headers: HeaderTypes = None,
         timeout: TimeoutArg | Unset = UNSET,
         deadline: float | timedelta | None = DEFAULT_DEADLINE,
@@ -215,7 +237,12 @@ class AsyncClient:
         rng: Random | None = None,
     ) -> None:
         self._base_url = check_base_url(base_url)
-        self._transport = make_async_transport(transport)
+        self._transport = make_async_transport(
+            transport,
+            TransportOptions(
+                verify=verify, cert=cert, proxy=proxy, http2=http2, limits=limits
+            ),
+        )
         if timeout is UNSET:  # a lent httpx client's own timeout, else restwell's
             lent = getattr(self._transport, "default_timeout", None)
             timeout = DEFAULT_TIMEOUT if lent is None else lent
@@ -360,6 +387,28 @@ class AsyncClient:
         """Whether ``aclose()`` has been called."""
         return self._closed
 
+    def unwrap(self) -> object:
+        """
+        The backend's own client under this client's transport.
+
+        An ``httpx.AsyncClient`` (``httpx2``), or an ``aiohttp.ClientSession``,
+        … as the transport's ``unwrap()`` returns it: for what restwell does not
+        expose (cookies, event hooks of the backend). Sending through it skips
+        every restwell stage. Typed ``object``: narrow it with ``isinstance`` or
+        ``typing.cast`` to the backend's class.
+
+        Raises:
+            ConfigurationError: If the transport has no ``unwrap()`` (a user's own
+                transport may not have one), or it cannot give the client yet.
+        """
+        unwrap = getattr(self._transport, "unwrap", None)
+        if unwrap is None:
+            raise ConfigurationError(
+                f"transport {self._transport!r} has no unwrap(): it does not expose "
+                "a backend client"
+            )
+        return unwrap()
+
     async def aclose(self) -> None:
         """Close the transport (an httpx client lent to restwell stays open)."""
         if not self._closed:
@@ -387,6 +436,7 @@ class AsyncClient:
         headers: HeaderTypes = None,
         content: RequestContent = None,
         data: FormData | None = None,
+        files: FileTypes | None = None,
         json: JSON = None,
         idempotency_key: str | None = None,
     ) -> Request:
@@ -402,7 +452,12 @@ class AsyncClient:
             headers: Per-call headers; they replace client headers of the same name.
             content: Raw body: ``bytes``, ``str`` (UTF-8), or an (async) iterable of
                 bytes.
-            data: Form fields, sent ``application/x-www-form-urlencoded``.
+            data: Form fields, sent ``application/x-www-form-urlencoded``
+                (``multipart/form-data`` with ``files``).
+            files: Files to upload as ``multipart/form-data`` (RFC 7578): a
+                mapping or ``(field, file)`` pairs, a file being ``bytes``, a
+                binary file object (read whole), ``(filename, content)`` or
+                ``(filename, content, content_type)``.
             json: A JSON-serialisable value or pydantic model, sent as JSON.
             idempotency_key: A key sent as the ``Idempotency-Key`` header on every
                 attempt; ``"auto"`` makes one (a UUID4) for this call. Makes a POST
@@ -420,6 +475,7 @@ class AsyncClient:
             headers,
             content,
             data,
+            files,
             json,
             idempotency_key,
             self._options,
@@ -433,16 +489,17 @@ class AsyncClient:
         headers: HeaderTypes,
         content: RequestContent,
         data: FormData | None,
+        files: FileTypes | None,
         json: JSON,
         idempotency_key: str | None,
         call: CallOptions,
     ) -> Request:
         # build_request's body, positional: it runs once per call.
         full_url = join_url(self._base_url, url, params)
-        if content is None and data is None and json is None:
+        if content is None and data is None and json is None and files is None:
             body, content_type = None, None
         else:
-            body, content_type = encode_body(content, data, json)
+            body, content_type = encode_body(content, data, json, files)
         if headers is None and not self._has_headers:
             merged = Headers()  # no headers at all: nothing to merge, nothing to check
         else:
@@ -514,6 +571,7 @@ class AsyncClient:
         headers: HeaderTypes = None,
         content: RequestContent = None,
         data: FormData | None = None,
+        files: FileTypes | None = None,
         json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
@@ -530,6 +588,7 @@ class AsyncClient:
         headers: HeaderTypes = None,
         content: RequestContent = None,
         data: FormData | None = None,
+        files: FileTypes | None = None,
         json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
@@ -545,6 +604,7 @@ class AsyncClient:
         headers: HeaderTypes = None,
         content: RequestContent = None,
         data: FormData | None = None,
+        files: FileTypes | None = None,
         json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
@@ -564,8 +624,10 @@ class AsyncClient:
                 name. Default ``None``.
             content: Raw body: ``bytes``, ``str`` (UTF-8), or an (async) iterable of
                 bytes. Default ``None``.
-            data: Form fields, sent ``application/x-www-form-urlencoded``. Default
-                ``None``.
+            data: Form fields, sent ``application/x-www-form-urlencoded``
+                (``multipart/form-data`` with ``files``). Default ``None``.
+            files: Files to upload as ``multipart/form-data``, as in
+                ``build_request``. Default ``None``.
             json: A JSON-serialisable value or pydantic model, sent as JSON.
                 Default ``None``.
             idempotency_key: A key sent as the ``Idempotency-Key`` header on every
@@ -594,6 +656,7 @@ class AsyncClient:
             headers,
             content,
             data,
+            files,
             json,
             idempotency_key,
             call,
@@ -635,6 +698,7 @@ class AsyncClient:
         headers: HeaderTypes = None,
         content: RequestContent = None,
         data: FormData | None = None,
+        files: FileTypes | None = None,
         json: JSON = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
@@ -659,6 +723,7 @@ class AsyncClient:
             headers,
             content,
             data,
+            files,
             json,
             idempotency_key,
             call,

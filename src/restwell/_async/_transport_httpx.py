@@ -56,6 +56,7 @@ from .._httpx_errors import (
     invalid_header,
     map_httpx_error,
 )
+from .._logsafe import redact_logs
 from .._models import Headers, Request, Response
 from .._net import (
     ASYNC_CANCELLED_AT_DEADLINE,
@@ -107,6 +108,7 @@ class _AsyncHttpxStream:
         self._request = request
         self._transport = transport
 
+    @redact_logs
     async def __aiter__(self) -> AsyncIterator[bytes]:
         request = self._request
         raw = self._raw
@@ -293,6 +295,7 @@ class AsyncHttpxTransport:
         """
         return self._default_timeout
 
+    @redact_logs  # no log record made while sending shows its secrets
     async def send(self, request: Request) -> Response[JSON]:
         """
         Send ``request`` once; return the response with its body unread.
@@ -437,6 +440,10 @@ class AsyncHttpxTransport:
             late.__cause__ = mapped
             return late
         return mapped
+
+    def unwrap(self) -> httpx.AsyncClient | httpx2.AsyncClient:
+        """The httpx (or httpx2) client this transport sends with."""
+        return self._client
 
     async def aclose(self) -> None:
         """Close the underlying client if restwell owns it; otherwise do nothing."""

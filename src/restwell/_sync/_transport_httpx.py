@@ -58,6 +58,7 @@ from .._httpx_errors import (
     invalid_header,
     map_httpx_error,
 )
+from .._logsafe import redact_logs
 from .._models import Headers, Request, Response
 from .._net import (
     DEADLINE,
@@ -107,6 +108,7 @@ class _HttpxStream:
         self._request = request
         self._transport = transport
 
+    @redact_logs
     def __iter__(self) -> Iterator[bytes]:
         request = self._request
         raw = self._raw
@@ -292,6 +294,7 @@ class HttpxTransport:
         """
         return self._default_timeout
 
+    @redact_logs  # no log record made while sending shows its secrets
     def send(self, request: Request) -> Response[JSON]:
         """
         Send ``request`` once; return the response with its body unread.
@@ -436,6 +439,10 @@ class HttpxTransport:
             late.__cause__ = mapped
             return late
         return mapped
+
+    def unwrap(self) -> httpx.Client | httpx2.Client:
+        """The httpx (or httpx2) client this transport sends with."""
+        return self._client
 
     def close(self) -> None:
         """Close the underlying client if restwell owns it; otherwise do nothing."""

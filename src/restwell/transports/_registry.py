@@ -18,17 +18,31 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._exceptions import ConfigurationError
+from ._options import TransportOptions
 
 if TYPE_CHECKING:
     from .._transport_base import AsyncTransport, Transport
 
 __all__ = [
+    "ASYNC_DEFAULT_TRANSPORT",
+    "OPTION_NAMES",
+    "SYNC_DEFAULT_TRANSPORT",
     "TransportEntry",
     "make_async_transport",
     "make_transport",
     "register_transport",
     "transport_names",
 ]
+
+
+ASYNC_DEFAULT_TRANSPORT = "httpx"
+"""The transport ``AsyncClient`` uses when ``transport=`` is not given."""
+SYNC_DEFAULT_TRANSPORT = "httpx"
+"""The transport ``Client`` uses when ``transport=`` is not given."""
+OPTION_NAMES = frozenset({"verify", "cert", "proxy", "http2", "limits"})
+"""The client-level connection options (``TransportOptions``' fields)."""
+
+_NO_OPTIONS = TransportOptions()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,18 +52,22 @@ class TransportEntry:
 
     Attributes:
         name: The name users pass as ``transport=``.
-        async_factory: ``() -> AsyncTransport``, or ``None`` if there is no async form.
-        sync_factory: ``() -> Transport``, or ``None`` if async only.
+        async_factory: ``(TransportOptions) -> AsyncTransport``, or ``None`` if
+            there is no async form.
+        sync_factory: ``(TransportOptions) -> Transport``, or ``None`` if async only.
         adopt_async: ``(obj) -> AsyncTransport | None``: wrap a backend's own async
             client object given as ``transport=`` (``None``: not this entry's).
         adopt_sync: The same for the sync client.
+        supports: The client-level options (``OPTION_NAMES``) the factories
+            honour; a client given another one raises ``ConfigurationError``.
     """
 
     name: str
-    async_factory: Callable[[], AsyncTransport] | None = None
-    sync_factory: Callable[[], Transport] | None = None
+    async_factory: Callable[[TransportOptions], AsyncTransport] | None = None
+    sync_factory: Callable[[TransportOptions], Transport] | None = None
     adopt_async: Callable[[object], AsyncTransport | None] | None = None
     adopt_sync: Callable[[object], Transport | None] | None = None
+    supports: frozenset[str] = frozenset()
 
     @property
     def async_only(self) -> bool:
@@ -63,10 +81,11 @@ _REGISTRY: dict[str, TransportEntry] = {}
 def register_transport(
     name: str,
     *,
-    async_factory: Callable[[], AsyncTransport] | None = None,
-    sync_factory: Callable[[], Transport] | None = None,
+    async_factory: Callable[[TransportOptions], AsyncTransport] | None = None,
+    sync_factory: Callable[[TransportOptions], Transport] | None = None,
     adopt_async: Callable[[object], AsyncTransport | None] | None = None,
     adopt_sync: Callable[[object], Transport | None] | None = None,
+    supports: frozenset[str] | set[str] = frozenset(),
     replace: bool = False,
 ) -> TransportEntry:
     """
@@ -74,18 +93,23 @@ def register_transport(
 
     Args:
         name: The name, a non-empty ``str``.
-        async_factory: Builds the async transport; ``None`` if there is none.
-        sync_factory: Builds the sync transport; ``None`` for an async-only one.
+        async_factory: ``(TransportOptions) -> AsyncTransport``, called once per
+            client; ``None`` if there is no async form.
+        sync_factory: ``(TransportOptions) -> Transport``; ``None`` for an
+            async-only one.
         adopt_async: Wraps a backend client object given to ``AsyncClient``.
         adopt_sync: Wraps a backend client object given to ``Client``.
+        supports: The names among ``OPTION_NAMES`` (``verify``, ``cert``,
+            ``proxy``, ``http2``, ``limits``) the factories honour. Default none:
+            a client given any of them refuses this transport.
         replace: Allow replacing an existing entry. Default ``False``.
 
     Returns:
         The ``TransportEntry``.
 
     Raises:
-        ConfigurationError: If ``name`` is taken (and not ``replace``), or neither
-            factory is given.
+        ConfigurationError: If ``name`` is taken (and not ``replace``), neither
+            factory is given, or ``supports`` names an unknown option.
     """
     if not name:
         raise ConfigurationError("transport name must be a non-empty str")
@@ -97,12 +121,19 @@ def register_transport(
         raise ConfigurationError(
             f"transport {name!r}: give async_factory=, sync_factory=, or both"
         )
+    unknown = set(supports) - OPTION_NAMES
+    if unknown:
+        raise ConfigurationError(
+            f"transport {name!r}: supports={sorted(unknown)} are not client options; "
+            f"use names among {sorted(OPTION_NAMES)}"
+        )
     entry = TransportEntry(
         name=name,
         async_factory=async_factory,
         sync_factory=sync_factory,
         adopt_async=adopt_async,
         adopt_sync=adopt_sync,
+        supports=frozenset(supports),
     )
     _REGISTRY[name] = entry
     return entry
@@ -117,13 +148,48 @@ def _known() -> str:
     return ", ".join(repr(n) for n in sorted(_REGISTRY))
 
 
-def make_async_transport(transport: object) -> AsyncTransport:
+def _check_options(entry: TransportEntry, options: TransportOptions) -> None:
+    """Refuse an option ``entry`` does not honour, naming the transports that do."""
+    for name in options.given():
+        if name not in entry.supports:
+            others = sorted(
+                n
+                for n, e in _REGISTRY.items()
+                if name in e.supports and e.async_only == entry.async_only
+            ) or sorted(n for n, e in _REGISTRY.items() if name in e.supports)
+            hint = (
+                f"use transport= one of {', '.join(map(repr, others))}"
+                if others
+                else "no registered transport supports it"
+            )
+            raise ConfigurationError(
+                f"{name}= is not supported by transport={entry.name!r}: {hint}, or "
+                f"drop {name}="
+            )
+
+
+def _refuse_options(transport: object, options: TransportOptions) -> None:
+    """A transport object is configured by whoever built it, not by the client."""
+    given = options.given()
+    if given:
+        names = ", ".join(f"{n}=" for n in given)
+        raise ConfigurationError(
+            f"{names} given with transport={type(transport).__name__} object: "
+            "configure the transport (or the backend client) you pass, or pass "
+            "transport by name (such as 'httpx') and keep the options on the client"
+        )
+
+
+def make_async_transport(
+    transport: object, options: TransportOptions = _NO_OPTIONS
+) -> AsyncTransport:
     """
-    Turn ``AsyncClient(transport=...)`` into an ``AsyncTransport``.
+    Turn ``AsyncClient(transport=..., verify=..., ...)`` into an ``AsyncTransport``.
 
     Raises:
         ConfigurationError: For an unknown name, a name with no async form, a sync
-            backend client, or an object that is not a transport.
+            backend client, an object that is not a transport, an option the
+            named transport does not support, or any option with an object.
     """
     if isinstance(transport, str):
         entry = _REGISTRY.get(transport)
@@ -136,7 +202,9 @@ def make_async_transport(transport: object) -> AsyncTransport:
             raise ConfigurationError(
                 f"transport={transport!r} is sync only: use it with restwell.Client"
             )
-        return entry.async_factory()
+        _check_options(entry, options)
+        return entry.async_factory(options)
+    _refuse_options(transport, options)
     for entry in _REGISTRY.values():
         if entry.adopt_async is not None:
             adopted = entry.adopt_async(transport)
@@ -157,14 +225,17 @@ def make_async_transport(transport: object) -> AsyncTransport:
     )
 
 
-def make_transport(transport: object) -> Transport:
+def make_transport(
+    transport: object, options: TransportOptions = _NO_OPTIONS
+) -> Transport:
     """
-    Turn ``Client(transport=...)`` into a ``Transport``.
+    Turn ``Client(transport=..., verify=..., ...)`` into a ``Transport``.
 
     Raises:
         ConfigurationError: For an unknown name, an async-only transport (the
-            message names ``restwell.AsyncClient``), an async backend client, or an
-            object that is not a transport.
+            message names ``restwell.AsyncClient``), an async backend client, an
+            object that is not a transport, an option the named transport does
+            not support, or any option with an object.
     """
     if isinstance(transport, str):
         entry = _REGISTRY.get(transport)
@@ -178,7 +249,9 @@ def make_transport(transport: object) -> Transport:
                 f"transport={transport!r} is async only: use restwell.AsyncClient, "
                 "or a transport with a sync form with restwell.Client"
             )
-        return entry.sync_factory()
+        _check_options(entry, options)
+        return entry.sync_factory(options)
+    _refuse_options(transport, options)
     for entry in _REGISTRY.values():
         if entry.adopt_sync is not None:
             adopted = entry.adopt_sync(transport)
@@ -226,16 +299,48 @@ def _httpx_adopter(want: str, other: str, client: str) -> Callable[[object], Any
     return adopt
 
 
-def _httpx_factories(backend: str) -> tuple[Callable[[], Any], Callable[[], Any]]:
-    def make_async() -> Any:
+def httpx_kwargs(options: TransportOptions, backend: str) -> dict[str, Any]:
+    """
+    The ``httpx.AsyncClient``/``Client`` keyword arguments for ``options``.
+
+    Only the options given are passed, so httpx keeps its own defaults otherwise
+    (its pool limits: see ``AsyncHttpxTransport``). ``verify``/``cert`` become one
+    ``ssl.SSLContext`` (``ssl_context``): httpx 0.28 deprecated its string forms.
+    """
+    from ._options import ssl_context
+
+    given = options.given()
+    kwargs: dict[str, Any] = {}
+    if "verify" in given or "cert" in given or "http2" in given:
+        kwargs["verify"] = ssl_context(options)
+    if "proxy" in given:
+        kwargs["proxy"] = options.proxy
+    if "http2" in given:
+        kwargs["http2"] = True
+    limits = options.limits
+    if limits is not None:
+        from .._async._transport_httpx import _import_backend
+
+        kwargs["limits"] = _import_backend(backend).Limits(
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.keepalive,
+            keepalive_expiry=limits.keepalive_expiry,
+        )
+    return kwargs
+
+
+def _httpx_factories(
+    backend: str,
+) -> tuple[Callable[[TransportOptions], Any], Callable[[TransportOptions], Any]]:
+    def make_async(options: TransportOptions) -> Any:
         from .._async._transport_httpx import AsyncHttpxTransport
 
-        return AsyncHttpxTransport(backend=backend)
+        return AsyncHttpxTransport(backend=backend, **httpx_kwargs(options, backend))
 
-    def make_sync() -> Any:
+    def make_sync(options: TransportOptions) -> Any:
         from .._sync._transport_httpx import HttpxTransport
 
-        return HttpxTransport(backend=backend)
+        return HttpxTransport(backend=backend, **httpx_kwargs(options, backend))
 
     return make_async, make_sync
 
@@ -252,10 +357,11 @@ for _backend in ("httpx", "httpx2"):
         adopt_sync=_httpx_adopter("Client", "AsyncClient", "Client")
         if _backend == "httpx"
         else None,
+        supports=OPTION_NAMES,
     )
 
 
-def _aiohttp_factory() -> Any:
+def _aiohttp_factory(options: TransportOptions) -> Any:
     from .._aio._transport_aiohttp import AiohttpTransport
 
     return AiohttpTransport()

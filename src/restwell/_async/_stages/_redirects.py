@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from ..._context import ContextKey
 from ..._exceptions import InvalidURL, RedirectError, TooManyRedirects
 from ..._middleware import AsyncHandler
 from ..._models import Request, Response
@@ -30,10 +31,16 @@ from ..._redact import is_sensitive_name, redact_url
 from ..._urls import redirect_target, same_origin
 from ...policies._retry_after import parse_retry_after
 
-__all__ = ["RedirectStage"]
+__all__ = ["HOME", "RedirectStage"]
 
 _BODY_HEADERS = ("content-type", "content-length", "transfer-encoding")
 _DRAIN = 64 * 1024  # bytes of a hop's body read so its connection can be reused
+
+HOME: ContextKey[str] = ContextKey("restwell.redirects.home")
+"""The call's first URL, set once a redirect has left its origin: below the
+user's attempt middleware, the ``timeout`` stage drops credential headers from any
+request to another origin, so a middleware that re-adds them per attempt cannot
+send them along a cross-origin redirect."""
 
 
 class RedirectStage:
@@ -52,6 +59,7 @@ class RedirectStage:
     async def __call__(self, request: Request) -> Response[Any]:
         ctx = request.context
         limit = ctx.options.max_redirects
+        first_url = request.url
         response = await self._next(request)
         hops = 0
         while response.is_redirect:
@@ -83,6 +91,8 @@ class RedirectStage:
             if cross:
                 for name in [n for n in headers if is_sensitive_name(n)]:
                     headers.pop(name, None)
+                if ctx.get(HOME) is None:
+                    ctx.set(HOME, first_url)
             if content is not None and not isinstance(content, bytes):
                 await response.aclose()
                 ctx.reason = "redirect needs a body that cannot be replayed"

@@ -3,9 +3,12 @@ The ``timeout`` stage: the per-attempt timeout, from the deadline left.
 
 Computed here, below every stage that may wait (rate limiter, bulkhead queue, user
 middleware), as ``min(ctx.options.timeout, ctx.deadline_at - now)`` per phase, and
-written to ``request.timeout`` for the transport. With no time left it raises
-``DeadlineExceeded`` without sending; a transport timeout that ends at the deadline
-is reported as ``DeadlineExceeded`` too (the deadline, not the server, cut it).
+written to ``request.timeout`` for the transport. After a redirect to another origin
+(``_redirects.HOME`` set), it also drops credential headers (``is_sensitive_name``)
+from a request to an origin other than the call's first, whoever added them above.
+With no time left it raises ``DeadlineExceeded`` without sending; a transport timeout
+that ends at the deadline is reported as ``DeadlineExceeded`` too (the deadline, not
+the server, cut it).
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from ..._exceptions import DeadlineExceeded, TransportTimeout
 from ..._middleware import AsyncHandler
 from ..._models import Request, Response
 from ..._pipeline import StageEnv
-from ..._redact import redact_url
+from ..._redact import is_sensitive_name, redact_url
+from ..._urls import same_origin
+from ._redirects import HOME
 
 __all__ = ["TimeoutStage", "deadline_error"]
 
@@ -36,6 +41,9 @@ class TimeoutStage:
 
     async def __call__(self, request: Request) -> Response[Any]:
         ctx = request.context
+        home = ctx.get(HOME)  # set once a redirect left the call's origin
+        if home is not None and not same_origin(home, request.url):
+            _drop_credentials(request)
         timeout = ctx.options.timeout
         deadline_at = ctx.deadline_at
         if deadline_at is None:
@@ -59,6 +67,12 @@ class TimeoutStage:
                     request, now, f"cut attempt {request.attempt} short"
                 ) from exc
             raise
+
+
+def _drop_credentials(request: Request) -> None:
+    headers = request.headers
+    for name in [n for n in headers if is_sensitive_name(n)]:
+        headers.pop(name, None)
 
 
 def deadline_error(request: Request, now: float, what: str) -> DeadlineExceeded:
