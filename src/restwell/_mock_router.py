@@ -678,6 +678,7 @@ class Route:
 
     @side_effect.setter
     def side_effect(self, effect: SideEffect | None) -> None:
+        given: SideEffect | None = effect  # before the checks below narrow it
         if effect is None:
             self._set(None, None)
         elif (
@@ -687,7 +688,7 @@ class Route:
         ):
             self.respond_sequence(effect)
         else:
-            self._set(_step(effect, "side_effect="), effect)
+            self._set(_step(effect, "side_effect="), given)
 
     def _set(self, effect: _Step | None, given: SideEffect | None) -> None:
         self._given = given
