@@ -11,8 +11,16 @@ PYTEST_WORKERS ?= 2
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[cli,httpx2]" --group dev
+	$(BIN)/python -m pip install -q -e ".[cli,httpx2,pyreqwest]" --group dev
 	touch $(STAMP)
+
+# Servers the tests start on 127.0.0.1 (json-server, npm); pinned by package-lock.json.
+NODE_STAMP := tests/servers/node_modules/.installed-stamp
+
+$(NODE_STAMP): tests/servers/package.json tests/servers/package-lock.json
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq nodejs npm) ; }
+	npm ci --prefix tests/servers --no-audit --no-fund --silent
+	touch $@
 
 install: $(STAMP)
 
@@ -20,7 +28,7 @@ demo: install
 	$(BIN)/restwell demo
 
 # `make test` runs the static checks first, then the whole suite with branch coverage.
-test: check
+test: check $(NODE_STAMP)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --cov --cov-report=term --cov-fail-under=85 tests
 	$(BIN)/python -m coverage report --include='src/restwell/policies/*' --fail-under=100
 

@@ -24,8 +24,9 @@ example (wrapped here):
     >>> asyncio.run(main())
 
 restwell: an ``httpx.AsyncClient`` that is not open yet when passed as ``transport=``
-is *owned*: restwell closes it on exit. Without ``transport=``, restwell creates (and
-owns) its own. To lend restwell an unopened client and keep it open, wrap it:
+is *owned*: restwell closes it on exit. With ``transport="httpx"``, restwell creates
+(and owns) its own (without ``transport=``, an aiohttp session, owned too). To lend
+restwell an unopened client and keep it open, wrap it:
 ``restwell.transports.AsyncHttpxTransport(http_client, owns_client=False)``.
 
 Usage: python examples/aresilient_05_async_owned_client.py [BASE_URL]
@@ -62,8 +63,10 @@ async def main(base_url: str) -> None:
     print("inline httpx client closed by restwell:", http_client.is_closed)
 
     # The shorthand: restwell creates the httpx client itself (and closes it), and
-    # the class example: several calls sharing one client and one policy.
-    async with restwell.AsyncClient(retry=RETRY) as client:
+    # the class example: several calls sharing one client and one policy. (Without
+    # transport=, restwell creates and owns an aiohttp session instead: the async
+    # default.)
+    async with restwell.AsyncClient(transport="httpx", retry=RETRY) as client:
         response1 = await client.get(f"{base_url}/json")
         response2 = await client.post(f"{base_url}/echo", json={"key": "value"})
         print("GET /json ->", response1.status_code, response1.data)

@@ -25,11 +25,15 @@ Generated (source : twin; tests/test_unasync.py checks that this list names ever
 module and package in _async/):
 
     _api.py              arequest()/aget()/... : module-level request()/get()/...
+    _binding.py          AsyncServiceBinding : ServiceBinding (declared calls)
+    _paginate.py         apaginate : paginate (the pagination driver)
     _body.py             abuffer_body : buffer_body (replay buffering of a body)
     _client.py           AsyncClient : Client
     _stages/             the pipeline's stages, one module per slot
     _transport_httpx.py  AsyncHttpxTransport : HttpxTransport
     _transport_mock.py   AsyncMockTransport : MockTransport
+    _transport_pyreqwest.py  AsyncPyreqwestTransport : PyreqwestTransport (what
+                         differs by world is in restwell/_pyreqwest.py)
     tests/_async/        test_body, test_client, test_decoding, test_httpbin,
                          test_mock_router, test_multipart, test_response_data,
                          test_response_limits, test_response_streaming,
@@ -83,9 +87,19 @@ BLOCK = re.compile(
 
 # Order matters: longer names before their substrings. Word-bounded.
 RULES: list[tuple[str, str]] = [
+    ("AsyncServiceBinding", "ServiceBinding"),
+    ("apaginate", "paginate"),
+    ("AsyncResourceBinding", "ResourceBinding"),
+    ("acall_callback", "call_callback"),
     ("AsyncHttpxTransport", "HttpxTransport"),
     ("_AsyncHttpxStream", "_HttpxStream"),
     ("AsyncMockTransport", "MockTransport"),
+    ("AsyncPyreqwestTransport", "PyreqwestTransport"),
+    ("_AsyncPyreqwestStream", "_PyreqwestStream"),
+    ("AsyncReqwestClient", "ReqwestClient"),
+    ("async_builder", "sync_builder"),
+    ("is_async_client", "is_sync_client"),
+    ("strip_credentials", "strip_credentials_sync"),
     ("AsyncMockHandler", "MockHandler"),
     ("ahandler_response", "handler_response"),
     ("_AsyncBytesStream", "_BytesStream"),
@@ -99,6 +113,7 @@ RULES: list[tuple[str, str]] = [
     ("__aexit__", "__exit__"),
     ("__aiter__", "__iter__"),
     ("__anext__", "__next__"),
+    ("anext", "next"),
     ("StopAsyncIteration", "StopIteration"),
     ("aclose", "close"),
     ("aread", "read"),
@@ -147,6 +162,12 @@ SYNTAX: list[tuple[str, str]] = [
     # "(async)" qualifying a phrase ("... the body (async); ..."), not "(async) X".
     (r"\(async\)(?=[.,:;])", "(sync)"),
     (r"@pytest\.mark\.anyio\n", ""),
+    # pyreqwest names its async classes plainly and its sync ones Sync*.
+    (r"\bpyreqwest\.client\.Client(Builder)?\b", r"pyreqwest.client.SyncClient\1"),
+    (
+        r"\bfrom pyreqwest\.client import Client as\b",
+        "from pyreqwest.client import SyncClient as",
+    ),
 ]
 HEADER = (
     "# GENERATED from {src}: do not edit.\n"

@@ -8,6 +8,7 @@ Shared fixtures: loopback servers and the guards every test runs under.
   point (turned off in pyproject.toml with ``-p no:restwell``): pytest loads entry
   points before pytest-cov starts, and importing the plugin imports restwell.
 - ``httpbin_url``: the httpbin app (PyPI package) served by werkzeug on 127.0.0.1.
+- ``json_server``: json-server 0.17 (npm) on 127.0.0.1, one per test module.
 - autouse guards: no connection to any address but loopback; no proxy or SSL
   variables from the environment.
 """
@@ -15,10 +16,15 @@ Shared fixtures: loopback servers and the guards every test runs under.
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
+import shutil
 import socket
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -113,3 +119,87 @@ def anyio_backend() -> str:
 
 
 os.environ.setdefault("RESTWELL_TESTING", "1")
+
+
+JSON_SERVER = Path(__file__).parent / "servers/node_modules/json-server/lib/cli/bin.js"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen[bytes], limit: float) -> bool:
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            return False
+        with socket.socket() as sock:
+            sock.settimeout(0.2)
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture(scope="module")
+def json_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """
+    json-server 0.17 (npm, installed by `make test`) on 127.0.0.1, one per module.
+
+    Its db: 25 users (``id``, ``name``, ``email``) and 3 posts of user 1. Tests
+    that create or change records use their own ids, so order does not matter.
+    """
+    node = shutil.which("node")
+    if node is None or not JSON_SERVER.exists():
+        pytest.fail(
+            "json-server is not installed: run `make test` (it runs "
+            "`npm ci --prefix tests/servers`)"
+        )
+    db = tmp_path_factory.mktemp("json-server") / "db.json"
+    db.write_text(
+        json.dumps(
+            {
+                "users": [
+                    {"id": i, "name": f"user{i}", "email": f"user{i}@example.test"}
+                    for i in range(1, 26)
+                ],
+                "posts": [
+                    {"id": i, "userId": 1, "title": f"post {i}"} for i in range(1, 4)
+                ],
+            }
+        )
+    )
+    for _ in range(3):  # the free port may be taken before json-server binds it
+        port = _free_port()
+        proc = subprocess.Popen(
+            [
+                node,
+                str(JSON_SERVER),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--quiet",
+                str(db),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if _wait_for_port(port, proc, 20.0):
+            break
+        proc.kill()
+        proc.wait()
+    else:
+        pytest.fail("json-server did not start on 127.0.0.1")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

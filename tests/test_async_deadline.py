@@ -67,8 +67,13 @@ def dripping_port() -> Iterator[int]:
 
 
 def _pool_connections(client: restwell.AsyncClient) -> int:
-    pool = client.transport.client._transport._pool  # type: ignore[attr-defined]
-    return len(pool.connections)
+    """Connections the client's pool holds, idle or not (httpx or aiohttp)."""
+    native: Any = client.unwrap()
+    connector = getattr(native, "connector", None)
+    if connector is not None:  # an aiohttp.ClientSession
+        idle = sum(len(conns) for conns in connector._conns.values())
+        return len(connector._acquired) + idle
+    return len(native._transport._pool.connections)
 
 
 @pytest.mark.anyio

@@ -4,6 +4,9 @@ The whole restwell error tree. Every error a call can raise is one of these.
 ```
 RestwellError
 ├── ConfigurationError(RestwellError, ValueError)    bad arguments or values; never retried
+│   ├── HandlerNotFound(…, LookupError)              no declared handler fits a call
+│   └── RequestValidationError                       a declared call's request did not fit
+│                                                    its model; nothing was sent
 ├── RequestError                                     .request; anything during a call
 │   ├── TransportError                               backend error mapped, original as __cause__
 │   │   ├── TransportTimeout(…, TimeoutError)
@@ -50,6 +53,7 @@ __all__ = [
     "DeadlineExceeded",
     "DecodingError",
     "HTTPStatusError",
+    "HandlerNotFound",
     "InvalidURL",
     "NetworkError",
     "PolicyError",
@@ -59,6 +63,7 @@ __all__ = [
     "ReadTimeout",
     "RedirectError",
     "RequestError",
+    "RequestValidationError",
     "ResponseTooLarge",
     "ResponseValidationError",
     "RestwellError",
@@ -107,6 +112,52 @@ class ConfigurationError(RestwellError, ValueError):
     closed during the call. Never retried. The message names the argument, the value's problem and how to fix it, e.g.
     ``max_delay=0.05 is below initial=0.1: raise max_delay or lower initial``.
     """
+
+
+class HandlerNotFound(ConfigurationError, LookupError):
+    """
+    No handler of a declared resource fits a call (``restwell.service``).
+
+    The message names the resource, the method, the path tried and the handlers
+    that exist.
+
+    Attributes:
+        resource: The resource's name.
+        method: The call's method (``"GET"``, …).
+        path: The path tried (``None`` when the call gave only keyword arguments).
+        handlers: The resource's handlers, as ``"GET /{id:int}"`` strings.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        resource: str,
+        method: str,
+        path: str | None,
+        handlers: tuple[str, ...],
+    ) -> None:
+        super().__init__(message)
+        self.resource = resource
+        self.method = method
+        self.path = path
+        self.handlers = handlers
+
+
+class RequestValidationError(ConfigurationError):
+    """
+    A declared call's request did not fit its handler's request model.
+
+    Raised before anything is sent; pydantic's ``ValidationError`` (when there is
+    one) is ``__cause__``.
+
+    Attributes:
+        model: The request type the value was checked against.
+    """
+
+    def __init__(self, message: str, *, model: object) -> None:
+        super().__init__(message)
+        self.model = model
 
 
 class RequestError(RestwellError):

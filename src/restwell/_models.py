@@ -39,7 +39,7 @@ from ._exceptions import (
     ResponseValidationError,
     StreamConsumed,
 )
-from ._redact import redact_headers, redact_url
+from ._redact import body_excerpt, is_sensitive_name, redact_headers, redact_url
 from ._types import JSON, HeaderTypes, RawHeaders, RequestBody
 
 if TYPE_CHECKING:
@@ -1141,6 +1141,13 @@ class Response(Generic[_T_co]):
                 response=self,
             ) from exc
 
+    def _excerpt(self) -> str:
+        """The body's start for an error message, credentials redacted."""
+        headers = self.request.headers.multi_items()
+        return body_excerpt(
+            self.content, [v for n, v in headers if is_sensitive_name(n)]
+        )
+
     @property
     def data(self) -> _T_co:
         """
@@ -1188,7 +1195,7 @@ class Response(Generic[_T_co]):
                     detail = f"{type(exc).__name__}: {exc}"
                 raise ResponseValidationError(
                     f"{self.status_code} response body does not fit {name}: "
-                    f"{detail}; see __cause__",
+                    f"{detail}; body starts {self._excerpt()!r}; see __cause__",
                     response=self,
                 ) from exc
         if not content:

@@ -19,6 +19,7 @@ from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 __all__ = [
     "REDACTED",
+    "body_excerpt",
     "is_sensitive_name",
     "redact_headers",
     "redact_url",
@@ -132,3 +133,46 @@ def url_secrets(url: str) -> set[str]:
     except ValueError:  # not a URL urllib can split: it has no parts to hide
         return set()
     return secrets
+
+
+_JSON_PAIR = re.compile(r'"([^"\\]{1,100})"(\s*:\s*)("(?:[^"\\]|\\.)*"|[^,{}\[\]\s]+)')
+_FORM_PAIR = re.compile(r"(?<![\w-])([\w.-]{1,100})=([^&\s\"']+)")
+_SCHEME_TOKEN = re.compile(r"(?i)\b(bearer|basic|token)\s+[\w.~+/=-]{4,}")
+_EXCERPT = 160  # characters of a body quoted in an error message
+
+
+def body_excerpt(
+    content: bytes, secrets: Iterable[str] = (), limit: int = _EXCERPT
+) -> str:
+    """
+    The start of a response body, safe to put in an error message.
+
+    Decoded as UTF-8 (bad bytes replaced), whitespace runs collapsed, values of
+    credential-named JSON keys and ``name=value`` pairs replaced by ``[REDACTED]``
+    (``"access_token": "..."``, ``password=...``) and ``Bearer <token>``-like
+    credentials, every string in ``secrets``
+    (e.g. the request's header values, which an echoing server may quote) removed,
+    then cut to ``limit`` characters with ``…``.
+
+    Args:
+        content: The body bytes.
+        secrets: Exact strings never to show.
+        limit: Most characters shown. Default 160.
+    """
+    text = " ".join(content[: limit * 4].decode("utf-8", "replace").split())
+
+    def json_value(found: re.Match[str]) -> str:
+        if not is_sensitive_name(found.group(1)):
+            return found.group(0)
+        return f'"{found.group(1)}"{found.group(2)}"{REDACTED}"'
+
+    def form_value(found: re.Match[str]) -> str:
+        if not is_sensitive_name(found.group(1)):
+            return found.group(0)
+        return f"{found.group(1)}={REDACTED}"
+
+    text = _FORM_PAIR.sub(form_value, _JSON_PAIR.sub(json_value, text))
+    text = _SCHEME_TOKEN.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+    for secret in sorted((s for s in secrets if len(s) >= 4), key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

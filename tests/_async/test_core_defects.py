@@ -32,9 +32,12 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
 
 
 def pool_in_use(client: restwell.AsyncClient) -> int:
-    """Connections of the client's httpx pool that are checked out (not idle)."""
-    pool = client.transport.client._transport._pool  # type: ignore[attr-defined]
-    return sum(1 for c in pool.connections if not c.is_idle())
+    """Connections of the client's pool that are checked out (httpx or aiohttp)."""
+    native: Any = client.unwrap()
+    connector = getattr(native, "connector", None)
+    if connector is not None:  # an aiohttp.ClientSession
+        return len(connector._acquired)
+    return sum(1 for c in native._transport._pool.connections if not c.is_idle())
 
 
 @pytest.mark.anyio

@@ -77,8 +77,12 @@ def encoded(status: int, body: bytes, coding: Any) -> Step:
 
 
 def in_use(client: Any) -> list[Any]:
-    """The connections of ``client``'s pool that a request still holds."""
-    pool = client.transport.client._transport._pool
+    """The connections of ``client``'s pool a request still holds (httpx or aiohttp)."""
+    native = client.unwrap()
+    connector = getattr(native, "connector", None)
+    if connector is not None:  # an aiohttp.ClientSession: its checked-out protocols
+        return list(connector._acquired)
+    pool = native._transport._pool
     return [c for c in pool.connections if not (c.is_idle() or c.is_closed())]
 
 

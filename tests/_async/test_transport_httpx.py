@@ -606,7 +606,9 @@ async def test_deadline_holds_against_a_slow_reader(backend: ModuleType) -> None
 async def test_deadline_holds_while_a_streamed_body_is_read() -> None:
     """client.stream(): the caller's reads of a stalled body end at the deadline."""
     with RawServer(head_then_stall) as server:
-        async with restwell.AsyncClient(deadline=DEADLINE, retry=None, hooks=[]) as c:
+        async with restwell.AsyncClient(
+            transport="httpx", deadline=DEADLINE, retry=None, hooks=[]
+        ) as c:
             started = time.monotonic()
             async with c.stream("GET", server.url) as response:
                 with pytest.raises(restwell.DeadlineExceeded):

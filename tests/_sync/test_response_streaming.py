@@ -31,8 +31,12 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
 
 
 def in_use(client: Any) -> list[Any]:
-    """The httpcore connections of ``client``'s pool that a request still holds."""
-    pool = client.transport.client._transport._pool
+    """The connections of ``client``'s pool a request still holds (httpx or aiohttp)."""
+    native = client.unwrap()
+    connector = getattr(native, "connector", None)
+    if connector is not None:  # an aiohttp.ClientSession: its checked-out protocols
+        return list(connector._acquired)
+    pool = native._transport._pool
     return [c for c in pool.connections if not (c.is_idle() or c.is_closed())]
 
 

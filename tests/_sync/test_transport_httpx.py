@@ -569,7 +569,9 @@ def test_deadline_holds_against_a_slow_reader(backend: ModuleType) -> None:
 def test_deadline_holds_while_a_streamed_body_is_read() -> None:
     """client.stream(): the caller's reads of a stalled body end at the deadline."""
     with RawServer(head_then_stall) as server:
-        with restwell.Client(deadline=DEADLINE, retry=None, hooks=[]) as c:
+        with restwell.Client(
+            transport="httpx", deadline=DEADLINE, retry=None, hooks=[]
+        ) as c:
             started = time.monotonic()
             with c.stream("GET", server.url) as response:
                 with pytest.raises(restwell.DeadlineExceeded):

@@ -26,7 +26,16 @@ from collections.abc import (
 from datetime import timedelta
 from random import Random
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeVar, Unpack, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    TypeVar,
+    Unpack,
+    overload,
+)
 
 from .._body import encode_body
 from .._clock import Clock, SystemClock
@@ -56,11 +65,13 @@ from .._types import JSON, FileTypes, FormData, HeaderTypes, RequestContent
 from .._urls import QueryParams, check_base_url, join_url, same_origin
 from ..instrumentation._events import Event, EventHook
 from ..instrumentation._logging import LoggingHook
+from ..pagination import ItemsPath, PaginationStrategy
 from ..policies._gate import RetryGate
 from ..policies._retry import Retry
 from ..transports._options import CertTypes, Limits, TransportOptions, VerifyTypes
 from ..transports._registry import ASYNC_DEFAULT_TRANSPORT, make_async_transport
 from ._body import abuffer_body
+from ._paginate import apaginate
 from ._stages import (
     AttemptStage,
     BodyStage,
@@ -142,12 +153,15 @@ class AsyncClient:
 
     Args:
         base_url: Prefix for relative URLs (``"https://api.example.com/v1"``).
-        transport: A registered name (``"httpx"``, ``"httpx2"``, ``"aiohttp"``
-            (async only); see ``restwell.transports.transport_names()``); any
+        transport: A registered name (``"httpx"``, ``"httpx2"``; ``"aiohttp"`` is
+            async only; see ``restwell.transports.transport_names()``); any
             object implementing ``AsyncTransport``;
             or an ``httpx.AsyncClient`` to send with (borrowed if already open,
-            else owned: the aresilient lifecycle, see ``AsyncHttpxTransport``).
-            Default: ``ASYNC_DEFAULT_TRANSPORT`` (``restwell.transports``).
+            else owned: the aresilient lifecycle, see ``AsyncHttpxTransport``);
+            the async client also takes an ``aiohttp.ClientSession`` (borrowed).
+            Default: ``ASYNC_DEFAULT_TRANSPORT`` (``restwell.transports``):
+            ``"aiohttp"`` for the async client (on asyncio; under trio it sends
+            with httpx, see ``AiohttpTransport``), ``"httpx"`` for the sync one.
         verify: TLS verification: ``True`` (system CAs), ``False`` (none: never in
             production), a CA bundle path, or an ``ssl.SSLContext``. Default
             ``True``. Like the four options after it, it configures a transport
@@ -875,6 +889,121 @@ class AsyncClient:
         Arguments as ``request()``.
         """
         return self.request("PATCH", url, model=model, **options)
+
+    # -- pagination -------------------------------------------------------------
+    @overload
+    def paginate(
+        self,
+        url: str,
+        *,
+        model: type[M],
+        pages: Literal[False] = False,
+        strategy: PaginationStrategy | None = None,
+        items: ItemsPath = None,
+        max_pages: int | None = None,
+        max_items: int | None = None,
+        method: str = "GET",
+        **options: Unpack[MethodOptions],
+    ) -> AsyncIterator[M]: ...
+
+    @overload
+    def paginate(
+        self,
+        url: str,
+        *,
+        model: None = None,
+        pages: Literal[False] = False,
+        strategy: PaginationStrategy | None = None,
+        items: ItemsPath = None,
+        max_pages: int | None = None,
+        max_items: int | None = None,
+        method: str = "GET",
+        **options: Unpack[MethodOptions],
+    ) -> AsyncIterator[JSON]: ...
+
+    @overload
+    def paginate(
+        self,
+        url: str,
+        *,
+        model: None = None,
+        pages: Literal[True],
+        strategy: PaginationStrategy | None = None,
+        items: ItemsPath = None,
+        max_pages: int | None = None,
+        max_items: int | None = None,
+        method: str = "GET",
+        **options: Unpack[MethodOptions],
+    ) -> AsyncIterator[Response[JSON]]: ...
+
+    def paginate(
+        self,
+        url: str,
+        *,
+        model: Any = None,
+        pages: bool = False,
+        strategy: PaginationStrategy | None = None,
+        items: ItemsPath = None,
+        max_pages: int | None = None,
+        max_items: int | None = None,
+        method: str = "GET",
+        **options: Unpack[MethodOptions],
+    ) -> AsyncIterator[Any]:
+        """
+        Iterate a paginated list endpoint: ``async for user in client.paginate(...)``.
+
+        Each page is its own call (retries and deadline per page). Iteration stops
+        at the last page (the strategy says so), at ``max_pages`` or
+        ``max_items``, or when a page would be fetched twice (a server linking
+        back cannot loop the client).
+
+        Args:
+            url: The first page's URL (absolute, or relative to ``base_url``).
+            model: The type of one item (validated per page with pydantic, via
+                ``TypeAdapter(list[model])``). Default ``None``: parsed JSON.
+            pages: Yield each page's ``Response`` instead of items. Default
+                ``False``.
+            strategy: A ``restwell.pagination`` strategy: ``LinkHeader()`` (the
+                default: RFC 8288 ``rel="next"``), ``Cursor(...)``,
+                ``PageNumber(...)``, ``Offset(...)``, or your own.
+            items: Where the items are in a page: ``None`` (the body is the list;
+                the default), a dotted key path (``"data"``), or
+                ``(body) -> list``.
+            max_pages: Most pages fetched (``int`` >= 1), or ``None``. Default
+                ``None``.
+            max_items: Most items yielded (``int`` >= 1), or ``None``. Default
+                ``None``.
+            method: The HTTP method of every page. Default ``"GET"``.
+            **options: Per-call options and request parts as for ``get()``
+                (``headers``, ``timeout``, ``retry``, …), applied to every page;
+                ``params`` (a mapping) are the first page's query parameters.
+
+        Raises:
+            ConfigurationError: For a bad limit, or items that are not a list.
+            RedirectError: If a ``Link`` points to another origin (not followed).
+            HTTPStatusError: For a page answered with a 4xx/5xx status.
+            As ``request()`` for each page.
+        """
+        rest: dict[str, Any] = dict(options)
+        params = rest.pop("params", None)
+        if params is not None and not isinstance(params, Mapping):
+            raise ConfigurationError(
+                f"paginate(params={params!r}): give the first page's query "
+                "parameters as a mapping"
+            )
+        return apaginate(
+            self,
+            method,
+            url,
+            strategy=strategy,
+            items=items,
+            model=model,
+            pages=pages,
+            max_pages=max_pages,
+            max_items=max_items,
+            params=params,
+            **rest,
+        )
 
     def __repr__(self) -> str:
         base = f" base_url={redact_url(self._base_url)!r}" if self._base_url else ""

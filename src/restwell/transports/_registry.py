@@ -1,10 +1,12 @@
 """
 The transport registry: name → factories, and what a client's ``transport=`` means.
 
-A client's ``transport=`` is a registered name (``"httpx"``, ``"httpx2"``, and
-``"aiohttp"``, async only), a backend's own client object that a registered entry
-adopts (an ``httpx.AsyncClient`` or ``aiohttp.ClientSession`` for ``AsyncClient``,
-an ``httpx.Client`` for ``Client``), or any object implementing
+A client's ``transport=`` is a registered name (``"httpx"``, ``"httpx2"``,
+``"pyreqwest"`` (the ``restwell[pyreqwest]`` extra), and ``"aiohttp"``, async only),
+a backend's own client object that a registered entry adopts (an
+``httpx.AsyncClient``, ``aiohttp.ClientSession`` or ``pyreqwest.client.Client`` for
+``AsyncClient``, an ``httpx.Client`` or ``pyreqwest.client.SyncClient`` for
+``Client``), or any object implementing
 ``AsyncTransport`` / ``Transport``. Each entry knows whether it has a sync form: the
 sync ``Client`` refuses an async-only transport with an error naming ``AsyncClient``.
 Backends are imported only when their factory runs.
@@ -35,8 +37,10 @@ __all__ = [
 ]
 
 
-ASYNC_DEFAULT_TRANSPORT = "httpx"
-"""The transport ``AsyncClient`` uses when ``transport=`` is not given."""
+ASYNC_DEFAULT_TRANSPORT = "aiohttp"
+"""The transport ``AsyncClient`` uses when ``transport=`` is not given: aiohttp
+(the async default for speed, DESIGN.md). It runs on asyncio only: under trio it
+sends with httpx (see ``AiohttpTransport``)."""
 SYNC_DEFAULT_TRANSPORT = "httpx"
 """The transport ``Client`` uses when ``transport=`` is not given."""
 OPTION_NAMES = frozenset({"verify", "cert", "proxy", "http2", "limits"})
@@ -158,13 +162,18 @@ def _check_options(entry: TransportEntry, options: TransportOptions) -> None:
                 if name in e.supports and e.async_only == entry.async_only
             ) or sorted(n for n, e in _REGISTRY.items() if name in e.supports)
             hint = (
-                f"use transport= one of {', '.join(map(repr, others))}"
+                f"use transport={' or '.join(map(repr, others))}"
                 if others
                 else "no registered transport supports it"
             )
+            default = (
+                " (AsyncClient's default)"
+                if entry.name == ASYNC_DEFAULT_TRANSPORT and entry.async_only
+                else ""
+            )
             raise ConfigurationError(
-                f"{name}= is not supported by transport={entry.name!r}: {hint}, or "
-                f"drop {name}="
+                f"{name}= is not supported by transport={entry.name!r}{default}: "
+                f"{hint}, or drop {name}="
             )
 
 
@@ -362,9 +371,15 @@ for _backend in ("httpx", "httpx2"):
 
 
 def _aiohttp_factory(options: TransportOptions) -> Any:
+    """``AiohttpTransport`` for ``verify``/``cert``/``proxy``/``limits`` (no HTTP/2)."""
     from .._aio._transport_aiohttp import AiohttpTransport
 
-    return AiohttpTransport()
+    return AiohttpTransport(
+        verify=options.verify,
+        cert=options.cert,
+        proxy=options.proxy,
+        limits=options.limits,
+    )
 
 
 def _aiohttp_adopter(obj: object) -> Any:
@@ -398,4 +413,61 @@ register_transport(
     async_factory=_aiohttp_factory,
     adopt_async=_aiohttp_adopter,
     adopt_sync=_aiohttp_refuse_sync,
+    supports={"verify", "cert", "proxy", "limits"},  # aiohttp has no HTTP/2
+)
+
+
+def _pyreqwest_async_factory(options: TransportOptions) -> Any:
+    from .._async._transport_pyreqwest import AsyncPyreqwestTransport
+
+    return AsyncPyreqwestTransport(options=options)
+
+
+def _pyreqwest_sync_factory(options: TransportOptions) -> Any:
+    from .._sync._transport_pyreqwest import PyreqwestTransport
+
+    return PyreqwestTransport(options=options)
+
+
+def _pyreqwest_adopter(client: str) -> Callable[[object], Any]:
+    """Borrow a pyreqwest client given as ``transport=`` (the right world's)."""
+
+    def adopt(obj: object) -> Any:
+        if type(obj).__module__.split(".")[0] != "pyreqwest":
+            return None
+        from .._pyreqwest import is_async_client, is_sync_client
+
+        name = type(obj).__name__
+        if client == "AsyncClient":
+            if is_async_client(obj):
+                from .._async._transport_pyreqwest import AsyncPyreqwestTransport
+
+                return AsyncPyreqwestTransport(obj)  # type: ignore[arg-type]  # checked above
+            want, other = "Client", "restwell.Client"
+        else:
+            if is_sync_client(obj):
+                from .._sync._transport_pyreqwest import PyreqwestTransport
+
+                return PyreqwestTransport(obj)  # type: ignore[arg-type]  # checked above
+            want, other = "SyncClient", "restwell.AsyncClient"
+        hint = (
+            f" (a pyreqwest.client.{name} goes to {other})"
+            if name in ("Client", "SyncClient")
+            else ""
+        )
+        raise ConfigurationError(
+            f"transport=pyreqwest.{name}: restwell.{client} needs a "
+            f"pyreqwest.client.{want}{hint}"
+        )
+
+    return adopt
+
+
+register_transport(
+    "pyreqwest",
+    async_factory=_pyreqwest_async_factory,
+    sync_factory=_pyreqwest_sync_factory,
+    adopt_async=_pyreqwest_adopter("AsyncClient"),
+    adopt_sync=_pyreqwest_adopter("Client"),
+    supports=OPTION_NAMES,
 )
