@@ -241,3 +241,11 @@ async def test_declared_class_used_directly(fault_server: FaultServer) -> None:
     async with Api("api", fault_server.url) as api:
         response = await api.users.get(id=9)
     assert response.data == User(id=9, name="i")
+
+
+def test_handler_not_found_lists_methods_by_name() -> None:
+    svc = users_service("http://127.0.0.1:9")
+    with pytest.raises(restwell.HandlerNotFound) as err:
+        svc.resources["users"].find("POST", "/1")
+    assert "(POST is not among its methods DELETE, GET)" in str(err.value)
+    assert "Methods." not in str(err.value)

@@ -259,13 +259,13 @@ class Resource:
                 return exact[0], {}
         tried = "no path" if path is None else repr(redact_url(path))
         known = self.describe()
-        methods = sorted({h.method for h in self.handlers})
+        methods = sorted({h.method.value for h in self.handlers})
         raise HandlerNotFound(
             f"resource {self.name!r} has no {wanted} handler for {tried}"
             + (f" with {sorted(keywords)}" if path is None and keywords else "")
             + f"; its handlers: {', '.join(known) if known else 'none'}"
             + (
-                f" ({wanted} is not among its methods {methods})"
+                f" ({wanted} is not among its methods {', '.join(methods)})"
                 if wanted not in methods and methods
                 else ""
             ),
