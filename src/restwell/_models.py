@@ -39,7 +39,7 @@ from ._exceptions import (
     ResponseValidationError,
     StreamConsumed,
 )
-from ._redact import body_excerpt, is_sensitive_name, redact_headers, redact_url
+from ._redact import body_shape, redact_headers, redact_url
 from ._types import JSON, HeaderTypes, RawHeaders, RequestBody
 
 if TYPE_CHECKING:
@@ -1141,12 +1141,9 @@ class Response(Generic[_T_co]):
                 response=self,
             ) from exc
 
-    def _excerpt(self) -> str:
-        """The body's start for an error message, credentials redacted."""
-        headers = self.request.headers.multi_items()
-        return body_excerpt(
-            self.content, [v for n, v in headers if is_sensitive_name(n)]
-        )
+    def _shape(self) -> str:
+        """What the body looks like, for an error message (no value in it)."""
+        return body_shape(self.content, self.headers.get("content-type", ""))
 
     @property
     def data(self) -> _T_co:
@@ -1195,7 +1192,7 @@ class Response(Generic[_T_co]):
                     detail = f"{type(exc).__name__}: {exc}"
                 raise ResponseValidationError(
                     f"{self.status_code} response body does not fit {name}: "
-                    f"{detail}; body starts {self._excerpt()!r}; see __cause__",
+                    f"{detail}; body shape {self._shape()}; see __cause__",
                     response=self,
                 ) from exc
         if not content:

@@ -61,7 +61,13 @@ import sniffio
 from .. import _exceptions as e
 from .._async._transport_httpx import _check_deadline, _cross_origin, _late
 from .._config import Timeout
-from .._decode import ContentDecoder, DecodeFailed, _brotli, plan
+from .._decode import (
+    ContentDecoder,
+    DecodeFailed,
+    accept_encoding,
+    plan,
+    restwell_codings,
+)
 from .._httpx_errors import closed_error, header_error, invalid_header, scrub
 from .._logsafe import redact_logs
 from .._models import Headers, Request, Response
@@ -95,12 +101,12 @@ _SKIP_AUTO = ("Content-Type",)  # restwell sets Content-Type itself, or sends no
 
 
 def _codings() -> frozenset[str]:
-    """The codings restwell decodes beyond gzip/deflate (``br`` with brotli)."""
-    return frozenset({"br"}) if _brotli() is not None else frozenset()
+    """The codings restwell decodes beyond gzip/deflate (br, zstd when installed)."""
+    return restwell_codings()
 
 
 def _accept_encoding() -> str:
-    return "gzip, deflate, br" if _brotli() is not None else "gzip, deflate"
+    return accept_encoding()
 
 
 class _AiohttpStream:
@@ -406,8 +412,8 @@ class AiohttpTransport:
         """
         The session for requests to another origin than the call's.
 
-        It has ``session``'s connector and settings, none of its credentials (see
-        the module docstring).
+        It has ``session``'s connector, settings and trace configs, none of its
+        credentials (see the module docstring).
         """
         stranger = self._stranger
         if stranger is not None and not stranger.closed:
@@ -436,6 +442,7 @@ class AiohttpTransport:
             "_read_bufsize",
             "_max_line_size",
             "_max_field_size",
+            "_trace_configs",  # the owner's tracing sees every request it sends
         ):
             if hasattr(session, name):
                 setattr(stranger, name, getattr(session, name))

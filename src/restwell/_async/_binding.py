@@ -277,8 +277,9 @@ class AsyncResourceBinding:
         url, parts = self._prepare(
             handler, values, query_string, request, params, headers, kwargs
         )
+        model: Any = handler.response  # a type expression, checked by pydantic
         response: Response[Any] = await self.client.request(
-            handler.method.value, url, model=handler.response, **parts
+            handler.method.value, url, model=model, **parts
         )
         if handler.response is not None or handler.callback is not None:
             data = response.data  # decoded now: a mismatch raises here

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
-from typing import Any, ClassVar, Self, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, Unpack, overload
 
 from .._exceptions import ConfigurationError, HandlerNotFound
 from .._redact import redact_url
 from ._handler import Methods, ResourceHandler, as_handler
 from ._route import Route
+
+if TYPE_CHECKING:
+    from .._async._client import RequestOptions
+
+F = TypeVar("F", bound=Callable[..., object])
 
 __all__ = ["OPTION_KEYS", "Resource", "check_options", "infer_name"]
 
@@ -61,7 +66,7 @@ def infer_name(route: str) -> str:
     )
 
 
-def check_options(options: Mapping[str, Any], where: str) -> dict[str, Any]:
+def check_options(options: Mapping[str, object], where: str) -> dict[str, object]:
     """
     ``options`` as a dict, refusing names that are not call options.
 
@@ -112,7 +117,7 @@ class Resource:
     _declared: ClassVar[dict[str, ResourceHandler[Any]]] = {}
     _route: ClassVar[str | None] = None
 
-    def __init_subclass__(cls, route: str | None = None, **kwargs: Any) -> None:
+    def __init_subclass__(cls, route: str | None = None, **kwargs: object) -> None:
         """Collect the handlers a subclass declares as attributes (typed form)."""
         super().__init_subclass__(**kwargs)
         cls._declared = {
@@ -129,8 +134,8 @@ class Resource:
         handlers: Iterable[object] = (),
         *,
         headers: Mapping[str, str] | None = None,
-        config: Mapping[str, Any] | None = None,
-        **options: Any,
+        config: RequestOptions | None = None,
+        **options: Unpack[RequestOptions],
     ) -> None:
         if route is None:
             route = type(self)._route
@@ -188,7 +193,7 @@ class Resource:
     def __repr__(self) -> str:
         return f"<Resource {self.name!r} {self.route!r}: {len(self.handlers)} handlers>"
 
-    def add_handler(self, spec: object) -> ResourceHandler[Any]:
+    def add_handler(self, spec: object) -> ResourceHandler[object]:
         """
         Add a handler in any accepted form; return it as a ``ResourceHandler``.
 
@@ -218,7 +223,7 @@ class Resource:
         keywords: Iterable[str] = (),
         request_type: object = None,
         request_fields: Collection[str] = (),
-    ) -> tuple[ResourceHandler[Any], dict[str, Any]]:
+    ) -> tuple[ResourceHandler[object], dict[str, object]]:
         """
         The handler for a call, and the route values matched from ``path``.
 
@@ -287,7 +292,7 @@ class Resource:
             handlers=known,
         )
 
-    def handler(self, path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def handler(self, path: str) -> Callable[[F], F]:
         """
         Register a custom handler: ``@resource.handler("/media")``.
 
@@ -304,7 +309,7 @@ class Resource:
         """
         Route(path)
 
-        def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        def register(func: F) -> F:
             name = func.__name__
             if name in _RESERVED or name.startswith("_"):
                 raise ConfigurationError(

@@ -163,7 +163,7 @@ class Route:
     def __repr__(self) -> str:
         return f"Route({self.template!r})"
 
-    def match(self, path: str) -> dict[str, Any] | None:
+    def match(self, path: str) -> dict[str, object] | None:
         """
         The converted parameters if ``path`` fits this route, else ``None``.
 
@@ -179,7 +179,7 @@ class Route:
             found = self._pattern.fullmatch("")
         if found is None:
             return None
-        values: dict[str, Any] = {}
+        values: dict[str, object] = {}
         for param in self._params:
             text = unquote(found.group(param.name))
             try:
