@@ -29,6 +29,8 @@ module and package in _async/):
     _paginate.py         apaginate : paginate (the pagination driver)
     _body.py             abuffer_body : buffer_body (replay buffering of a body)
     _client.py           AsyncClient : Client
+    _conformance.py      AsyncTransportConformance : TransportConformance (the
+                         transport conformance suite, restwell.testing.conformance)
     _stages/             the pipeline's stages, one module per slot
     _transport_httpx.py  AsyncHttpxTransport : HttpxTransport
     _transport_mock.py   AsyncMockTransport : MockTransport
@@ -91,6 +93,7 @@ RULES: list[tuple[str, str]] = [
     ("apaginate", "paginate"),
     ("AsyncResourceBinding", "ResourceBinding"),
     ("acall_callback", "call_callback"),
+    ("AsyncTransportConformance", "TransportConformance"),
     ("AsyncHttpxTransport", "HttpxTransport"),
     ("_AsyncHttpxStream", "_HttpxStream"),
     ("AsyncMockTransport", "MockTransport"),
@@ -161,7 +164,7 @@ SYNTAX: list[tuple[str, str]] = [
     (r"\bAwaitable\[(Response\[\w+\])\]", r"\1"),
     # "(async)" qualifying a phrase ("... the body (async); ..."), not "(async) X".
     (r"\(async\)(?=[.,:;])", "(sync)"),
-    (r"@pytest\.mark\.anyio\n", ""),
+    (r"(?m)^[ \t]*@pytest\.mark\.anyio\n", ""),
     # pyreqwest names its async classes plainly and its sync ones Sync*.
     (r"\bpyreqwest\.client\.Client(Builder)?\b", r"pyreqwest.client.SyncClient\1"),
     (

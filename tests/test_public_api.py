@@ -22,6 +22,7 @@ PUBLIC_PACKAGES = [
     "restwell.testing",
     "restwell.service",
     "restwell.pagination",
+    "restwell.testing.conformance",
 ]
 
 

@@ -50,6 +50,7 @@ transport does):
 from __future__ import annotations
 
 import base64
+import io
 import math
 import re
 from collections.abc import AsyncIterator, Iterable
@@ -657,9 +658,20 @@ def _userinfo_auth(
     return urlunsplit(parts._replace(netloc=host)), kept
 
 
+_LARGE_BODY = 1 << 20  # aiohttp warns (ResourceWarning) for bytes above 1 MiB
+
+
 def _data(content: Any) -> Any:
-    """The request body as aiohttp takes it (a sync iterable becomes async)."""
+    """
+    The request body as aiohttp takes it (a sync iterable becomes async).
+
+    ``bytes`` above 1 MiB go as an ``io.BytesIO``: aiohttp sends it in pieces with
+    its Content-Length, instead of warning that a large ``bytes`` body may block
+    the event loop.
+    """
     if content is None or isinstance(content, bytes | bytearray | memoryview):
+        if content is not None and len(content) > _LARGE_BODY:
+            return io.BytesIO(content)
         return content
     if isinstance(content, Iterable):
         return _aiter(content)

@@ -484,6 +484,21 @@ class FaultServer:
     def _url_host(self) -> str:
         return f"[{self._host}]" if ":" in self._host else self._host
 
+    # -- connections -------------------------------------------------------------------
+
+    @property
+    def open_connections(self) -> int:
+        """
+        How many client connections the server holds open right now (``int``).
+
+        A connection counts from its accept until the server has closed it: after
+        the client closed its end (the server notices at its next read), after a
+        fault, or at `stop`. A client that closed its pool leaves 0 here once the
+        server has seen each close, which takes a moment: poll with a bound
+        (``restwell.testing.conformance`` waits up to a few seconds).
+        """
+        return len(self._connections)
+
     # -- scripting and records ---------------------------------------------------------
 
     def script(self, path: str, steps: Iterable[Step]) -> None:
