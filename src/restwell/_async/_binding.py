@@ -213,7 +213,11 @@ class AsyncResourceBinding:
             path, sep, query_string = path.partition("?")
             query_string = sep + query_string
         handler, values = self.resource.find(
-            method, path, kwargs, None if request is None else type(request)
+            method,
+            path,
+            kwargs,
+            None if request is None else type(request),
+            request if path is None and type(request) is dict else (),
         )
         return await self._send(
             handler, values, query_string, request, params, headers, kwargs
@@ -383,7 +387,11 @@ class AsyncResourceBinding:
             path, sep, query_string = path.partition("?")
             query_string = sep + query_string
         handler, values = self.resource.find(
-            method, path, kwargs, None if request is None else type(request)
+            method,
+            path,
+            kwargs,
+            None if request is None else type(request),
+            request if path is None and type(request) is dict else (),
         )
         url, parts = self._prepare(
             handler, values, query_string, request, params, headers, kwargs

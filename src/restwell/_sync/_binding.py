@@ -215,7 +215,11 @@ class ResourceBinding:
             path, sep, query_string = path.partition("?")
             query_string = sep + query_string
         handler, values = self.resource.find(
-            method, path, kwargs, None if request is None else type(request)
+            method,
+            path,
+            kwargs,
+            None if request is None else type(request),
+            request if path is None and type(request) is dict else (),
         )
         return self._send(
             handler, values, query_string, request, params, headers, kwargs
@@ -385,7 +389,11 @@ class ResourceBinding:
             path, sep, query_string = path.partition("?")
             query_string = sep + query_string
         handler, values = self.resource.find(
-            method, path, kwargs, None if request is None else type(request)
+            method,
+            path,
+            kwargs,
+            None if request is None else type(request),
+            request if path is None and type(request) is dict else (),
         )
         url, parts = self._prepare(
             handler, values, query_string, request, params, headers, kwargs
