@@ -898,3 +898,15 @@ async def test_an_arrived_body_read_after_the_deadline_is_deadline_exceeded(
         await response.aread()
     idle(transport.session)
     await transport.aclose()
+
+
+@pytest.mark.anyio
+async def test_raw_is_the_aiohttp_response(fault_server: FaultServer) -> None:
+    """``response.raw`` is aiohttp's own; version and reason come from it."""
+    import aiohttp
+
+    async with restwell.AsyncClient(transport="aiohttp", hooks=[]) as client:
+        response = await client.get(fault_server.url_for("/json"))
+    assert isinstance(response.raw, aiohttp.ClientResponse)
+    assert response.http_version == "HTTP/1.1"
+    assert response.reason_phrase == "OK"

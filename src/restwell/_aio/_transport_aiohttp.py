@@ -558,7 +558,7 @@ class AiohttpTransport:
             Headers.from_raw(list(raw.raw_headers)),
             _AiohttpStream(raw, request),
             request,
-            _Raw(raw),
+            raw,
         )
 
     def _send_error(
@@ -618,24 +618,6 @@ class AiohttpTransport:
         if self._delegate is not None:
             return f"<AiohttpTransport ({how}, on trio: httpx)>"
         return f"<AiohttpTransport ({how})>"
-
-
-class _Raw:
-    """The aiohttp response, with the ``http_version``/``reason_phrase`` names."""
-
-    __slots__ = ("response",)
-
-    def __init__(self, response: aiohttp.ClientResponse) -> None:
-        self.response = response
-
-    @property
-    def http_version(self) -> str:
-        version = self.response.version
-        return "HTTP/1.1" if version is None else f"HTTP/{version[0]}.{version[1]}"
-
-    @property
-    def reason_phrase(self) -> str:
-        return self.response.reason or ""
 
 
 _GOOD_NAMES: set[str] = set()  # header names found valid (bounded: _MAX_NAMES)

@@ -193,7 +193,8 @@ class AsyncResourceBinding:
             headers: Headers for this call (over the handler's, resource's and
                 service's).
             **kwargs: Route parameters (``user_id=7``), call options (``timeout``,
-                ``retry``, ``raise_for_status``, …, over the handler's), or a raw
+                ``retry``, ``raise_for_status``, …, over the handler's),
+                ``idempotency_key`` (as ``AsyncClient.request``), or a raw
                 body (``content``, ``data``, ``files``) for a handler with no
                 request model.
 
@@ -306,7 +307,7 @@ class AsyncResourceBinding:
         for key, value in kwargs.items():
             if key in route.params:
                 values[key] = value
-            elif key in OPTION_KEYS:
+            elif key in OPTION_KEYS or key == "idempotency_key":
                 options[key] = value
             elif key in _RAW_BODY:
                 raw[key] = value

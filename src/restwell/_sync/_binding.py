@@ -195,7 +195,8 @@ class ResourceBinding:
             headers: Headers for this call (over the handler's, resource's and
                 service's).
             **kwargs: Route parameters (``user_id=7``), call options (``timeout``,
-                ``retry``, ``raise_for_status``, …, over the handler's), or a raw
+                ``retry``, ``raise_for_status``, …, over the handler's),
+                ``idempotency_key`` (as ``Client.request``), or a raw
                 body (``content``, ``data``, ``files``) for a handler with no
                 request model.
 
@@ -308,7 +309,7 @@ class ResourceBinding:
         for key, value in kwargs.items():
             if key in route.params:
                 values[key] = value
-            elif key in OPTION_KEYS:
+            elif key in OPTION_KEYS or key == "idempotency_key":
                 options[key] = value
             elif key in _RAW_BODY:
                 raw[key] = value
