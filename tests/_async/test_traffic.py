@@ -14,10 +14,15 @@ import time
 import pytest
 
 import restwell
-from restwell import Request, Response
-from restwell.middleware import AsyncHandler, place
-from restwell import BulkheadFull, DeadlineExceeded, RateLimitExceeded
+from restwell import (
+    BulkheadFull,
+    DeadlineExceeded,
+    RateLimitExceeded,
+    Request,
+    Response,
+)
 from restwell.instrumentation import BulkheadRejected, Event, RateLimited
+from restwell.middleware import AsyncHandler, place
 from restwell.policies import Bulkhead, RateLimit, RateLimiter
 from restwell.testing import FakeClock, FaultServer, Step
 
