@@ -29,6 +29,7 @@ from ._clock import Clock, SystemClock
 from ._config import UNSET, Timeout
 from ._context import CallContext, CallOptions, ContextKey
 from ._exceptions import (
+    CircuitOpenError,
     ConfigurationError,
     ConnectError,
     ConnectTimeout,
@@ -83,6 +84,7 @@ __all__ = [
     "Attempt",
     "CallContext",
     "CallOptions",
+    "CircuitOpenError",
     "Client",
     "Clock",
     "ConfigurationError",

@@ -67,6 +67,7 @@ from .._urls import QueryParams, check_base_url, join_url, same_origin
 from ..instrumentation._events import Event, EventHook
 from ..instrumentation._logging import LoggingHook
 from ..pagination import ItemsPath, PaginationStrategy
+from ..policies._circuit import CircuitBreaker
 from ..policies._failover import (
     ROUTED,
     Failover,
@@ -85,6 +86,7 @@ from ._stages import (
     AttemptStage,
     BodyStage,
     CallStage,
+    CircuitStage,
     DeadlineStage,
     FailoverStage,
     RedirectStage,
@@ -215,6 +217,11 @@ class AsyncClient:
             ``None`` disables retries.
         retry_gates: *(per call)* ``RetryGate`` policies that may veto or delay a
             retry, in order (``restwell.policies.RetryGate``). Default none.
+        circuit_breaker: A ``restwell.policies.CircuitBreaker`` asked before each
+            attempt (per host by default): when open, the attempt is refused with
+            ``CircuitOpenError`` without touching the network, and a call whose
+            breaker opens stops retrying. Share one between clients to share its
+            state. Default ``None``: no ``circuit`` stage.
         raise_for_status: *(per call)* Raise ``HTTPStatusError`` for a final
             4xx/5xx response. Default ``False``: the response is returned.
         follow_redirects: *(per call)* Follow 301/302/303/307/308. Default
@@ -242,7 +249,9 @@ class AsyncClient:
     Per call only: ``policies``, a mapping of policy slot → policy (or ``None`` to
     disable it) for the slots this client has: ``"retry"``, and ``"failover"``
     with several base URLs (a ``Failover``, a strategy name, or ``None``: the call
-    goes to the first base URL, unrouted).
+    goes to the first base URL, unrouted), and ``"circuit"`` with a
+    ``circuit_breaker`` (another ``CircuitBreaker``, or ``None``: no breaker for
+    this call).
 
     Raises:
         ConfigurationError: For an invalid argument (the message names it).
@@ -264,6 +273,7 @@ class AsyncClient:
         deadline: float | timedelta | None = DEFAULT_DEADLINE,
         retry: Retry | None = DEFAULT_RETRY,
         retry_gates: Sequence[RetryGate] = (),
+        circuit_breaker: CircuitBreaker | None = None,
         raise_for_status: bool = False,
         follow_redirects: bool = False,
         max_redirects: int = DEFAULT_MAX_REDIRECTS,
@@ -315,6 +325,16 @@ class AsyncClient:
                 "policies": {} if self._pool is None else {"failover": policy},
             },
         )
+        if circuit_breaker is not None:
+            if not isinstance(circuit_breaker, CircuitBreaker):
+                raise ConfigurationError(
+                    f"circuit_breaker={circuit_breaker!r} must be a "
+                    "restwell.policies.CircuitBreaker, or None for no breaker"
+                )
+            self._options = resolve_options(
+                self._options, {"policies": {"circuit": circuit_breaker}}
+            )
+        self._breaker = circuit_breaker
         self._options.retry.warn_if_unbounded(self._options.deadline)
         # The User-Agent is the transport's default (restwell/x.y), so a plain
         # request carries no headers of its own: nothing to merge per call.
@@ -344,6 +364,8 @@ class AsyncClient:
             emitted.update(stage.EMITS)
         if self._pool is not None:
             emitted.update(FailoverStage.EMITS)
+        if circuit_breaker is not None:
+            emitted.update(CircuitStage.EMITS)
         for _, m in self._middleware:
             for cls in getattr(m, "emits", ()):
                 if not (isinstance(cls, type) and issubclass(cls, Event)):
@@ -370,7 +392,7 @@ class AsyncClient:
         self._default_chain = self._chain(self._options.follow_redirects, False)
         self._policy_slots = frozenset(
             {"retry"} if self._pool is None else {"retry", "failover"}
-        )
+        ) | ({"circuit"} if circuit_breaker is not None else set())
         self._closed = False
 
     # -- the pipeline ----------------------------------------------------------------
@@ -388,6 +410,8 @@ class AsyncClient:
             stages["redirects"] = _wrap(RedirectStage, env)
         if self._pool is not None:
             stages["failover"] = _wrap(FailoverStage, env)
+        if self._breaker is not None:
+            stages["circuit"] = _wrap(CircuitStage, env)
         if not stream:
             stages["body"] = _wrap(BodyStage, env)
         transport: AsyncHandler = self._transport.send
@@ -414,6 +438,12 @@ class AsyncClient:
                     "per-call overrides apply to "
                     f"{', '.join(sorted(self._policy_slots))}"
                 )
+        breaker = resolved.policies.get("circuit")
+        if breaker is not None and not isinstance(breaker, CircuitBreaker):
+            raise ConfigurationError(
+                f'policies={{"circuit": {breaker!r}}} must be a '
+                "restwell.policies.CircuitBreaker, or None to turn it off"
+            )
         policy = resolved.policies.get("failover")
         if policy is not None and type(policy) is not Failover:  # a name: coerce
             failover = _as_failover(policy, 'policies={"failover": ...}')

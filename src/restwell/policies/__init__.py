@@ -1,6 +1,9 @@
 """
 Sans-IO resilience policies: pure values and decision code, no I/O, no clock reads.
 
+A ``CircuitBreaker`` (per host by default) is driven by the ``circuit`` stage, once
+per attempt; an open breaker is also a retry gate.
+
 Failover across several base URLs (``Failover`` deciding over a ``HostPool``) is
 driven by the ``failover`` stage, once per attempt.
 
@@ -42,6 +45,17 @@ from ._backoff import (
     Fibonacci,
     Linear,
 )
+from ._circuit import (
+    DEFAULT_CIRCUIT_FAILURE,
+    Admission,
+    CircuitBreaker,
+    CircuitChange,
+    CircuitGate,
+    CircuitState,
+    CircuitStatus,
+    Refusal,
+    origin_key,
+)
 from ._decision import Decision, Raise, Return, Sleep
 from ._failover import (
     DEFAULT_COOL_DOWN,
@@ -66,6 +80,7 @@ from ._retry import NEVER_SENT_ERRORS, Retry, RetryState
 from ._retry_after import RetryAfter, parse_http_date, parse_retry_after
 
 __all__ = [
+    "DEFAULT_CIRCUIT_FAILURE",
     "DEFAULT_COOL_DOWN",
     "DEFAULT_DEADLINE",
     "DEFAULT_MARK_DOWN",
@@ -80,8 +95,14 @@ __all__ = [
     "FAILOVER_STRATEGIES",
     "IDEMPOTENT_METHODS",
     "NEVER_SENT_ERRORS",
+    "Admission",
     "Backoff",
     "BackoffStrategy",
+    "CircuitBreaker",
+    "CircuitChange",
+    "CircuitGate",
+    "CircuitState",
+    "CircuitStatus",
     "Constant",
     "Custom",
     "Decision",
@@ -100,6 +121,7 @@ __all__ = [
     "NoJitter",
     "Predicate",
     "Raise",
+    "Refusal",
     "Retry",
     "RetryAfter",
     "RetryGate",
@@ -110,6 +132,7 @@ __all__ = [
     "on_exception",
     "on_response",
     "on_status",
+    "origin_key",
     "parse_http_date",
     "parse_retry_after",
 ]

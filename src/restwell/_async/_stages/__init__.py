@@ -9,6 +9,7 @@ as ``await stage(request)``; it reads and writes ``request.context`` (a
 from ._attempt import AttemptStage
 from ._body import BodyStage
 from ._call import CallStage
+from ._circuit import CircuitStage
 from ._deadline import DeadlineStage
 from ._failover import FailoverStage
 from ._redirects import RedirectStage
@@ -19,6 +20,7 @@ __all__ = [
     "AttemptStage",
     "BodyStage",
     "CallStage",
+    "CircuitStage",
     "DeadlineStage",
     "FailoverStage",
     "RedirectStage",
