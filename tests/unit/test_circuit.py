@@ -28,6 +28,7 @@ from restwell.policies import (
     Refusal,
     Sleep,
     Veto,
+    on_exception,
     on_status,
     origin_key,
 )
@@ -112,6 +113,7 @@ def test_origin_key_is_scheme_host_and_port_without_credentials() -> None:
     assert key("https://api.example.test") == "https://api.example.test"
     assert key("http://user:secret@10.0.0.1:8080/x") == K
     assert key("http://10.0.0.1:8080?q=1") == K
+    assert key("http://u:p@10.0.0.1:8080?q=@") == K
 
 
 @pytest.mark.parametrize(
@@ -135,6 +137,21 @@ def test_origin_key_is_scheme_host_and_port_without_credentials() -> None:
 def test_what_counts_as_a_failure_by_default(outcome: Any, failed: bool) -> None:
     """5xx, 408, 429 and every transport error (aresilient never counted those)."""
     assert CircuitBreaker().is_failure(outcome) is failed
+
+
+def test_the_inlined_default_agrees_with_the_default_predicate() -> None:
+    b = CircuitBreaker()
+    for status in range(100, 600):
+        expected = DEFAULT_CIRCUIT_FAILURE(Response(status))
+        assert b.is_failure(Response(status)) is expected, status
+
+
+def test_a_custom_predicate_decides_for_errors_too() -> None:
+    b = CircuitBreaker(failure=on_exception(ValueError) | on_status(200))
+    assert b.is_failure(ValueError("bad"))
+    assert not b.is_failure(ConnectError("refused"))
+    assert b.is_failure(Response(200))
+    assert not b.is_failure(Response(503))
 
 
 def test_a_4xx_other_than_408_and_429_never_counts_whatever_the_predicate() -> None:

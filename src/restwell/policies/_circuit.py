@@ -51,13 +51,13 @@ from __future__ import annotations
 
 import math
 import threading
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Literal, cast
 
+from .._clock import SystemClock
 from .._config import check_int, seconds
 from .._context import ContextKey
 from .._exceptions import ConfigurationError, TransportError
@@ -89,8 +89,6 @@ DEFAULT_CIRCUIT_FAILURE: Predicate = on_status(
 ) | on_exception(TransportError)
 """Transport errors (connect, read, write, protocol, timeouts) and 408, 429, 5xx."""
 
-_NEVER = frozenset(range(400, 500)) - {408, 429}
-
 
 def origin_key(request: Request) -> str:
     """
@@ -99,14 +97,17 @@ def origin_key(request: Request) -> str:
     One breaker state per host, so a failing host does not stop calls to others.
     """
     url = request.url
-    start = url.find("://") + 3
-    end = url.find("/", start)
+    end = url.find("/", url.find("//") + 2)
     origin = url if end < 0 else url[:end]
-    at = origin.find("@", start)  # never key (or report) by credentials
-    if at >= 0:
-        origin = origin[:start] + origin[at + 1 :]
-    query = origin.find("?")
-    return origin if query < 0 else origin[:query]
+    if "@" in origin or "?" in origin:  # rare: credentials (never key by them), query
+        query = origin.find("?")
+        if query >= 0:
+            origin = origin[:query]
+        start = origin.find("//") + 2
+        at = origin.find("@", start)
+        if at >= 0:
+            origin = origin[:start] + origin[at + 1 :]
+    return origin
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +249,12 @@ class _MemoryCircuitStore:
         return k
 
     def admit(self, key: str, now: float) -> Admission | Refusal:
+        k = self._keys.get(key)
+        if k is not None and k.state == "closed":
+            # The hot path, without the lock: reading two attributes is atomic, and
+            # an admission that raced a transition carries an old epoch, so its
+            # outcome is ignored as for any attempt admitted before a change.
+            return k.admission
         with self._lock:
             k = self._get(key)
             state = k.state
@@ -303,14 +310,10 @@ class _MemoryCircuitStore:
                 )
             # closed (only closed admissions share the epoch outside half-open)
             buckets = k.buckets
-            horizon = now - cfg.window
-            while buckets and buckets[0][0] <= horizon:
-                _, total, failures = buckets.popleft()
-                k.total -= int(total)
-                k.failures -= int(failures)
             if buckets and now < buckets[-1][0] + cfg._bucket:
                 bucket = buckets[-1]
-            else:
+            else:  # a new slice of the window: the oldest ones may leave it
+                self._expire(k, now)
                 bucket = [now, 0, 0]
                 buckets.append(bucket)
             bucket[1] += 1
@@ -318,6 +321,7 @@ class _MemoryCircuitStore:
             if not failed:
                 k.consecutive = 0
                 return None
+            self._expire(k, now)  # the ratio counts only the window
             bucket[2] += 1
             k.failures += 1
             k.consecutive += 1
@@ -371,6 +375,7 @@ class _MemoryCircuitStore:
             k = self._keys.get(key)
             if k is None:
                 return CircuitStatus(key, "closed", 0.0, 0, 0, 0, 0)
+            self._expire(k, now)
             state = k.state
             retry_in = 0.0
             if state == "open":
@@ -389,6 +394,15 @@ class _MemoryCircuitStore:
             return list(self._keys)
 
     # -- transitions (lock held) ---------------------------------------------------
+    def _expire(self, k: _Key, now: float) -> None:
+        """Drop the window's slices that started ``window`` seconds or more ago."""
+        buckets = k.buckets
+        horizon = now - self._cfg.window
+        while buckets and buckets[0][0] <= horizon:
+            _, total, failures = buckets.popleft()
+            k.total -= int(total)
+            k.failures -= int(failures)
+
     def _break(self, opened: int) -> float:
         cfg = self._cfg
         return min(
@@ -397,7 +411,6 @@ class _MemoryCircuitStore:
         )
 
     def _enter(self, k: _Key, key: str, state: CircuitState) -> None:
-        k.state = state
         k.epoch += 1
         k.probes = 0
         k.successes = 0
@@ -406,6 +419,7 @@ class _MemoryCircuitStore:
         if state == "closed":
             k.opened = 0
             k.admission = Admission(key, False, k.epoch)
+        k.state = state  # last: the lock-free read in ``admit`` sees a ready key
 
     def _open(
         self,
@@ -459,7 +473,7 @@ class CircuitBreaker:
             caller of the method that made the change.
         clock: Where ``state(key)`` reads the time when ``now`` is not given (an
             object with ``monotonic()``, e.g. ``restwell.testing.FakeClock``).
-            Default ``time.monotonic``. Decisions use the ``now`` passed in.
+            Default ``SystemClock()``. Decisions use the ``now`` passed in.
         buckets: Slices of the window (>= 1). Default 10.
 
     Raises:
@@ -469,6 +483,7 @@ class CircuitBreaker:
 
     __slots__ = (
         "_bucket",
+        "_default",
         "_monotonic",
         "_on_change",
         "_store",
@@ -560,6 +575,7 @@ class CircuitBreaker:
             )
         n = check_int(buckets, f"{where}(buckets)", 1)
         self.failure = failure
+        self._default = failure is DEFAULT_CIRCUIT_FAILURE
         self.key = key
         self._on_change = on_state_change
         self._bucket = self.window / n
@@ -569,8 +585,8 @@ class CircuitBreaker:
                 f"{where}(clock={clock!r}) has no monotonic(); pass a "
                 "restwell Clock such as FakeClock()"
             )
-        self._monotonic: Callable[[], float] = (
-            time.monotonic
+        self._monotonic = (
+            SystemClock().monotonic
             if monotonic is None
             else cast("Callable[[], float]", monotonic)
         )
@@ -592,8 +608,15 @@ class CircuitBreaker:
 
     def is_failure(self, outcome: Response[object] | BaseException) -> bool:
         """Whether ``outcome`` counts as a failure (``failure``, minus most 4xx)."""
-        if not isinstance(outcome, BaseException) and outcome.status_code in _NEVER:
+        if isinstance(outcome, BaseException):
+            if self._default:
+                return isinstance(outcome, TransportError)
+            return bool(self.failure(outcome))
+        status = outcome.status_code
+        if 400 <= status < 500 and status != 408 and status != 429:
             return False
+        if self._default:  # inlined: 408, 429 and 5xx (this runs per attempt)
+            return 408 <= status < 600
         return bool(self.failure(outcome))
 
     def allow(self, key: str, now: float) -> Admission | Refusal:
@@ -666,8 +689,9 @@ class CircuitGate:
     """
     The retry gate of an open breaker: a call whose breaker opened stops retrying.
 
-    The retry stage consults it (before the call's own ``retry_gates``) whenever the
-    ``circuit`` stage ran for the call: a retry is vetoed when the breaker of the
+    The retry stage consults it (before the call's own ``retry_gates``) once the
+    ``circuit`` stage has left ``CIRCUIT_ATTEMPT`` in the context (an attempt that
+    was refused, raised, or got a 4xx/5xx): a retry is vetoed when the breaker of the
     last attempt's key will still refuse after the retry's sleep (open past it, or
     isolated), so no attempt is made only to be refused.
     """

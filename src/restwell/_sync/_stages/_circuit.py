@@ -12,9 +12,10 @@ token, no connection, no bytes). The outcome of an admitted attempt goes back to
 ``record``; an attempt cancelled before its outcome gives a half-open probe slot
 back (``release``).
 
-Each attempt leaves its breaker and key in the context (``CIRCUIT_ATTEMPT``), where
-the retry stage's ``CircuitGate`` reads them: a breaker that opened during the call
-vetoes the call's remaining retries.
+An attempt that may be retried (refused, raised, or answered 4xx/5xx) leaves its
+breaker and key in the context (``CIRCUIT_ATTEMPT``), where the retry stage's
+``CircuitGate`` reads them: a breaker that opened during the call vetoes the call's
+remaining retries. (A success costs no write to the context.)
 
 Reads ``ctx.options.policies["circuit"]``; writes ``CIRCUIT_ATTEMPT``. Emits
 ``CircuitOpened``, ``CircuitHalfOpened`` and ``CircuitClosed``.
@@ -64,9 +65,9 @@ class CircuitStage:
         if breaker is None:
             return self._next(request)  # off for this call
         key = breaker.key(request)
-        ctx.set(CIRCUIT_ATTEMPT, (breaker, key))
         verdict = breaker.allow(key, self._monotonic())
         if isinstance(verdict, Refusal):
+            ctx.set(CIRCUIT_ATTEMPT, (breaker, key))
             raise CircuitOpenError(
                 f"circuit breaker for {key} is {verdict.state}"
                 + (
@@ -85,6 +86,7 @@ class CircuitStage:
         try:
             response = self._next(request)
         except Exception as exc:
+            ctx.set(CIRCUIT_ATTEMPT, (breaker, key))
             change = breaker.record(verdict, exc, self._monotonic())
             if change is not None:
                 self._emit(request, change)
@@ -93,6 +95,8 @@ class CircuitStage:
             breaker.release(verdict)
             raise
         change = breaker.record(verdict, response, self._monotonic())
+        if response.status_code >= 400:  # may be retried: the gate needs the key
+            ctx.set(CIRCUIT_ATTEMPT, (breaker, key))
         if change is not None:
             self._emit(request, change)
         return response
