@@ -13,15 +13,19 @@ Usage::
     python bench/bench_circuit.py            # prints a small table
     python bench/bench_circuit.py --n 20000  # calls per repeat (default 20000)
 
-Each figure is the median of 5 repeats, in CPU time of this process
-(``time.process_time``).
+Measured here (CPython 3.11, a shared 2-core machine): about 1.3 million decisions
+per second, and about 2 µs CPU added per request; under callgrind (instruction
+counts, no noise) a null-transport call went from 137.8k to 151.1k instructions
+with a breaker in the chain (+13.3k, 9.7 %).
+
+Each figure is the best of 9 repeats (the least disturbed; the call variants run
+interleaved), in CPU time of this process (``time.process_time``).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import time
 
 import restwell
@@ -29,7 +33,7 @@ from restwell import Response
 from restwell.policies import CircuitBreaker
 from restwell.testing import AsyncMockTransport
 
-REPEATS = 5
+REPEATS = 9
 
 
 def decisions(n: int) -> float:
@@ -63,12 +67,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--n", type=int, default=20000)
     n = parser.parse_args().n
-    rate = statistics.median(decisions(n * 5) for _ in range(REPEATS))
+    rate = max(decisions(n * 5) for _ in range(REPEATS))
     plain, breaker = [], []
     for _ in range(REPEATS):  # interleaved, so drift hits both alike
         plain.append(asyncio.run(calls(n, None)))
         breaker.append(asyncio.run(calls(n, CircuitBreaker())))
-    p, b = statistics.median(plain), statistics.median(breaker)
+    p, b = min(plain), min(breaker)
     print(f"policy decisions (allow + record, closed): {rate:,.0f}/s")
     print(f"call without a breaker: {p:.2f} µs CPU")
     print(f"call with a breaker:    {b:.2f} µs CPU")

@@ -116,6 +116,21 @@ def test_origin_key_is_scheme_host_and_port_without_credentials() -> None:
     assert key("http://u:p@10.0.0.1:8080?q=@") == K
 
 
+def test_origin_key_remembers_a_bounded_number_of_urls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from restwell.policies import _circuit
+
+    monkeypatch.setattr(_circuit, "_ORIGINS", {})
+    monkeypatch.setattr(_circuit, "_ORIGINS_MAX", 3)
+    for i in range(5):
+        assert (
+            origin_key(Request("GET", f"http://10.0.0.{i}/x")) == f"http://10.0.0.{i}"
+        )
+        assert len(_circuit._ORIGINS) <= 3
+    assert origin_key(Request("GET", "http://10.0.0.4/x")) == "http://10.0.0.4"
+
+
 @pytest.mark.parametrize(
     ("outcome", "failed"),
     [

@@ -95,8 +95,23 @@ def origin_key(request: Request) -> str:
     The default key: the origin ``scheme://host[:port]`` of ``request.url``.
 
     One breaker state per host, so a failing host does not stop calls to others.
+    Recent URLs' origins are remembered (up to ``_ORIGINS_MAX``; then forgotten at
+    once): this runs per attempt, and most calls repeat a URL.
     """
     url = request.url
+    origin = _ORIGINS.get(url)
+    if origin is None:
+        if len(_ORIGINS) >= _ORIGINS_MAX:
+            _ORIGINS.clear()
+        origin = _ORIGINS[url] = _origin(url)
+    return origin
+
+
+_ORIGINS: dict[str, str] = {}
+_ORIGINS_MAX = 1024
+
+
+def _origin(url: str) -> str:
     end = url.find("/", url.find("//") + 2)
     origin = url if end < 0 else url[:end]
     if "@" in origin or "?" in origin:  # rare: credentials (never key by them), query
@@ -289,7 +304,7 @@ class _MemoryCircuitStore:
         cfg = self._cfg
         with self._lock:
             key = admission.key
-            k = self._get(key)
+            k = self._keys[key]  # created by the ``admit`` that admitted it
             if admission.epoch != k.epoch:
                 return None  # admitted in an earlier state: does not count
             if k.state == "half_open":
@@ -646,7 +661,15 @@ class CircuitBreaker:
         Returns:
             The transition it caused (to ``"open"`` or ``"closed"``), or ``None``.
         """
-        change = self._store.record(admission, self.is_failure(outcome), outcome, now)
+        if (
+            self._default
+            and not isinstance(outcome, BaseException)
+            and outcome.status_code < 400
+        ):  # the common case, without a call
+            failed = False
+        else:
+            failed = self.is_failure(outcome)
+        change = self._store.record(admission, failed, outcome, now)
         if change is not None and self._on_change is not None:
             self._on_change(change)
         return change
