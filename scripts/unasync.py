@@ -37,9 +37,10 @@ module and package in _async/):
     _transport_pyreqwest.py  AsyncPyreqwestTransport : PyreqwestTransport (what
                          differs by world is in restwell/_pyreqwest.py)
     tests/_async/        test_body, test_client, test_decoding, test_failover,
-                         test_httpbin, test_multipart, test_response_data,
-                         test_response_limits, test_response_streaming,
-                         test_stages, test_transport_mock
+                         test_httpbin, test_mock_router, test_multipart,
+                         test_response_data, test_response_limits,
+                         test_response_streaming, test_stages,
+                         test_transport_mock
     _models.py, in place _AsyncBody : _Body (a body being iterated), and
                          Response.aread/aiter_bytes/aiter_text/aiter_lines/aclose :
                          read/iter_bytes/iter_text/iter_lines/close

@@ -1001,16 +1001,34 @@ class Response(Generic[_T_co]):
 
     @property
     def http_version(self) -> str:
-        """``"HTTP/1.1"``, ``"HTTP/2"``, …; from ``raw`` if deferred."""
+        """
+        ``"HTTP/1.1"``, ``"HTTP/2"``, …; from ``raw`` if deferred.
+
+        Read from ``raw.http_version`` (httpx, pyreqwest's adapter), else from
+        ``raw.version`` as a ``(major, minor)`` pair (``aiohttp.ClientResponse``).
+        """
         if self._http_version is None:
-            self._http_version = str(self.raw.http_version)
+            raw = self.raw
+            version = getattr(raw, "http_version", None)
+            if version is None:
+                pair = getattr(raw, "version", None)
+                version = "HTTP/1.1" if pair is None else f"HTTP/{pair[0]}.{pair[1]}"
+            self._http_version = str(version)
         return self._http_version
 
     @property
     def reason_phrase(self) -> str:
-        """The status line's reason phrase, or ``""`` (from ``raw`` when deferred)."""
+        """
+        The status line's reason phrase, or ``""`` (from ``raw`` when deferred).
+
+        Read from ``raw.reason_phrase``, else ``raw.reason`` (aiohttp).
+        """
         if self._reason_phrase is None:
-            self._reason_phrase = str(self.raw.reason_phrase)
+            raw = self.raw
+            reason = getattr(raw, "reason_phrase", None)
+            if reason is None:
+                reason = getattr(raw, "reason", None) or ""
+            self._reason_phrase = str(reason)
         return self._reason_phrase
 
     # -- status ---------------------------------------------------------------------

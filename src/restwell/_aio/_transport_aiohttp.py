@@ -22,19 +22,22 @@ transport does):
   and proxy settings) but has none of its credentials: no default header
   ``is_sensitive_name`` flags (``Authorization``, ``Cookie``, API keys), no
   ``auth=``, no cookie jar (cookies the other origin sets are still stored in the
-  session's jar), no middlewares, no trace configs. The session's other default
+  session's jar), no middlewares. The session's other default
   headers (``User-Agent``, …) go along.
-- **The deadline is a total.** Each attempt's ``aiohttp.ClientTimeout`` has
-  ``total`` = the time left to the call's deadline (``ctx.deadline_at``), next to
-  the per-phase values of ``request.timeout``; aiohttp counts ``total`` from the
-  start of the request to the end of the body, so a server that drips its head or
-  its body cannot hold an attempt, or a streamed body read after the call, past
-  the deadline, even without the deadline stage's cancellation. A timeout there
-  is ``DeadlineExceeded``. ``total`` is not rounded up to a whole second
-  (aiohttp's ``ceil_threshold`` is lifted).
+- **The deadline is a total.** A buffered call (``get()``, ``request()``, …) is
+  sent and its body read inside the deadline stage's watchdog, which cancels it at
+  the deadline. A streamed call's body is read after that watchdog has ended, so
+  each of its attempts gets an ``aiohttp.ClientTimeout`` with ``total`` = the time
+  left to the call's deadline (``ctx.deadline_at``), next to the per-phase values
+  of ``request.timeout``; aiohttp counts ``total`` from the start of the request to
+  the end of the body, so a server that drips its head or its body cannot hold it
+  past the deadline. A timeout there is ``DeadlineExceeded``. ``total`` is not
+  rounded up to a whole second (aiohttp's ``ceil_threshold`` is lifted). The
+  per-phase ``ClientTimeout`` of a buffered call is built once per ``Timeout``
+  value: a timer per request costs ~30k instructions (``docs/benchmarks.md``).
 - **Timeouts per attempt**: ``request.timeout`` becomes ``sock_connect`` = connect,
   ``connect`` = pool + connect, ``sock_read`` = read; aiohttp has no write timeout
-  (the deadline's ``total`` bounds a slow upload).
+  (the deadline bounds a slow upload).
 - **A compressed body expands in bounded steps**: aiohttp's own decompression is
   turned off for the request (``auto_decompress=False``) and restwell decodes
   ``gzip``/``deflate`` (and ``br`` when ``brotli`` is installed) itself, at most
@@ -50,6 +53,7 @@ transport does):
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import math
 import re
@@ -162,6 +166,20 @@ class _AiohttpStream:
             DecodingError: The body does not decode with its Content-Encoding.
             TransportError: A mapped aiohttp error.
         """
+        raw = self._raw
+        content = raw.content
+        # All of it has arrived (a small body comes with the head) and there is
+        # nothing to decode: take it at once, no chunk loop (about 34,000 fewer
+        # instructions per 200-byte response; docs/benchmarks.md).
+        if (
+            content.is_eof()
+            and content.exception() is None
+            and "Content-Encoding" not in raw.headers
+        ):
+            data = content.read_nowait()
+            raw.release()
+            _check_deadline(self._request)  # a streamed body outlives the call
+            return data
         chunks = [chunk async for chunk in self]
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
@@ -480,15 +498,18 @@ class AiohttpTransport:
         origin = session
         if ctx is not None:
             deadline_at = ctx.deadline_at
-            if deadline_at is not None:
+            if deadline_at is not None and ctx.stream:
+                # A streamed body is read after the call, past the deadline stage's
+                # watchdog: aiohttp's own total timer bounds it. A buffered call's
+                # body is read inside the watchdog, which cancels at the deadline.
                 left = deadline_at - ctx.clock.monotonic()
                 client_timeout = _client_timeout(timeout, left if left > 0 else 0.001)
             else:
-                client_timeout = _client_timeout(timeout, None)
+                client_timeout = _phases(timeout)
             if _cross_origin(request, ctx):
                 session = self._stranger_session(session)
         else:
-            client_timeout = _client_timeout(timeout, None)
+            client_timeout = _phases(timeout)
         url = request.url
         headers: Any = request.headers
         if headers:
@@ -537,7 +558,7 @@ class AiohttpTransport:
             Headers.from_raw(list(raw.raw_headers)),
             _AiohttpStream(raw, request),
             request,
-            _Raw(raw),
+            raw,
         )
 
     def _send_error(
@@ -597,24 +618,6 @@ class AiohttpTransport:
         if self._delegate is not None:
             return f"<AiohttpTransport ({how}, on trio: httpx)>"
         return f"<AiohttpTransport ({how})>"
-
-
-class _Raw:
-    """The aiohttp response, with the ``http_version``/``reason_phrase`` names."""
-
-    __slots__ = ("response",)
-
-    def __init__(self, response: aiohttp.ClientResponse) -> None:
-        self.response = response
-
-    @property
-    def http_version(self) -> str:
-        version = self.response.version
-        return "HTTP/1.1" if version is None else f"HTTP/{version[0]}.{version[1]}"
-
-    @property
-    def reason_phrase(self) -> str:
-        return self.response.reason or ""
 
 
 _GOOD_NAMES: set[str] = set()  # header names found valid (bounded: _MAX_NAMES)
@@ -681,6 +684,12 @@ def _data(content: Any) -> Any:
 async def _aiter(chunks: Iterable[bytes]) -> AsyncIterator[bytes]:
     for chunk in chunks:
         yield chunk
+
+
+@functools.lru_cache(maxsize=64)
+def _phases(timeout: Timeout) -> aiohttp.ClientTimeout:
+    """``_client_timeout(timeout, None)``, built once per ``Timeout`` value."""
+    return _client_timeout(timeout, None)
 
 
 def _client_timeout(timeout: Timeout, total: float | None) -> aiohttp.ClientTimeout:

@@ -193,7 +193,8 @@ class AsyncResourceBinding:
             headers: Headers for this call (over the handler's, resource's and
                 service's).
             **kwargs: Route parameters (``user_id=7``), call options (``timeout``,
-                ``retry``, ``raise_for_status``, …, over the handler's), or a raw
+                ``retry``, ``raise_for_status``, …, over the handler's),
+                ``idempotency_key`` (as ``AsyncClient.request``), or a raw
                 body (``content``, ``data``, ``files``) for a handler with no
                 request model.
 
@@ -213,7 +214,11 @@ class AsyncResourceBinding:
             path, sep, query_string = path.partition("?")
             query_string = sep + query_string
         handler, values = self.resource.find(
-            method, path, kwargs, None if request is None else type(request)
+            method,
+            path,
+            kwargs,
+            None if request is None else type(request),
+            request if path is None and type(request) is dict else (),
         )
         return await self._send(
             handler, values, query_string, request, params, headers, kwargs
@@ -302,7 +307,7 @@ class AsyncResourceBinding:
         for key, value in kwargs.items():
             if key in route.params:
                 values[key] = value
-            elif key in OPTION_KEYS:
+            elif key in OPTION_KEYS or key == "idempotency_key":
                 options[key] = value
             elif key in _RAW_BODY:
                 raw[key] = value
@@ -383,7 +388,11 @@ class AsyncResourceBinding:
             path, sep, query_string = path.partition("?")
             query_string = sep + query_string
         handler, values = self.resource.find(
-            method, path, kwargs, None if request is None else type(request)
+            method,
+            path,
+            kwargs,
+            None if request is None else type(request),
+            request if path is None and type(request) is dict else (),
         )
         url, parts = self._prepare(
             handler, values, query_string, request, params, headers, kwargs

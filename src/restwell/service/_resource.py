@@ -11,7 +11,7 @@ keywords given.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, Unpack, overload
 
 from .._exceptions import ConfigurationError, HandlerNotFound
@@ -222,6 +222,7 @@ class Resource:
         path: str | None,
         keywords: Iterable[str] = (),
         request_type: object = None,
+        request_fields: Collection[str] = (),
     ) -> tuple[ResourceHandler[object], dict[str, object]]:
         """
         The handler for a call, and the route values matched from ``path``.
@@ -234,6 +235,10 @@ class Resource:
             request_type: The type of the call's request value: without a path,
                 a handler declaring it as its request model is preferred, and
                 the model's ``Path`` fields count as given.
+            request_fields: The keys of a call's request given as a dict: without
+                a path, a handler's ``Path`` fields named among them count as
+                given (a dict of the model's fields finds the handler an instance
+                of it would).
 
         Raises:
             HandlerNotFound: If none fits (the message names the resource, the
@@ -252,8 +257,15 @@ class Resource:
 
             def fits(h: ResourceHandler[Any]) -> bool:
                 filled = given
-                if h.plan is not None and h.request is request_type is not None:
-                    filled = given | h.plan.path_params
+                plan = h.plan
+                if plan is not None and h.request is request_type is not None:
+                    filled = given | plan.path_params
+                elif plan is not None and request_fields:
+                    filled = given | {
+                        wire
+                        for name, part, wire in plan.placed
+                        if part == "path" and name in request_fields
+                    }
                 return set(h.compiled.params) <= filled
 
             exact = [h for h in candidates if fits(h)]
@@ -264,13 +276,13 @@ class Resource:
                 return exact[0], {}
         tried = "no path" if path is None else repr(redact_url(path))
         known = self.describe()
-        methods = sorted({h.method for h in self.handlers})
+        methods = sorted({h.method.value for h in self.handlers})
         raise HandlerNotFound(
             f"resource {self.name!r} has no {wanted} handler for {tried}"
             + (f" with {sorted(keywords)}" if path is None and keywords else "")
             + f"; its handlers: {', '.join(known) if known else 'none'}"
             + (
-                f" ({wanted} is not among its methods {methods})"
+                f" ({wanted} is not among its methods {', '.join(methods)})"
                 if wanted not in methods and methods
                 else ""
             ),
