@@ -41,7 +41,7 @@ async def test_half_open_admits_exactly_the_probes_to_concurrent_tasks(
     fault_server: FaultServer, clock: FakeClock
 ) -> None:
     # The probes are slow, so every other task asks while they are under way.
-    fault_server.script("/x", [Step(503), Step(200, delay=0.3)])
+    fault_server.script("/x", [Step(503), Step(200, delay=1.0)])
     breaker = CircuitBreaker(consecutive_failures=1, half_open_probes=2)
     closed: list[Event] = []
     outcomes: list[Any] = []
@@ -99,7 +99,7 @@ async def test_a_cancelled_probe_gives_its_slot_back(
 def test_half_open_admits_exactly_the_probes_to_threads(
     fault_server: FaultServer, clock: FakeClock
 ) -> None:
-    fault_server.script("/x", [Step(503), Step(200, delay=0.3)])
+    fault_server.script("/x", [Step(503), Step(200, delay=1.0)])
     breaker = CircuitBreaker(consecutive_failures=1, half_open_probes=3)
     outcomes: list[Any] = []
     lock = threading.Lock()
