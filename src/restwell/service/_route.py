@@ -72,6 +72,19 @@ CONVERTERS: Mapping[str, _Converter] = {
 }
 """The parameter types a route template may name: ``{name:type}``."""
 
+# Per converter, the texts that ``build(match(text))`` gives back unchanged: no
+# percent-encoding to undo or redo (RFC 3986 §2.3's unreserved characters, "/"
+# too for ``path``), an int without a leading zero or "-0" and short enough to
+# convert whatever ``sys.set_int_max_str_digits`` says (640 is its least limit),
+# a UUID in lower case. A path fitting a route through these alone is its own
+# URL suffix: nothing to convert or rebuild. ``float`` has none (``1.50``).
+_CANONICAL = {
+    "str": r"[A-Za-z0-9_.~-]+",
+    "int": r"(?:0|-?[1-9][0-9]{0,638})",
+    "uuid": r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+    "path": r"[A-Za-z0-9_.~/-]+",
+}
+
 _PARAM = re.compile(r"{([^{}:]*)(?::([^{}]*))?}")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -100,7 +113,7 @@ class Route:
             or invalid name, a ``path`` parameter that is not last, stray braces).
     """
 
-    __slots__ = ("_params", "_pattern", "_pieces", "params", "template")
+    __slots__ = ("_canonical", "_params", "_pattern", "_pieces", "params", "template")
 
     def __init__(self, template: str) -> None:
         given: object = template
@@ -152,6 +165,37 @@ class Route:
         self._pieces = tuple(pieces)
         self._params = tuple(params)
         self.params = tuple(p.name for p in params)
+        self._canonical = self._compile_canonical()
+
+    def _compile_canonical(self) -> re.Pattern[str] | None:
+        """
+        The paths that are their own ``build(match(path))`` (see ``_CANONICAL``).
+
+        Only for a template whose every parameter is a whole segment (after a
+        ``/``, before a ``/`` or the end): there the segments fix which text is
+        which parameter, as they do for ``match``. ``None`` for any other
+        template, or one with a ``float`` parameter.
+        """
+        regex: list[str] = []
+        for i, piece in enumerate(self._pieces):
+            if isinstance(piece, str):
+                regex.append(re.escape(piece))
+                continue
+            before, after = self._pieces[i - 1], self._pieces[i + 1]
+            canonical = _CANONICAL.get(piece.converter.name)
+            if (
+                canonical is None
+                or not (isinstance(before, str) and before.endswith("/"))
+                or not (isinstance(after, str) and after[:1] in ("", "/"))
+            ):
+                return None
+            regex.append(canonical)
+        return re.compile("".join(regex))
+
+    def _is_own_build(self, path: str) -> bool:
+        """Whether ``build(match(path)) == path``, known without converting (fast)."""
+        canonical = self._canonical
+        return canonical is not None and canonical.fullmatch(path) is not None
 
     def _check_literal(self, literal: str) -> None:
         if "{" in literal or "}" in literal:
@@ -211,6 +255,8 @@ class Route:
 
     def _format(self, param: _Param, value: object) -> str:
         converter = param.converter
+        if type(value) is int and converter.name == "int":
+            return str(value)  # digits and "-": nothing to check or percent-encode
         if isinstance(value, bool) or not isinstance(value, converter.accepts):
             raise RouteError(
                 f"path parameter {param.name!r} of route {self.template!r} must be "
