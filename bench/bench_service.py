@@ -327,7 +327,10 @@ def cg_worker(src: str, calls: int) -> int:
     """Each variant: warm up, marker, ``calls`` calls, marker, 0 calls, marker."""
     global restwell
     restwell = bp.load(src)
-    for group, name in CG_VARIANTS.values():
+    only = os.environ.get("BENCH_SERVICE_ONLY")
+    for variant, (group, name) in CG_VARIANTS.items():
+        if only and variant != only:
+            continue
         client, fns = workload(group)
         fetch = fns[name]
         if group.startswith("sync"):

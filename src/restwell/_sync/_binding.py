@@ -130,6 +130,7 @@ class _BoundHandler:
             mutated: a call's own are layered over a copy).
         headers: The headers layered the same way, or ``None`` when there are
             none (never mutated).
+        params: The route's parameter names.
         where: ``"users.get '/{id}'"``, for error messages.
     """
 
@@ -141,6 +142,7 @@ class _BoundHandler:
         "method",
         "model",
         "options",
+        "params",
         "plan",
         "route",
         "url",
@@ -155,6 +157,7 @@ class _BoundHandler:
         self.method = handler.method.value
         self.url = resource.url
         self.route = handler.compiled
+        self.params = frozenset(handler.compiled.params)
         self.plan = handler.plan
         self.model = handler.response
         self.callback = handler.callback
@@ -263,21 +266,46 @@ class ResourceBinding:
             method, path, kwargs, None if request is None else type(request)
         )
         bound = self._bound.get(handler) or self._bind(handler)
-        url, query_params, merged, extra = self._prepare(
-            bound, values, suffix, query_string, request, params, headers, kwargs
-        )
         binding = self._binding
         client = binding._client
         if client is None or binding._owns:
             client = binding.client
-        response: Response[Any] = client.request(
-            bound.method,
-            url,
-            model=bound.model,
-            params=query_params,
-            headers=merged,
-            **extra,
-        )
+        url: str | None = None
+        if request is None and params is None and headers is None:
+            # Nothing given but the path or route parameters: the handler's static
+            # parts are the call's.
+            if not kwargs:
+                if suffix is not None:
+                    url = bound.url + suffix + query_string
+            elif suffix is None and not values and kwargs.keys() <= bound.params:
+                try:
+                    url = bound.url + bound.route.build(kwargs) + query_string
+                except ValueError as exc:
+                    raise ConfigurationError(f"{bound.where}: {exc}") from None
+        if url is None:
+            url, query_params, merged, extra = self._prepare(
+                bound, values, suffix, query_string, request, params, headers, kwargs
+            )
+            response: Response[Any] = client.request(
+                bound.method,
+                url,
+                model=bound.model,
+                params=query_params,
+                headers=merged,
+                **extra,
+            )
+        elif bound.options:
+            response = client.request(
+                bound.method,
+                url,
+                model=bound.model,
+                headers=bound.headers,
+                **bound.options,
+            )
+        else:
+            response = client.request(
+                bound.method, url, model=bound.model, headers=bound.headers
+            )
         if bound.decode:
             self._finish(bound, response)
         return response
@@ -401,7 +429,7 @@ class ResourceBinding:
             if values is None:  # suffix fits the route: its values, then the keywords
                 values = route.match(suffix or "") or {}
             if given:
-                values = {**values, **given}
+                values = {**values, **given} if values else given
             if parts is not None and parts.path:
                 values = {**parts.path, **values}
             try:
@@ -500,6 +528,8 @@ class ResourceBinding:
         named = self.resource.named.get("get")
         if named is not None:
             return self.call(named, path, **kwargs)
+        if not kwargs:  # the common call, without re-packing keywords
+            return self.request("GET", path)
         return self.request("GET", path, **kwargs)
 
     def post(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
@@ -507,6 +537,8 @@ class ResourceBinding:
         named = self.resource.named.get("post")
         if named is not None:
             return self.call(named, path, **kwargs)
+        if not kwargs:  # the common call, without re-packing keywords
+            return self.request("POST", path)
         return self.request("POST", path, **kwargs)
 
     def put(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
@@ -514,6 +546,8 @@ class ResourceBinding:
         named = self.resource.named.get("put")
         if named is not None:
             return self.call(named, path, **kwargs)
+        if not kwargs:  # the common call, without re-packing keywords
+            return self.request("PUT", path)
         return self.request("PUT", path, **kwargs)
 
     def patch(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
@@ -521,6 +555,8 @@ class ResourceBinding:
         named = self.resource.named.get("patch")
         if named is not None:
             return self.call(named, path, **kwargs)
+        if not kwargs:  # the common call, without re-packing keywords
+            return self.request("PATCH", path)
         return self.request("PATCH", path, **kwargs)
 
     def delete(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
@@ -528,6 +564,8 @@ class ResourceBinding:
         named = self.resource.named.get("delete")
         if named is not None:
             return self.call(named, path, **kwargs)
+        if not kwargs:  # the common call, without re-packing keywords
+            return self.request("DELETE", path)
         return self.request("DELETE", path, **kwargs)
 
     def head(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
@@ -535,6 +573,8 @@ class ResourceBinding:
         named = self.resource.named.get("head")
         if named is not None:
             return self.call(named, path, **kwargs)
+        if not kwargs:  # the common call, without re-packing keywords
+            return self.request("HEAD", path)
         return self.request("HEAD", path, **kwargs)
 
     def options(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
@@ -542,6 +582,8 @@ class ResourceBinding:
         named = self.resource.named.get("options")
         if named is not None:
             return self.call(named, path, **kwargs)
+        if not kwargs:  # the common call, without re-packing keywords
+            return self.request("OPTIONS", path)
         return self.request("OPTIONS", path, **kwargs)
 
     def handler(self, path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

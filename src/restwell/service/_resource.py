@@ -298,29 +298,30 @@ class Resource:
         index = self._index
         if index is None or index.count != len(self.handlers):
             index = self._reindex()
-        wanted = method.upper()
+        by_method = index.by_method
         if path is not None:
-            by_method = index.by_method.get(wanted)
-            if by_method is not None:
-                literal, with_params = by_method
+            found = by_method.get(method) or by_method.get(method.upper())
+            if found is not None:
+                literal, with_params = found
                 handler = literal.get(path)
                 if handler is not None:
                     return handler, {}, handler.route
                 for handler in with_params:
                     route = handler.compiled
-                    if route._is_own_build(path):
+                    canonical = route._canonical  # Route._is_own_build, inlined
+                    if canonical is not None and canonical.fullmatch(path):
                         return handler, None, path
                     values = route.match(path)
                     if values is not None:
                         return handler, values, None
         else:
-            key = (wanted, tuple(keywords), request_type)
-            found = index.by_keywords.get(key)
-            if found is None:
-                found = self.find(wanted, None, keywords, request_type)[0]
+            key = (method, tuple(keywords), request_type)
+            handler = index.by_keywords.get(key)
+            if handler is None:
+                handler = self.find(method, None, keywords, request_type)[0]
                 if len(index.by_keywords) < _MAX_KEYWORD_SHAPES:
-                    index.by_keywords[key] = found
-            return found, {}, None if found.compiled.params else found.route
+                    index.by_keywords[key] = handler
+            return handler, {}, None if handler.compiled.params else handler.route
         handler, values = self.find(method, path, keywords, request_type)
         return handler, values, None
 

@@ -85,6 +85,7 @@ _CANONICAL = {
     "path": r"[A-Za-z0-9_.~/-]+",
 }
 
+_MISSING: Any = object()
 _PARAM = re.compile(r"{([^{}:]*)(?::([^{}]*))?}")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -240,23 +241,25 @@ class Route:
             RouteError: If a parameter is missing, or its value does not fit its
                 type (the message names the parameter, its type and the value's).
         """
-        out: list[str] = []
-        for piece in self._pieces:
-            if isinstance(piece, str):
-                out.append(piece)
-                continue
-            if piece.name not in values:
+        pieces = self._pieces
+        out = pieces[0]  # literal, parameter, literal, …, literal
+        for i in range(1, len(pieces), 2):
+            param: _Param = pieces[i]  # type: ignore[assignment]
+            value = values.get(param.name, _MISSING)
+            if value is _MISSING:
                 raise RouteError(
-                    f"missing path parameter {piece.name!r} for route "
-                    f"{self.template!r}: pass {piece.name}=..."
+                    f"missing path parameter {param.name!r} for route "
+                    f"{self.template!r}: pass {param.name}=..."
                 )
-            out.append(self._format(piece, values[piece.name]))
-        return "".join(out)
+            if type(value) is int and param.converter.name == "int":
+                text = str(value)  # digits and "-": nothing to check or encode
+            else:
+                text = self._format(param, value)
+            out = f"{out}{text}{pieces[i + 1]}"
+        return out  # type: ignore[return-value]
 
     def _format(self, param: _Param, value: object) -> str:
         converter = param.converter
-        if type(value) is int and converter.name == "int":
-            return str(value)  # digits and "-": nothing to check or percent-encode
         if isinstance(value, bool) or not isinstance(value, converter.accepts):
             raise RouteError(
                 f"path parameter {param.name!r} of route {self.template!r} must be "
