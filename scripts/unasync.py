@@ -29,14 +29,18 @@ module and package in _async/):
     _paginate.py         apaginate : paginate (the pagination driver)
     _body.py             abuffer_body : buffer_body (replay buffering of a body)
     _client.py           AsyncClient : Client
+    _conformance.py      AsyncTransportConformance : TransportConformance (the
+                         transport conformance suite, restwell.testing.conformance)
     _stages/             the pipeline's stages, one module per slot
     _transport_httpx.py  AsyncHttpxTransport : HttpxTransport
     _transport_mock.py   AsyncMockTransport : MockTransport
     _transport_pyreqwest.py  AsyncPyreqwestTransport : PyreqwestTransport (what
                          differs by world is in restwell/_pyreqwest.py)
-    tests/_async/        test_body, test_client, test_decoding, test_httpbin,
-                         test_multipart, test_response_data, test_response_limits,
-                         test_response_streaming, test_stages, test_transport_mock
+    tests/_async/        test_body, test_client, test_decoding, test_failover,
+                         test_httpbin, test_mock_router, test_multipart,
+                         test_response_data, test_response_limits,
+                         test_response_streaming, test_stages,
+                         test_transport_mock
     _models.py, in place _AsyncBody : _Body (a body being iterated), and
                          Response.aread/aiter_bytes/aiter_text/aiter_lines/aclose :
                          read/iter_bytes/iter_text/iter_lines/close
@@ -90,6 +94,7 @@ RULES: list[tuple[str, str]] = [
     ("apaginate", "paginate"),
     ("AsyncResourceBinding", "ResourceBinding"),
     ("acall_callback", "call_callback"),
+    ("AsyncTransportConformance", "TransportConformance"),
     ("AsyncHttpxTransport", "HttpxTransport"),
     ("_AsyncHttpxStream", "_HttpxStream"),
     ("AsyncMockTransport", "MockTransport"),
@@ -160,7 +165,7 @@ SYNTAX: list[tuple[str, str]] = [
     (r"\bAwaitable\[(Response\[\w+\])\]", r"\1"),
     # "(async)" qualifying a phrase ("... the body (async); ..."), not "(async) X".
     (r"\(async\)(?=[.,:;])", "(sync)"),
-    (r"@pytest\.mark\.anyio\n", ""),
+    (r"(?m)^[ \t]*@pytest\.mark\.anyio\n", ""),
     # pyreqwest names its async classes plainly and its sync ones Sync*.
     (r"\bpyreqwest\.client\.Client(Builder)?\b", r"pyreqwest.client.SyncClient\1"),
     (

@@ -1,7 +1,12 @@
 """
 Shared fixtures: loopback servers and the guards every test runs under.
 
-- ``fault_server``: one ``restwell.testing.FaultServer`` per session, reset per test.
+- ``fault_server`` (and ``fake_clock``, ``mock_transport``, ``async_mock_transport``):
+  from restwell's own pytest plugin, ``restwell.testing.pytest_plugin``: one
+  ``FaultServer`` per session, reset per test. The suite uses the plugin as users do,
+  but loads it here (``pytest_plugins``) rather than through its ``pytest11`` entry
+  point (turned off in pyproject.toml with ``-p no:restwell``): pytest loads entry
+  points before pytest-cov starts, and importing the plugin imports restwell.
 - ``httpbin_url``: the httpbin app (PyPI package) served by werkzeug on 127.0.0.1.
 - ``json_server``: json-server 0.17 (npm) on 127.0.0.1, one per test module.
 - autouse guards: no connection to any address but loopback; no proxy or SSL
@@ -24,7 +29,9 @@ from typing import Any
 
 import pytest
 
-from restwell.testing import FakeClock, FaultServer
+from restwell.testing import FakeClock
+
+pytest_plugins = ["restwell.testing.pytest_plugin"]
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -81,19 +88,6 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in _ENV:
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.lower(), raising=False)
-
-
-@pytest.fixture(scope="session")
-def _fault_server_session() -> Iterator[FaultServer]:
-    with FaultServer() as server:
-        yield server
-
-
-@pytest.fixture
-def fault_server(_fault_server_session: FaultServer) -> FaultServer:
-    """A running FaultServer on 127.0.0.1 with no scripts and no records."""
-    _fault_server_session.reset()
-    return _fault_server_session
 
 
 @pytest.fixture

@@ -68,7 +68,7 @@ def no_brotli_cache() -> Iterator[None]:
         ("compress", []),  # nobody here decodes it: the body passes as it is
         ("", []),
         ("br", ["br"]),
-        ("zstd", []),  # the backend cannot decode it either
+        ("zstd", ["zstd"]),  # compression.zstd or backports.zstd
     ],
 )
 def test_plan_lists_the_codings_in_the_order_applied(
@@ -78,8 +78,12 @@ def test_plan_lists_the_codings_in_the_order_applied(
     assert plan(value, BACKEND) == expected
 
 
-def test_plan_leaves_to_the_backend_what_it_cannot_bound() -> None:
+def test_plan_leaves_to_the_backend_what_it_cannot_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """A coding the backend decodes and restwell cannot bound: the backend's body."""
+    monkeypatch.setattr(_decode, "_zstd", lambda: None)
+    assert plan("zstd", BACKEND) == []  # nobody decodes it: as it is
     assert plan("zstd", BACKEND | {"zstd"}) is None
     assert plan("gzip, zstd", BACKEND | {"zstd"}) is None
 

@@ -20,12 +20,16 @@ PUBLIC_PACKAGES = [
     "restwell.middleware",
     "restwell.instrumentation",
     "restwell.testing",
+    "restwell.service",
+    "restwell.pagination",
+    "restwell.testing.conformance",
 ]
 
 
 def _sort_key(name: str) -> tuple[int, str]:
-    # ruff's RUF022 order: SCREAMING_CASE, then CamelCase, then the rest.
-    if name.isupper():
+    # ruff's RUF022 order: SCREAMING_CASE, then CamelCase, then the rest; a single
+    # capital letter (restwell.H) is CamelCase to ruff.
+    if name.isupper() and len(name) > 1:
         return (0, name)
     if name[:1].isupper():
         return (1, name)

@@ -33,12 +33,19 @@ PUBLIC_PACKAGES = [
     "restwell.middleware",
     "restwell.instrumentation",
     "restwell.testing",
+    "restwell.service",
+    "restwell.pagination",
 ]
 
 
 # Where an Any may stay, and why. A key is "Owner.member" (any parameter of it),
 # "Owner.member(parameter)", "TypedDict" (any field) or "TypedDict.field".
 ALLOWED: dict[str, str] = {
+    "restwell.H(callback)": (
+        "(data) -> value: its parameter is the handler's response type, which a "
+        "callable of any parameter type must be assignable to (contravariance)"
+    ),
+    "restwell.ResourceHandler.__init__(callback)": "as restwell.H(callback)",
     "restwell.Request.__init__(extensions)": (
         "free-form per-request data: whatever middleware and transports store there "
         "(httpx types request extensions the same way)"

@@ -5,13 +5,13 @@ arrest 0.2.2 bug the issue lists, checked against a real FaultServer.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import pydantic
 import pytest
 
 import restwell
-from restwell.service import GET, H, Methods
+from restwell.service import GET, POST, H, Methods, Path
 from restwell.testing import FaultServer, Step
 
 pytestmark = [pytest.mark.network, pytest.mark.anyio]
@@ -198,7 +198,7 @@ async def test_model_mismatch_is_restwell_error(fault_server: FaultServer) -> No
             await svc.users.get("/1")
     assert isinstance(err.value.__cause__, pydantic.ValidationError)
     assert "200" in str(err.value)
-    assert """body starts '{"id": "x"}'""" in str(err.value)
+    assert 'body shape {"id": "<str>"}' in str(err.value)
 
 
 def test_definition_forms_and_name_inference() -> None:
@@ -241,3 +241,37 @@ async def test_declared_class_used_directly(fault_server: FaultServer) -> None:
     async with Api("api", fault_server.url) as api:
         response = await api.users.get(id=9)
     assert response.data == User(id=9, name="i")
+
+
+def test_handler_not_found_lists_methods_by_name() -> None:
+    svc = users_service("http://127.0.0.1:9")
+    with pytest.raises(restwell.HandlerNotFound) as err:
+        svc.resources["users"].find("POST", "/1")
+    assert "(POST is not among its methods DELETE, GET)" in str(err.value)
+    assert "Methods." not in str(err.value)
+
+
+class Note(pydantic.BaseModel):
+    kind: Annotated[str, Path()]
+    text: str
+
+
+async def test_dict_request_fills_path_fields(fault_server: FaultServer) -> None:
+    """A dict of the model's fields finds the handler as an instance does."""
+    fault_server.script("/notes/memo", [Step(201, json={"ok": True})])
+    svc = restwell.Service(
+        "s",
+        fault_server.url,
+        resources=[
+            restwell.Resource(
+                "/notes", handlers=[H(POST, ""), H(POST, "/{kind}", request=Note)]
+            )
+        ],
+    )
+    async with svc:
+        by_dict = await svc.notes.post(request={"kind": "memo", "text": "hi"})
+        by_model = await svc.notes.post(request=Note(kind="memo", text="hi"))
+        plain = await svc.notes.post(request={"text": "no kind"})
+    assert by_dict.url == by_model.url == f"{fault_server.url}/notes/memo"
+    assert fault_server.requests("/notes/memo")[0].body == b'{"text":"hi"}'
+    assert plain.url == f"{fault_server.url}/notes"  # no kind: the other handler

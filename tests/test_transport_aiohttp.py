@@ -570,8 +570,14 @@ def drip_body(conn: socket.socket) -> None:
 
 
 def context(deadline: float) -> CallContext:
-    """A call's context with ``deadline`` seconds left, as the deadline stage sets."""
-    ctx = CallContext(CallOptions(), SystemClock(), Emitter({}, ()), time.monotonic())
+    """
+    A streamed call's context with ``deadline`` seconds left, as the deadline stage
+    sets it. A streamed body is read after the deadline stage's watchdog has ended,
+    so the transport bounds it itself (a buffered call's body is read under it).
+    """
+    ctx = CallContext(
+        CallOptions(), SystemClock(), Emitter({}, ()), time.monotonic(), True
+    )
     ctx.deadline_at = ctx.started + deadline
     return ctx
 
@@ -852,3 +858,55 @@ async def test_under_trio_the_default_sends_with_httpx(
         assert "on trio: httpx" in repr(client.transport)
         assert native._transport._pool._max_connections == 3  # type: ignore[attr-defined]
     assert native.is_closed
+
+
+# -- a body that has all arrived is taken at once ----------------------------------
+
+
+@pytest.mark.anyio
+async def test_an_arrived_body_is_read_whole_and_its_connection_pooled(
+    fault_server: FaultServer,
+) -> None:
+    """200 bytes come with the head: aread() returns them, the connection is reused."""
+    body = b'{"data":"' + b"x" * 189 + b'"}'
+    fault_server.script("/small", [Step(200, body=body)] * 3)
+    transport = AiohttpTransport()
+    for _ in range(3):
+        request = restwell.Request("GET", fault_server.url_for("/small"))
+        request.context = context(30)
+        response = await transport.send(request)
+        assert await response.aread() == body
+        idle(transport.session)
+    connector: Any = transport.session.connector  # type: ignore[union-attr]
+    assert sum(len(c) for c in connector._conns.values()) == 1  # one, kept alive
+    await transport.aclose()
+
+
+@pytest.mark.anyio
+async def test_an_arrived_body_read_after_the_deadline_is_deadline_exceeded(
+    fault_server: FaultServer,
+) -> None:
+    """A streamed body read once the deadline has passed: DeadlineExceeded, all read."""
+    fault_server.script("/small", [Step(200, body=b"x" * 200)])
+    transport = AiohttpTransport()
+    request = restwell.Request("GET", fault_server.url_for("/small"))
+    ctx = context(30)
+    request.context = ctx
+    response = await transport.send(request)
+    ctx.deadline_at = ctx.started - 1.0  # passed while the caller held the response
+    with pytest.raises(restwell.DeadlineExceeded):
+        await response.aread()
+    idle(transport.session)
+    await transport.aclose()
+
+
+@pytest.mark.anyio
+async def test_raw_is_the_aiohttp_response(fault_server: FaultServer) -> None:
+    """``response.raw`` is aiohttp's own; version and reason come from it."""
+    import aiohttp
+
+    async with restwell.AsyncClient(transport="aiohttp", hooks=[]) as client:
+        response = await client.get(fault_server.url_for("/json"))
+    assert isinstance(response.raw, aiohttp.ClientResponse)
+    assert response.http_version == "HTTP/1.1"
+    assert response.reason_phrase == "OK"

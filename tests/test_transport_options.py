@@ -131,3 +131,35 @@ def test_unwrap_without_backend_client() -> None:
         pytest.raises(restwell.ConfigurationError, match="no unwrap"),
     ):
         client.unwrap()
+
+
+@pytest.mark.parametrize("backend", ["httpx", "httpx2"])
+def test_owned_httpx_pool_keeps_every_connection_alive(backend: str) -> None:
+    # restwell's own pool limits (AsyncHttpxTransport, "Pool limits"), not httpx's
+    # Limits(100, 20), which churns connections beyond 20 in flight.
+    for client in (
+        restwell.Client(transport=backend),
+        restwell.AsyncClient(transport=backend),
+    ):
+        pool = client.unwrap()._transport._pool  # type: ignore[attr-defined]
+        assert pool._max_connections == 100
+        assert pool._max_keepalive_connections == 100
+        assert pool._keepalive_expiry == 5.0
+        if isinstance(client, restwell.Client):
+            client.close()  # the async one opened nothing: no socket to close
+
+
+def test_lent_and_configured_httpx_pools_are_left_alone() -> None:
+    lent = httpx.Client()
+    with restwell.Client(transport=lent) as client:
+        assert client.unwrap() is lent
+        assert lent._transport._pool._max_keepalive_connections == 20  # type: ignore[attr-defined]
+    lent.close()
+    with restwell.Client(
+        limits=Limits(max_connections=8, max_keepalive_connections=2)
+    ) as client:
+        pool = client.unwrap()._transport._pool  # type: ignore[attr-defined]
+        assert (pool._max_connections, pool._max_keepalive_connections) == (8, 2)
+    own = restwell.transports.HttpxTransport(limits=httpx.Limits(max_connections=3))
+    assert own.client._transport._pool._max_connections == 3  # type: ignore[union-attr]
+    own.close()

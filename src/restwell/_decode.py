@@ -18,8 +18,12 @@ applied, are decoded in reverse order, each one bounded:
 - ``br`` (RFC 7932): with the ``brotli`` (>= 1.2) or ``brotlicffi`` (>= 1.2)
   package the backend would use, which can bound its output
   (``output_buffer_limit``). An older one cannot: the body is left to the backend.
-- ``zstd`` (RFC 8878): left to the backend (httpx uses the ``zstandard`` package,
-  whose streaming decompressor cannot bound its output).
+- ``zstd`` (RFC 8878): with the standard library's ``compression.zstd`` (Python
+  3.14+) or its backport ``backports.zstd`` (a dependency of restwell on 3.11-3.13),
+  whose ``decompress(data, max_length)`` bounds its output; several frames in a row
+  are decoded one after the other, and a body that ends inside a frame is an error
+  (urllib3's rule). Without either, the body is left to the backend (httpx uses the
+  ``zstandard`` package, whose streaming decompressor cannot bound its output).
 - ``identity``, and a coding the backend does not decode either: skipped, as httpx
   does.
 
@@ -45,8 +49,10 @@ __all__ = [
     "STEP",
     "ContentDecoder",
     "DecodeFailed",
+    "accept_encoding",
     "backend_codings",
     "plan",
+    "restwell_codings",
 ]
 
 STEP: Final = 64 * 1024
@@ -103,10 +109,12 @@ def plan(value: str, backend: Container[str]) -> list[str] | None:
             codings.append("gzip")
         elif coding == "deflate":
             codings.append("deflate")
-        elif coding in backend:  # br, zstd: the backend decodes them
-            if coding != "br" or _brotli() is None:
-                return None
+        elif coding == "br" and _brotli() is not None:
             codings.append("br")
+        elif coding == "zstd" and _zstd() is not None:
+            codings.append("zstd")
+        elif coding in backend:  # br, zstd without a bounded decoder: the backend's
+            return None
         # identity, or a coding nobody here decodes: skipped, as httpx does
     if len(codings) > MAX_CODINGS:
         raise DecodeFailed(
@@ -114,6 +122,33 @@ def plan(value: str, backend: Container[str]) -> list[str] | None:
             "are decoded"
         )
     return codings
+
+
+def restwell_codings() -> frozenset[str]:
+    """The codings restwell decodes in bounded steps beyond gzip and deflate."""
+    found = set()
+    if _brotli() is not None:
+        found.add("br")
+    if _zstd() is not None:
+        found.add("zstd")
+    return frozenset(found)
+
+
+def accept_encoding() -> str:
+    """The ``Accept-Encoding`` value for the codings restwell decodes itself."""
+    extra = restwell_codings()
+    return ", ".join(["gzip", "deflate", *(c for c in ("br", "zstd") if c in extra)])
+
+
+@functools.cache
+def _zstd() -> ModuleType | None:
+    """``compression.zstd`` (3.14+) or ``backports.zstd``, if installed; else None."""
+    for name in ("compression.zstd", "backports.zstd"):
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            continue
+    return None  # pragma: no cover - backports.zstd is a dependency below 3.14
 
 
 @functools.cache
@@ -217,6 +252,45 @@ class _Brotli:
         yield from ()
 
 
+class _Zstd:
+    """One ``zstd`` coding, decoded ``STEP`` bytes at a time (RFC 8878)."""
+
+    __slots__ = ("_d", "_error", "_module", "_seen")
+
+    def __init__(self, module: ModuleType) -> None:
+        self._module = module
+        self._d: Any = module.ZstdDecompressor()
+        self._error: type[Exception] = module.ZstdError
+        self._seen = False
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        d = self._d
+        try:
+            out: bytes = d.decompress(data, STEP)
+            if data:
+                self._seen = True
+            while True:
+                if out:
+                    yield out
+                if d.eof:  # a frame ended: the next one starts in unused_data
+                    rest: bytes = d.unused_data
+                    if not rest:
+                        return
+                    d = self._d = self._module.ZstdDecompressor()
+                    out = d.decompress(rest, STEP)
+                    continue
+                if d.needs_input:
+                    return
+                out = d.decompress(b"", STEP)
+        except self._error as exc:
+            raise DecodeFailed(f"zstd: {exc}") from exc
+
+    def end(self) -> Iterator[bytes]:
+        if self._seen and not self._d.eof:
+            raise DecodeFailed("zstd: the body ended inside a frame (truncated)")
+        yield from ()
+
+
 class ContentDecoder:
     """
     Decode a body of stacked codings, in pieces of at most ``STEP`` bytes.
@@ -235,12 +309,16 @@ class ContentDecoder:
     __slots__ = ("_layers",)
 
     def __init__(self, codings: list[str]) -> None:
-        layers: list[_Zlib | _Brotli] = []
+        layers: list[_Zlib | _Brotli | _Zstd] = []
         for coding in reversed(codings):  # the last applied is undone first
             if coding == "br":
                 module = _brotli()
                 assert module is not None  # noqa: S101 - plan() checked it
                 layers.append(_Brotli(module))
+            elif coding == "zstd":
+                zstd = _zstd()
+                assert zstd is not None  # noqa: S101 - plan() checked it
+                layers.append(_Zstd(zstd))
             else:
                 layers.append(_Zlib(coding))
         self._layers = layers

@@ -39,7 +39,7 @@ from ._exceptions import (
     ResponseValidationError,
     StreamConsumed,
 )
-from ._redact import body_excerpt, is_sensitive_name, redact_headers, redact_url
+from ._redact import body_shape, redact_headers, redact_url
 from ._types import JSON, HeaderTypes, RawHeaders, RequestBody
 
 if TYPE_CHECKING:
@@ -1001,16 +1001,34 @@ class Response(Generic[_T_co]):
 
     @property
     def http_version(self) -> str:
-        """``"HTTP/1.1"``, ``"HTTP/2"``, …; from ``raw`` if deferred."""
+        """
+        ``"HTTP/1.1"``, ``"HTTP/2"``, …; from ``raw`` if deferred.
+
+        Read from ``raw.http_version`` (httpx, pyreqwest's adapter), else from
+        ``raw.version`` as a ``(major, minor)`` pair (``aiohttp.ClientResponse``).
+        """
         if self._http_version is None:
-            self._http_version = str(self.raw.http_version)
+            raw = self.raw
+            version = getattr(raw, "http_version", None)
+            if version is None:
+                pair = getattr(raw, "version", None)
+                version = "HTTP/1.1" if pair is None else f"HTTP/{pair[0]}.{pair[1]}"
+            self._http_version = str(version)
         return self._http_version
 
     @property
     def reason_phrase(self) -> str:
-        """The status line's reason phrase, or ``""`` (from ``raw`` when deferred)."""
+        """
+        The status line's reason phrase, or ``""`` (from ``raw`` when deferred).
+
+        Read from ``raw.reason_phrase``, else ``raw.reason`` (aiohttp).
+        """
         if self._reason_phrase is None:
-            self._reason_phrase = str(self.raw.reason_phrase)
+            raw = self.raw
+            reason = getattr(raw, "reason_phrase", None)
+            if reason is None:
+                reason = getattr(raw, "reason", None) or ""
+            self._reason_phrase = str(reason)
         return self._reason_phrase
 
     # -- status ---------------------------------------------------------------------
@@ -1141,12 +1159,9 @@ class Response(Generic[_T_co]):
                 response=self,
             ) from exc
 
-    def _excerpt(self) -> str:
-        """The body's start for an error message, credentials redacted."""
-        headers = self.request.headers.multi_items()
-        return body_excerpt(
-            self.content, [v for n, v in headers if is_sensitive_name(n)]
-        )
+    def _shape(self) -> str:
+        """What the body looks like, for an error message (no value in it)."""
+        return body_shape(self.content, self.headers.get("content-type", ""))
 
     @property
     def data(self) -> _T_co:
@@ -1195,7 +1210,7 @@ class Response(Generic[_T_co]):
                     detail = f"{type(exc).__name__}: {exc}"
                 raise ResponseValidationError(
                     f"{self.status_code} response body does not fit {name}: "
-                    f"{detail}; body starts {self._excerpt()!r}; see __cause__",
+                    f"{detail}; body shape {self._shape()}; see __cause__",
                     response=self,
                 ) from exc
         if not content:

@@ -228,6 +228,8 @@ class StageEnv:
             far on the response). Default ``False``.
         attempt_middleware: Whether user middleware runs per attempt (then each
             attempt gets its own copy of the request).
+        hosts: The client's ``restwell.policies.HostPool`` when it has several
+            base URLs (the ``failover`` stage routes over it), else ``None``.
     """
 
     __slots__ = (
@@ -235,6 +237,7 @@ class StageEnv:
         "call_middleware",
         "clock",
         "events",
+        "hosts",
         "monotonic",
         "rng",
         "wall",
@@ -250,6 +253,7 @@ class StageEnv:
         events: Any,
         attempt_middleware: bool,
         call_middleware: bool = False,
+        hosts: Any = None,
     ) -> None:
         self.clock = clock
         self.monotonic = monotonic
@@ -258,3 +262,4 @@ class StageEnv:
         self.events = events
         self.attempt_middleware = attempt_middleware
         self.call_middleware = call_middleware
+        self.hosts = hosts

@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import _exceptions as e
 from ._config import Timeout
-from ._decode import _brotli
+from ._decode import accept_encoding as _accept_encoding
+from ._decode import restwell_codings
 from ._httpx_errors import header_error, invalid_header, scrub
 from ._models import Headers, Request
 from ._redact import is_sensitive_name, redact_url
@@ -122,13 +123,13 @@ def native_module(obj: object) -> str | None:
 
 
 def codings() -> frozenset[str]:
-    """The codings restwell decodes beyond gzip/deflate (``br`` with brotli)."""
-    return frozenset({"br"}) if _brotli() is not None else frozenset()
+    """The codings restwell decodes beyond gzip/deflate (br, zstd when installed)."""
+    return restwell_codings()
 
 
 def accept_encoding() -> str:
     """``Accept-Encoding`` for the codings restwell decodes in bounded steps."""
-    return "gzip, deflate, br" if _brotli() is not None else "gzip, deflate"
+    return _accept_encoding()
 
 
 def _seconds(value: float) -> timedelta:

@@ -19,7 +19,7 @@ from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 __all__ = [
     "REDACTED",
-    "body_excerpt",
+    "body_shape",
     "is_sensitive_name",
     "redact_headers",
     "redact_url",
@@ -135,44 +135,44 @@ def url_secrets(url: str) -> set[str]:
     return secrets
 
 
-_JSON_PAIR = re.compile(r'"([^"\\]{1,100})"(\s*:\s*)("(?:[^"\\]|\\.)*"|[^,{}\[\]\s]+)')
-_FORM_PAIR = re.compile(r"(?<![\w-])([\w.-]{1,100})=([^&\s\"']+)")
-_SCHEME_TOKEN = re.compile(r"(?i)\b(bearer|basic|token)\s+[\w.~+/=-]{4,}")
-_EXCERPT = 160  # characters of a body quoted in an error message
+_SHAPE = 160  # characters of a body's shape quoted in an error message
 
 
-def body_excerpt(
-    content: bytes, secrets: Iterable[str] = (), limit: int = _EXCERPT
-) -> str:
+def _shape(value: object, depth: int) -> object:
+    if isinstance(value, dict):
+        if depth > 3:
+            return "{…}"
+        return {str(k)[:40]: _shape(v, depth + 1) for k, v in list(value.items())[:12]}
+    if isinstance(value, list):
+        if depth > 3:
+            return "[…]"
+        head = [_shape(v, depth + 1) for v in value[:3]]
+        return head + ([f"… {len(value) - 3} more"] if len(value) > 3 else [])
+    if value is None or isinstance(value, bool):
+        return value
+    return f"<{type(value).__name__}>"
+
+
+def body_shape(content: bytes, content_type: str = "", limit: int = _SHAPE) -> str:
     """
-    The start of a response body, safe to put in an error message.
+    What a response body looks like, without any of its values.
 
-    Decoded as UTF-8 (bad bytes replaced), whitespace runs collapsed, values of
-    credential-named JSON keys and ``name=value`` pairs replaced by ``[REDACTED]``
-    (``"access_token": "..."``, ``password=...``) and ``Bearer <token>``-like
-    credentials, every string in ``secrets``
-    (e.g. the request's header values, which an echoing server may quote) removed,
-    then cut to ``limit`` characters with ``…``.
+    A JSON body becomes its skeleton: object keys kept (12 per object, 4 levels),
+    arrays cut to 3 items, every string and number replaced by its type
+    (``{"id": "<str>", "tags": ["<str>"]}``), ``true``/``false``/``null`` kept.
+    Any other body is described by its size and type. Never a value: a body may
+    echo a credential, and error messages never carry one (STYLE.md §6).
 
     Args:
         content: The body bytes.
-        secrets: Exact strings never to show.
-        limit: Most characters shown. Default 160.
+        content_type: The response's ``Content-Type`` (named for a non-JSON body).
+        limit: Most characters shown (``…`` marks a cut). Default 160.
     """
-    text = " ".join(content[: limit * 4].decode("utf-8", "replace").split())
+    import json
 
-    def json_value(found: re.Match[str]) -> str:
-        if not is_sensitive_name(found.group(1)):
-            return found.group(0)
-        return f'"{found.group(1)}"{found.group(2)}"{REDACTED}"'
-
-    def form_value(found: re.Match[str]) -> str:
-        if not is_sensitive_name(found.group(1)):
-            return found.group(0)
-        return f"{found.group(1)}={REDACTED}"
-
-    text = _FORM_PAIR.sub(form_value, _JSON_PAIR.sub(json_value, text))
-    text = _SCHEME_TOKEN.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
-    for secret in sorted((s for s in secrets if len(s) >= 4), key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
+    try:
+        text = json.dumps(_shape(json.loads(content), 0), ensure_ascii=False)
+    except (ValueError, RecursionError):
+        kind = content_type.split(";")[0].strip() or "unknown type"
+        return f"<{len(content)} bytes of {kind}, not JSON>"
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from ._exceptions import ConfigurationError, InvalidURL
@@ -65,11 +66,34 @@ def join_url(base: str, url: str, params: QueryParams) -> str:
             else base.rstrip("/") + url
         )
     if params:
-        query = params if isinstance(params, str) else urlencode(params, doseq=True)
+        query = params if isinstance(params, str) else _encode_query(params)
         if query:
             url, hash_, fragment = url.partition("#")  # the query goes before it
             url = f"{url}{'&' if '?' in url else '?'}{query}{hash_}{fragment}"
     return url
+
+
+def _primitive(value: object) -> object:
+    """A query value as httpx writes it: ``true``/``false``, ``None`` as empty."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return ""
+    return value
+
+
+def _encode_query(params: object) -> str:
+    """``params`` (a mapping or pairs; a sequence value repeats) as a query."""
+    pairs = params.items() if isinstance(params, Mapping) else params
+    out: list[tuple[str, object]] = []
+    for name, value in pairs:  # type: ignore[attr-defined]  # pairs, checked by caller
+        if isinstance(value, list | tuple):
+            out.extend((name, _primitive(v)) for v in value)
+        else:
+            out.append((name, _primitive(value)))
+    return urlencode(out)
 
 
 def origin(url: str) -> tuple[str, str | None, int | None]:

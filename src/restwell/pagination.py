@@ -20,10 +20,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeAlias
+from typing import Protocol, TypeAlias
 from urllib.parse import urljoin
 
 from ._exceptions import ConfigurationError
+from ._types import JSON
 
 __all__ = [
     "Cursor",
@@ -37,7 +38,7 @@ __all__ = [
     "parse_link_header",
 ]
 
-ItemsPath: TypeAlias = str | Callable[[Any], Sequence[Any]] | None
+ItemsPath: TypeAlias = str | Callable[[JSON], Sequence[JSON]] | None
 """Where a page's items are: ``None`` (the body is the list), a dotted key path
 into the JSON body (``"data"``, ``"result.items"``), or ``(body) -> items``."""
 
@@ -55,7 +56,7 @@ class NextPage:
     """
 
     url: str | None = None
-    params: Mapping[str, Any] | None = None
+    params: Mapping[str, object] | None = None
 
 
 class PaginationStrategy(Protocol):
@@ -71,23 +72,28 @@ class PaginationStrategy(Protocol):
             or ``None`` when this was the last page.
     """
 
-    def first(self, params: Mapping[str, Any]) -> dict[str, Any]:
+    def first(self, params: Mapping[str, object]) -> dict[str, object]:
         """The first page's query parameters."""
         ...
 
     def next(
         self,
         url: str,
-        params: Mapping[str, Any],
+        params: Mapping[str, object],
         headers: Mapping[str, str],
-        body: Any,
+        body: JSON,
         count: int,
     ) -> NextPage | None:
         """The next page, or ``None``."""
         ...
 
 
-def dig(body: Any, path: str) -> Any:
+def _number(value: object) -> int:
+    """A page number or offset sent earlier (an ``int``, or its text)."""
+    return value if isinstance(value, int) else int(str(value))
+
+
+def dig(body: JSON, path: str) -> JSON:
     """
     The value at a dotted key path in a JSON body (``"meta.next"``), or ``None``.
 
@@ -139,16 +145,16 @@ class LinkHeader:
 
     rel: str = "next"
 
-    def first(self, params: Mapping[str, Any]) -> dict[str, Any]:
+    def first(self, params: Mapping[str, object]) -> dict[str, object]:
         """The caller's parameters, as given."""
         return dict(params)
 
     def next(
         self,
         url: str,
-        params: Mapping[str, Any],
+        params: Mapping[str, object],
         headers: Mapping[str, str],
-        body: Any,
+        body: JSON,
         count: int,
     ) -> NextPage | None:
         """The ``rel`` target of the ``Link`` header, or ``None``."""
@@ -180,16 +186,16 @@ class Cursor:
     path: str = "next_cursor"
     has_more: str | None = None
 
-    def first(self, params: Mapping[str, Any]) -> dict[str, Any]:
+    def first(self, params: Mapping[str, object]) -> dict[str, object]:
         """The caller's parameters, as given (a cursor in them is the start)."""
         return dict(params)
 
     def next(
         self,
         url: str,
-        params: Mapping[str, Any],
+        params: Mapping[str, object],
         headers: Mapping[str, str],
-        body: Any,
+        body: JSON,
         count: int,
     ) -> NextPage | None:
         """The parameters with the next cursor, or ``None`` at the end."""
@@ -233,7 +239,7 @@ class PageNumber:
                 "that asks for it, e.g. 'per_page')"
             )
 
-    def first(self, params: Mapping[str, Any]) -> dict[str, Any]:
+    def first(self, params: Mapping[str, object]) -> dict[str, object]:
         """The caller's parameters with the first page number (and size)."""
         first = {**params, self.param: self.start}
         if self.size_param is not None and self.size is not None:
@@ -243,15 +249,15 @@ class PageNumber:
     def next(
         self,
         url: str,
-        params: Mapping[str, Any],
+        params: Mapping[str, object],
         headers: Mapping[str, str],
-        body: Any,
+        body: JSON,
         count: int,
     ) -> NextPage | None:
         """The next page number, or ``None`` after an empty or short page."""
         if count == 0 or (self.size is not None and count < self.size):
             return None
-        return NextPage(params={**params, self.param: int(params[self.param]) + 1})
+        return NextPage(params={**params, self.param: _number(params[self.param]) + 1})
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,19 +282,20 @@ class Offset:
         if self.limit < 1:
             raise ConfigurationError(f"Offset(limit={self.limit}) must be >= 1")
 
-    def first(self, params: Mapping[str, Any]) -> dict[str, Any]:
+    def first(self, params: Mapping[str, object]) -> dict[str, object]:
         """The caller's parameters with offset 0 (unless given) and the limit."""
         return {self.param: 0, **params, self.limit_param: self.limit}
 
     def next(
         self,
         url: str,
-        params: Mapping[str, Any],
+        params: Mapping[str, object],
         headers: Mapping[str, str],
-        body: Any,
+        body: JSON,
         count: int,
     ) -> NextPage | None:
         """The next offset, or ``None`` after a short page."""
         if count < self.limit:
             return None
-        return NextPage(params={**params, self.param: int(params[self.param]) + count})
+        offset = _number(params[self.param]) + count
+        return NextPage(params={**params, self.param: offset})

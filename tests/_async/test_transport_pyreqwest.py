@@ -24,7 +24,7 @@ import pyreqwest.client
 import pytest
 
 import restwell
-from restwell import Timeout
+from restwell import Timeout, _decode
 from restwell._decode import _brotli
 from restwell._version import USER_AGENT
 from restwell.testing import FakeClock, FaultServer, Step
@@ -416,12 +416,15 @@ def coded(body: bytes, coding: str) -> Step:
 async def test_restwell_decodes_and_advertises_only_what_it_bounds(
     fault_server: FaultServer,
 ) -> None:
-    """gzip, deflate (and br with brotli) decoded by restwell; no zstd offered."""
+    """gzip, deflate, br (brotli), zstd (compression.zstd): decoded by restwell."""
     text = b"hello, decoded world " * 100
     bodies = {"gzip": gzip.compress(text), "deflate": zlib.compress(text)}
     brotli = _brotli()
     if brotli is not None:
         bodies["br"] = brotli.compress(text)
+    zstd = _decode._zstd()
+    if zstd is not None:
+        bodies["zstd"] = zstd.compress(text)
     for coding, body in bodies.items():
         fault_server.script(f"/{coding}", [coded(body, coding)])
     async with restwell.AsyncClient(transport="pyreqwest") as client:
@@ -429,8 +432,7 @@ async def test_restwell_decodes_and_advertises_only_what_it_bounds(
             response = await client.get(fault_server.url_for(f"/{coding}"))
             assert response.content == text, coding
         echo = await client.get(fault_server.url_for("/echo"))
-    expected = "gzip, deflate, br" if brotli is not None else "gzip, deflate"
-    assert echo.data["headers"]["accept-encoding"] == expected
+    assert echo.data["headers"]["accept-encoding"] == ", ".join(bodies)
 
 
 @pytest.mark.anyio

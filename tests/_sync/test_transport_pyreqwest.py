@@ -26,7 +26,7 @@ import pyreqwest.client
 import pytest
 
 import restwell
-from restwell import Timeout
+from restwell import Timeout, _decode
 from restwell._decode import _brotli
 from restwell._version import USER_AGENT
 from restwell.testing import FakeClock, FaultServer, Step
@@ -393,12 +393,15 @@ def coded(body: bytes, coding: str) -> Step:
 def test_restwell_decodes_and_advertises_only_what_it_bounds(
     fault_server: FaultServer,
 ) -> None:
-    """gzip, deflate (and br with brotli) decoded by restwell; no zstd offered."""
+    """gzip, deflate, br (brotli), zstd (compression.zstd): decoded by restwell."""
     text = b"hello, decoded world " * 100
     bodies = {"gzip": gzip.compress(text), "deflate": zlib.compress(text)}
     brotli = _brotli()
     if brotli is not None:
         bodies["br"] = brotli.compress(text)
+    zstd = _decode._zstd()
+    if zstd is not None:
+        bodies["zstd"] = zstd.compress(text)
     for coding, body in bodies.items():
         fault_server.script(f"/{coding}", [coded(body, coding)])
     with restwell.Client(transport="pyreqwest") as client:
@@ -406,8 +409,7 @@ def test_restwell_decodes_and_advertises_only_what_it_bounds(
             response = client.get(fault_server.url_for(f"/{coding}"))
             assert response.content == text, coding
         echo = client.get(fault_server.url_for("/echo"))
-    expected = "gzip, deflate, br" if brotli is not None else "gzip, deflate"
-    assert echo.data["headers"]["accept-encoding"] == expected
+    assert echo.data["headers"]["accept-encoding"] == ", ".join(bodies)
 
 
 def test_a_gzip_bomb_stops_at_the_limit(fault_server: FaultServer) -> None:

@@ -26,7 +26,7 @@ EXAMPLES = sorted(
 #: Upper bound for one example run, in seconds; never asserted on.
 RUN_TIMEOUT = 60.0
 #: Examples per seed document: every code example of the seed has one (README.md).
-SEED_EXAMPLES = {"aresilient": 10, "extapi": 14}
+SEED_EXAMPLES = {"aresilient": 10, "extapi": 14, "arrest": 13}
 
 # Run in the child: refuse connections and name lookups for anything but loopback
 # (as tests/conftest.py does in-process), then run the example as ``__main__``.

@@ -244,7 +244,8 @@ def test_records_method_path_headers_body_and_time(
     first, second = server.requests("/rec")
     assert isinstance(first, RecordedRequest)
     assert (first.method, first.path, first.body) == ("POST", "/rec?a=1", b"payload")
-    assert ("X-Trace-Id", "abc") in first.headers
+    assert ("X-Trace-Id", "abc") in first.headers.multi_items()
+    assert first.headers["x-trace-id"] == "abc"
     assert first.header("x-trace-id") == "abc"
     assert first.header("X-MULTI") == "1, 2"
     assert first.header("content-length") == "7"
@@ -253,6 +254,53 @@ def test_records_method_path_headers_body_and_time(
     assert before <= first.time <= second.time <= time.monotonic()
     assert server.requests() == [first, second]
     assert server.requests("/other") == []
+
+
+def test_requests_is_a_live_list_like_record(
+    server: FaultServer, client: httpx.Client
+) -> None:
+    """server.requests indexes, counts, iterates, filters by path and gives last."""
+    log = server.requests
+    assert (len(log), list(log), log == []) == (0, [], True)
+    with pytest.raises(IndexError, match="no request"):
+        _ = log.last
+    client.get(server.url_for("/a?x=1"), headers={"Authorization": "Bearer t0ken"})
+    client.post(server.url_for("/b"), content=b"two")
+    client.get(server.url_for("/a"))
+    assert len(log) == 3  # the same object sees later requests
+    assert [r.path for r in log] == ["/a?x=1", "/b", "/a"]
+    assert log[0].headers["authorization"] == "Bearer t0ken"
+    assert log[0].headers["AUTHORIZATION"] == "Bearer t0ken"
+    assert log[-1] is log.last
+    assert [r.path for r in log[1:]] == ["/b", "/a"]
+    assert [r.path for r in log.for_path("/a")] == ["/a?x=1", "/a"]
+    assert log.for_path("/a") == server.requests("/a") == log("/a")
+    assert log == list(log)
+    assert log == tuple(log)
+    assert log != "not a list"
+    assert "t0ken" not in repr(log)  # Headers redact credentials in reprs
+    with pytest.raises(ValueError, match="must start with '/'"):
+        log.for_path("a")
+    server.reset()
+    assert len(log) == 0
+
+
+def test_recorded_headers_keep_repeats_and_accept_pairs() -> None:
+    """RecordedRequest.headers is case-insensitive and multi-valued, from any form."""
+    rec = RecordedRequest(
+        method="GET",
+        path="/",
+        headers=[("X-A", "1"), ("x-a", "2"), ("Host", "h")],
+        body=b"",
+        time=0.0,
+    )
+    assert rec.headers.get_list("X-A") == ["1", "2"]
+    assert rec.headers["x-a"] == rec.header("X-a") == "1, 2"
+    assert rec.headers.multi_items()[0] == ("X-A", "1")
+    from_mapping = RecordedRequest(
+        method="GET", path="/", headers={"Host": "h"}, body=b"", time=0.0
+    )
+    assert from_mapping.headers == {"host": "h"}
 
 
 def test_chunked_request_body_is_read_fully(server: FaultServer) -> None:

@@ -22,19 +22,22 @@ transport does):
   and proxy settings) but has none of its credentials: no default header
   ``is_sensitive_name`` flags (``Authorization``, ``Cookie``, API keys), no
   ``auth=``, no cookie jar (cookies the other origin sets are still stored in the
-  session's jar), no middlewares, no trace configs. The session's other default
+  session's jar), no middlewares. The session's other default
   headers (``User-Agent``, …) go along.
-- **The deadline is a total.** Each attempt's ``aiohttp.ClientTimeout`` has
-  ``total`` = the time left to the call's deadline (``ctx.deadline_at``), next to
-  the per-phase values of ``request.timeout``; aiohttp counts ``total`` from the
-  start of the request to the end of the body, so a server that drips its head or
-  its body cannot hold an attempt, or a streamed body read after the call, past
-  the deadline, even without the deadline stage's cancellation. A timeout there
-  is ``DeadlineExceeded``. ``total`` is not rounded up to a whole second
-  (aiohttp's ``ceil_threshold`` is lifted).
+- **The deadline is a total.** A buffered call (``get()``, ``request()``, …) is
+  sent and its body read inside the deadline stage's watchdog, which cancels it at
+  the deadline. A streamed call's body is read after that watchdog has ended, so
+  each of its attempts gets an ``aiohttp.ClientTimeout`` with ``total`` = the time
+  left to the call's deadline (``ctx.deadline_at``), next to the per-phase values
+  of ``request.timeout``; aiohttp counts ``total`` from the start of the request to
+  the end of the body, so a server that drips its head or its body cannot hold it
+  past the deadline. A timeout there is ``DeadlineExceeded``. ``total`` is not
+  rounded up to a whole second (aiohttp's ``ceil_threshold`` is lifted). The
+  per-phase ``ClientTimeout`` of a buffered call is built once per ``Timeout``
+  value: a timer per request costs ~30k instructions (``docs/benchmarks.md``).
 - **Timeouts per attempt**: ``request.timeout`` becomes ``sock_connect`` = connect,
   ``connect`` = pool + connect, ``sock_read`` = read; aiohttp has no write timeout
-  (the deadline's ``total`` bounds a slow upload).
+  (the deadline bounds a slow upload).
 - **A compressed body expands in bounded steps**: aiohttp's own decompression is
   turned off for the request (``auto_decompress=False``) and restwell decodes
   ``gzip``/``deflate`` (and ``br`` when ``brotli`` is installed) itself, at most
@@ -50,6 +53,8 @@ transport does):
 from __future__ import annotations
 
 import base64
+import functools
+import io
 import math
 import re
 from collections.abc import AsyncIterator, Iterable
@@ -61,7 +66,13 @@ import sniffio
 from .. import _exceptions as e
 from .._async._transport_httpx import _check_deadline, _cross_origin, _late
 from .._config import Timeout
-from .._decode import ContentDecoder, DecodeFailed, _brotli, plan
+from .._decode import (
+    ContentDecoder,
+    DecodeFailed,
+    accept_encoding,
+    plan,
+    restwell_codings,
+)
 from .._httpx_errors import closed_error, header_error, invalid_header, scrub
 from .._logsafe import redact_logs
 from .._models import Headers, Request, Response
@@ -95,12 +106,12 @@ _SKIP_AUTO = ("Content-Type",)  # restwell sets Content-Type itself, or sends no
 
 
 def _codings() -> frozenset[str]:
-    """The codings restwell decodes beyond gzip/deflate (``br`` with brotli)."""
-    return frozenset({"br"}) if _brotli() is not None else frozenset()
+    """The codings restwell decodes beyond gzip/deflate (br, zstd when installed)."""
+    return restwell_codings()
 
 
 def _accept_encoding() -> str:
-    return "gzip, deflate, br" if _brotli() is not None else "gzip, deflate"
+    return accept_encoding()
 
 
 class _AiohttpStream:
@@ -155,6 +166,20 @@ class _AiohttpStream:
             DecodingError: The body does not decode with its Content-Encoding.
             TransportError: A mapped aiohttp error.
         """
+        raw = self._raw
+        content = raw.content
+        # All of it has arrived (a small body comes with the head) and there is
+        # nothing to decode: take it at once, no chunk loop (about 34,000 fewer
+        # instructions per 200-byte response; docs/benchmarks.md).
+        if (
+            content.is_eof()
+            and content.exception() is None
+            and "Content-Encoding" not in raw.headers
+        ):
+            data = content.read_nowait()
+            raw.release()
+            _check_deadline(self._request)  # a streamed body outlives the call
+            return data
         chunks = [chunk async for chunk in self]
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
@@ -406,8 +431,8 @@ class AiohttpTransport:
         """
         The session for requests to another origin than the call's.
 
-        It has ``session``'s connector and settings, none of its credentials (see
-        the module docstring).
+        It has ``session``'s connector, settings and trace configs, none of its
+        credentials (see the module docstring).
         """
         stranger = self._stranger
         if stranger is not None and not stranger.closed:
@@ -436,6 +461,7 @@ class AiohttpTransport:
             "_read_bufsize",
             "_max_line_size",
             "_max_field_size",
+            "_trace_configs",  # the owner's tracing sees every request it sends
         ):
             if hasattr(session, name):
                 setattr(stranger, name, getattr(session, name))
@@ -472,15 +498,18 @@ class AiohttpTransport:
         origin = session
         if ctx is not None:
             deadline_at = ctx.deadline_at
-            if deadline_at is not None:
+            if deadline_at is not None and ctx.stream:
+                # A streamed body is read after the call, past the deadline stage's
+                # watchdog: aiohttp's own total timer bounds it. A buffered call's
+                # body is read inside the watchdog, which cancels at the deadline.
                 left = deadline_at - ctx.clock.monotonic()
                 client_timeout = _client_timeout(timeout, left if left > 0 else 0.001)
             else:
-                client_timeout = _client_timeout(timeout, None)
+                client_timeout = _phases(timeout)
             if _cross_origin(request, ctx):
                 session = self._stranger_session(session)
         else:
-            client_timeout = _client_timeout(timeout, None)
+            client_timeout = _phases(timeout)
         url = request.url
         headers: Any = request.headers
         if headers:
@@ -529,7 +558,7 @@ class AiohttpTransport:
             Headers.from_raw(list(raw.raw_headers)),
             _AiohttpStream(raw, request),
             request,
-            _Raw(raw),
+            raw,
         )
 
     def _send_error(
@@ -591,24 +620,6 @@ class AiohttpTransport:
         return f"<AiohttpTransport ({how})>"
 
 
-class _Raw:
-    """The aiohttp response, with the ``http_version``/``reason_phrase`` names."""
-
-    __slots__ = ("response",)
-
-    def __init__(self, response: aiohttp.ClientResponse) -> None:
-        self.response = response
-
-    @property
-    def http_version(self) -> str:
-        version = self.response.version
-        return "HTTP/1.1" if version is None else f"HTTP/{version[0]}.{version[1]}"
-
-    @property
-    def reason_phrase(self) -> str:
-        return self.response.reason or ""
-
-
 _GOOD_NAMES: set[str] = set()  # header names found valid (bounded: _MAX_NAMES)
 _MAX_NAMES = 4096
 
@@ -650,9 +661,20 @@ def _userinfo_auth(
     return urlunsplit(parts._replace(netloc=host)), kept
 
 
+_LARGE_BODY = 1 << 20  # aiohttp warns (ResourceWarning) for bytes above 1 MiB
+
+
 def _data(content: Any) -> Any:
-    """The request body as aiohttp takes it (a sync iterable becomes async)."""
+    """
+    The request body as aiohttp takes it (a sync iterable becomes async).
+
+    ``bytes`` above 1 MiB go as an ``io.BytesIO``: aiohttp sends it in pieces with
+    its Content-Length, instead of warning that a large ``bytes`` body may block
+    the event loop.
+    """
     if content is None or isinstance(content, bytes | bytearray | memoryview):
+        if content is not None and len(content) > _LARGE_BODY:
+            return io.BytesIO(content)
         return content
     if isinstance(content, Iterable):
         return _aiter(content)
@@ -662,6 +684,12 @@ def _data(content: Any) -> Any:
 async def _aiter(chunks: Iterable[bytes]) -> AsyncIterator[bytes]:
     for chunk in chunks:
         yield chunk
+
+
+@functools.lru_cache(maxsize=64)
+def _phases(timeout: Timeout) -> aiohttp.ClientTimeout:
+    """``_client_timeout(timeout, None)``, built once per ``Timeout`` value."""
+    return _client_timeout(timeout, None)
 
 
 def _client_timeout(timeout: Timeout, total: float | None) -> aiohttp.ClientTimeout:

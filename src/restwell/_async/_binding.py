@@ -241,7 +241,8 @@ class AsyncResourceBinding:
             headers: Headers for this call (over the handler's, resource's and
                 service's).
             **kwargs: Route parameters (``user_id=7``), call options (``timeout``,
-                ``retry``, ``raise_for_status``, …, over the handler's), or a raw
+                ``retry``, ``raise_for_status``, …, over the handler's),
+                ``idempotency_key`` (as ``AsyncClient.request``), or a raw
                 body (``content``, ``data``, ``files``) for a handler with no
                 request model.
 
@@ -261,7 +262,11 @@ class AsyncResourceBinding:
             path, _, query = path.partition("?")
             query_string = "?" + query
         handler, values, suffix = self.resource._lookup(
-            method, path, kwargs, None if request is None else type(request)
+            method,
+            path,
+            kwargs,
+            None if request is None else type(request),
+            request if path is None and type(request) is dict else (),
         )
         bound = self._bound.get(handler) or self._bind(handler)
         binding = self._binding
@@ -402,7 +407,7 @@ class AsyncResourceBinding:
             if key in route.params:
                 given = given or {}
                 given[key] = value
-            elif key in OPTION_KEYS:
+            elif key in OPTION_KEYS or key == "idempotency_key":
                 options = options or {}
                 options[key] = value
             elif key in _RAW_BODY:
@@ -494,7 +499,11 @@ class AsyncResourceBinding:
             path, sep, query_string = path.partition("?")
             query_string = sep + query_string
         handler, values, suffix = self.resource._lookup(
-            method, path, kwargs, None if request is None else type(request)
+            method,
+            path,
+            kwargs,
+            None if request is None else type(request),
+            request if path is None and type(request) is dict else (),
         )
         bound = self._bind(handler)
         url, query_params, merged, extra = self._prepare(

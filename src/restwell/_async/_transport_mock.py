@@ -1,6 +1,9 @@
 """
-Mock transports: answer requests with a function, for unit tests of pure logic.
+Mock transports: answer requests from routes or a function, for tests of pure logic.
 
+The routing (which route answers, with what) is ``_mock_router.MockRouter``, shared
+by both twins; this driver reads a streamed request body, as a real transport would,
+calls a callable answer (awaiting it here) and hands the response over, streamed.
 For behaviour that crosses the network, use ``restwell.testing.FaultServer``.
 """
 
@@ -8,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+from .._body import aiter_chunks
+from .._mock_router import MockRouter, checked_response
 from .._models import Request, Response
 from .._transport_base import AsyncMockHandler, ahandler_response
 from .._types import JSON
@@ -38,7 +43,7 @@ def _prepare(request: Request, response: Response[object]) -> Response[JSON]:
     body = response._content if response.is_read else b""
     mock = Response(
         response.status_code,
-        headers=response.headers,
+        headers=response.headers.copy(),
         stream=_AsyncBytesStream(body),
         request=request,
         url=response.url or request.url,
@@ -49,31 +54,84 @@ def _prepare(request: Request, response: Response[object]) -> Response[JSON]:
     return mock
 
 
-class AsyncMockTransport:
+class AsyncMockTransport(MockRouter):
     """
-    A transport that answers with a function: for unit tests of pure logic.
+    A transport that answers from declared routes, or with a function.
+
+    Routes (see ``MockRouter``): declare them, then send through a client::
+
+        mock = AsyncMockTransport(base_url="https://api.test")
+        mock.get("/users/{id}").respond(200, json={"id": 1})
+        mock.post("/users", json={"name": "a"}).respond_sequence([503, 201])
+        client = AsyncClient(transport=mock)
+
+    The first route that matches a request answers it; a request no route matches
+    goes to ``handler`` if there is one, else raises ``NoRouteMatched`` naming the
+    closest route and what differed. ``mock.calls``, ``route.calls``,
+    ``route.called`` and ``mock.assert_all_called()`` tell what happened.
+
+    A streamed request body (an iterable of ``bytes``) is read, as a real
+    transport would read it; routes, callables and the history then see a shallow
+    copy of the request whose ``content`` is those bytes (a ``bytes`` body is left
+    as it is, and the request object itself is passed on).
 
     Args:
-        handler: ``(Request) -> Response``; the async transport also takes
+        handler: ``(Request) -> Response``, answering requests no route matches
+            (every request, without routes); the async transport also takes
             ``async (Request) -> Response``. Build responses as
             ``Response(503, headers={"Retry-After": "1"}, content=b"...")``. It may
-            raise restwell errors to simulate transport failures.
+            raise restwell errors to simulate transport failures. Default ``None``.
+        base_url: Joined in front of route URLs that are paths; see
+            ``MockRouter``. Default ``None``.
 
     Attributes:
+        handler: The handler given, or ``None``.
         requests: Every request received, in order (``list[Request]``).
+        calls: Every request with its outcome (``CallList`` of ``Call``).
+        closed: Whether ``aclose()`` was called.
+
+    Raises:
+        ConfigurationError: If ``base_url`` is not an absolute http(s) URL.
 
     For behaviour that crosses the network, use ``restwell.testing.FaultServer``.
+
+    .. versionchanged:: 0.2
+        Routes, call history and assertions; ``handler`` became optional.
     """
 
-    def __init__(self, handler: AsyncMockHandler) -> None:
+    def __init__(
+        self, handler: AsyncMockHandler | None = None, *, base_url: str | None = None
+    ) -> None:
+        super().__init__(base_url=base_url)
         self.handler = handler
-        self.requests: list[Request] = []
         self.closed = False
 
     async def send(self, request: Request) -> Response[JSON]:
-        """Record ``request`` and return ``handler(request)`` as a streamed response."""
-        self.requests.append(request)
-        return _prepare(request, await ahandler_response(self.handler(request)))
+        """
+        Record ``request`` and return its answer as a streamed response.
+
+        Raises:
+            NoRouteMatched: If no route matches and there is no handler.
+            RouteExhausted: If the matching route's sequence is used up.
+            RequestError: A route's exception side effect, or what a handler or
+                callable raised.
+        """
+        seen = request
+        content = request.content
+        if content is not None and not isinstance(content, bytes):
+            seen = request.copy_for_attempt(request.attempt)
+            seen.content = b"".join([chunk async for chunk in aiter_chunks(content)])
+        plan = self._plan(seen, has_handler=self.handler is not None)
+        answer = self._answer(plan, seen, self.handler)
+        try:
+            if not isinstance(answer, Response):
+                answer = checked_response(await ahandler_response(answer(seen)), answer)
+        except BaseException as exc:
+            self._record(plan, seen, None, exc)
+            raise
+        response = _prepare(request, answer)
+        self._record(plan, seen, response, None)
+        return response
 
     async def aclose(self) -> None:
         """Mark the transport closed."""

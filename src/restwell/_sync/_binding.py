@@ -243,7 +243,8 @@ class ResourceBinding:
             headers: Headers for this call (over the handler's, resource's and
                 service's).
             **kwargs: Route parameters (``user_id=7``), call options (``timeout``,
-                ``retry``, ``raise_for_status``, …, over the handler's), or a raw
+                ``retry``, ``raise_for_status``, …, over the handler's),
+                ``idempotency_key`` (as ``Client.request``), or a raw
                 body (``content``, ``data``, ``files``) for a handler with no
                 request model.
 
@@ -263,7 +264,11 @@ class ResourceBinding:
             path, _, query = path.partition("?")
             query_string = "?" + query
         handler, values, suffix = self.resource._lookup(
-            method, path, kwargs, None if request is None else type(request)
+            method,
+            path,
+            kwargs,
+            None if request is None else type(request),
+            request if path is None and type(request) is dict else (),
         )
         bound = self._bound.get(handler) or self._bind(handler)
         binding = self._binding
@@ -404,7 +409,7 @@ class ResourceBinding:
             if key in route.params:
                 given = given or {}
                 given[key] = value
-            elif key in OPTION_KEYS:
+            elif key in OPTION_KEYS or key == "idempotency_key":
                 options = options or {}
                 options[key] = value
             elif key in _RAW_BODY:
@@ -496,7 +501,11 @@ class ResourceBinding:
             path, sep, query_string = path.partition("?")
             query_string = sep + query_string
         handler, values, suffix = self.resource._lookup(
-            method, path, kwargs, None if request is None else type(request)
+            method,
+            path,
+            kwargs,
+            None if request is None else type(request),
+            request if path is None and type(request) is dict else (),
         )
         bound = self._bind(handler)
         url, query_params, merged, extra = self._prepare(

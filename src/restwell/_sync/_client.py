@@ -9,8 +9,9 @@ This file is the source of the sync ``Client`` (``scripts/unasync.py`` generates
 The road of a call (DESIGN.md, docs/architecture.md): resolve the call's
 ``CallOptions`` once, build the ``Request``, give it a ``CallContext``, and hand it to
 the chain of stages composed when the client was built: ``call`` → user call
-middleware → ``deadline`` → ``redirects`` → ``retry`` → ``attempt`` → user attempt
-middleware → ``timeout`` → ``body`` → transport.
+middleware → ``deadline`` → ``redirects`` → ``retry`` → ``attempt`` → ``failover``
+(several base URLs only) → user attempt middleware → ``timeout`` → ``body`` →
+transport.
 """
 
 from __future__ import annotations
@@ -67,6 +68,14 @@ from .._urls import QueryParams, check_base_url, join_url, same_origin
 from ..instrumentation._events import Event, EventHook
 from ..instrumentation._logging import LoggingHook
 from ..pagination import ItemsPath, PaginationStrategy
+from ..policies._failover import (
+    ROUTED,
+    Failover,
+    FailoverStrategy,
+    HostHealth,
+    HostPool,
+)
+from ..policies._failover import as_failover as _as_failover
 from ..policies._gate import RetryGate
 from ..policies._retry import Retry
 from ..transports._options import CertTypes, Limits, TransportOptions, VerifyTypes
@@ -78,6 +87,7 @@ from ._stages import (
     BodyStage,
     CallStage,
     DeadlineStage,
+    FailoverStage,
     RedirectStage,
     RetryStage,
     TimeoutStage,
@@ -151,7 +161,17 @@ class Client:
     they are resolved into one ``CallOptions`` per call (call > client > default).
 
     Args:
-        base_url: Prefix for relative URLs (``"https://api.example.com/v1"``).
+        base_url: Prefix for relative URLs (``"https://api.example.com/v1"``), or
+            a list of them: several hosts of one service (a database's
+            coordinators, replicas behind no load balancer), in order of
+            preference. With several, each attempt of a call to a URL under them
+            goes to a host ``failover`` picks, and a host that refuses connections
+            is skipped for a cool-down (see ``restwell.policies.Failover``).
+        failover: With several base URLs: how to pick the host of each attempt.
+            ``"ordered"`` (the default): the first host that is up;
+            ``"round_robin"``: the next one in turn; or a
+            ``restwell.policies.Failover`` for the cool-down and what marks a host
+            down. Ignored with one base URL.
         transport: A registered name (``"httpx"``, ``"httpx2"``; ``"aiohttp"`` is
             async only; see ``restwell.transports.transport_names()``); any
             object implementing ``Transport``;
@@ -178,8 +198,9 @@ class Client:
         headers: Headers sent with every request (mapping or ``(name, value)`` pairs).
             With a ``base_url``, the credential headers among them
             (``Authorization``, ``Cookie``, API keys: ``is_sensitive_name``) go
-            only to ``base_url``'s origin: a call to an absolute URL on another
-            origin is sent without them (give them per call to send them there).
+            only to ``base_url``'s origin (each one's, with several): a call to an
+            absolute URL on another origin is sent without them (give them per
+            call to send them there).
         timeout: *(per call)* Per-attempt ``Timeout`` (or seconds for every phase, or
             ``None``). Default: the timeout of an httpx client you lend as
             ``transport=`` (its own ``timeout=``), else connect 5, read 10, write 10,
@@ -218,7 +239,9 @@ class Client:
         rng: Randomness for jitter. Default a new ``random.Random()``.
 
     Per call only: ``policies``, a mapping of policy slot → policy (or ``None`` to
-    disable it) for the slots this client has (today: ``"retry"``).
+    disable it) for the slots this client has: ``"retry"``, and ``"failover"``
+    with several base URLs (a ``Failover``, a strategy name, or ``None``: the call
+    goes to the first base URL, unrouted).
 
     Raises:
         ConfigurationError: For an invalid argument (the message names it).
@@ -227,7 +250,8 @@ class Client:
     def __init__(
         self,
         *,
-        base_url: str | None = None,
+        base_url: str | Sequence[str] | None = None,
+        failover: Failover | FailoverStrategy = "ordered",
         transport: TransportArg = SYNC_DEFAULT_TRANSPORT,
         verify: VerifyTypes = True,
         cert: CertTypes | None = None,
@@ -249,7 +273,23 @@ class Client:
         clock: Clock | None = None,
         rng: Random | None = None,
     ) -> None:
-        self._base_url = check_base_url(base_url)
+        self._pool: HostPool | None = None
+        if base_url is None or isinstance(base_url, str):
+            self._base_url = check_base_url(base_url)
+        else:
+            pool = HostPool(base_url)
+            self._base_url = pool.base_urls[0]
+            if len(pool) > 1:
+                self._pool = pool
+        self._origins = (
+            self._pool.base_urls if self._pool is not None else (self._base_url,)
+        )
+        policy = _as_failover(failover)
+        if policy is None:
+            raise ConfigurationError(
+                "failover=None: pass 'ordered', 'round_robin' or Failover(...); "
+                "to use one host, give one base_url"
+            )
         self._transport = make_transport(
             transport,
             TransportOptions(
@@ -271,6 +311,7 @@ class Client:
                 "max_redirects": max_redirects,
                 "max_replay_buffer": max_replay_buffer,
                 "max_response_size": max_response_size,
+                "policies": {} if self._pool is None else {"failover": policy},
             },
         )
         self._options.retry.warn_if_unbounded(self._options.deadline)
@@ -300,6 +341,8 @@ class Client:
         emitted: set[type[Event]] = set()
         for stage in (*_STAGES.values(), RedirectStage, BodyStage):
             emitted.update(stage.EMITS)
+        if self._pool is not None:
+            emitted.update(FailoverStage.EMITS)
         for _, m in self._middleware:
             for cls in getattr(m, "emits", ()):
                 if not (isinstance(cls, type) and issubclass(cls, Event)):
@@ -320,10 +363,13 @@ class Client:
             events=self._events,
             attempt_middleware=any(p.per_attempt for p, _ in self._middleware),
             call_middleware=any(not p.per_attempt for p, _ in self._middleware),
+            hosts=self._pool,
         )
         self._chains: dict[tuple[bool, bool], Handler] = {}
         self._default_chain = self._chain(self._options.follow_redirects, False)
-        self._policy_slots = frozenset({"retry"})
+        self._policy_slots = frozenset(
+            {"retry"} if self._pool is None else {"retry", "failover"}
+        )
         self._closed = False
 
     # -- the pipeline ----------------------------------------------------------------
@@ -339,6 +385,8 @@ class Client:
         }
         if follow_redirects:
             stages["redirects"] = _wrap(RedirectStage, env)
+        if self._pool is not None:
+            stages["failover"] = _wrap(FailoverStage, env)
         if not stream:
             stages["body"] = _wrap(BodyStage, env)
         transport: Handler = self._transport.send
@@ -365,6 +413,10 @@ class Client:
                     "per-call overrides apply to "
                     f"{', '.join(sorted(self._policy_slots))}"
                 )
+        policy = resolved.policies.get("failover")
+        if policy is not None and type(policy) is not Failover:  # a name: coerce
+            failover = _as_failover(policy, 'policies={"failover": ...}')
+            resolved = resolve_options(resolved, {"policies": {"failover": failover}})
         return resolved
 
     def _run(
@@ -389,6 +441,20 @@ class Client:
     def transport(self) -> Transport:
         """The transport this client sends with."""
         return self._transport
+
+    @property
+    def hosts(self) -> tuple[HostHealth, ...]:
+        """
+        Each host's health now, in ``base_url`` order (several base URLs only).
+
+        A ``tuple`` of ``restwell.policies.HostHealth`` (``url``, ``up``,
+        ``retry_in`` seconds, ``failures``); empty for a client with one base URL
+        or none. The ``HostMarkedDown`` and ``HostRecovered`` events report the
+        same changes as they happen.
+        """
+        if self._pool is None:
+            return ()
+        return self._pool.health(self._monotonic())
 
     @property
     def call_options(self) -> CallOptions:
@@ -525,7 +591,12 @@ class Client:
             self._idempotency(merged, idempotency_key, call.retry.idempotency_header)
         if self._scoped and "://" in url:  # absolute: maybe another origin
             self._unscope(merged, full_url, headers)
-        return Request.from_parts(method.upper(), full_url, merged, body, call.timeout)
+        request = Request.from_parts(
+            method.upper(), full_url, merged, body, call.timeout
+        )
+        if self._pool is not None and "://" not in url:  # relative: the pool routes it
+            request.extensions[ROUTED] = True
+        return request
 
     @staticmethod
     def _idempotency(merged: Headers, key: str | None, header: str) -> None:
@@ -565,8 +636,9 @@ class Client:
         call_headers: HeaderTypes,
     ) -> None:
         """Drop the client's credential headers from a call to another origin."""
-        if same_origin(self._base_url, url):
-            return
+        for base in self._origins:  # every host of a multi-host client counts
+            if same_origin(base, url):
+                return
         given = Headers(call_headers) if call_headers is not None else Headers()
         for name in self._scoped:
             if name not in given:
@@ -1006,6 +1078,8 @@ class Client:
 
     def __repr__(self) -> str:
         base = f" base_url={redact_url(self._base_url)!r}" if self._base_url else ""
+        if self._pool is not None:
+            base = f" base_url={[redact_url(u) for u in self._pool.base_urls]!r}"
         return f"<Client{base} {self._transport!r}>"
 
 

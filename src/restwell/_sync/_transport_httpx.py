@@ -80,6 +80,10 @@ if TYPE_CHECKING:
 
 __all__ = ["HttpxTransport"]
 
+POOL_MAX_CONNECTIONS = 100
+"""Connections (all kept alive when idle) of an httpx pool restwell creates."""
+POOL_KEEPALIVE_EXPIRY = 5.0
+"""Seconds an idle connection of an httpx pool restwell creates is kept."""
 _SLACK = 0.05  # s: a timeout this close to the deadline was the deadline's
 _MAX_DRAIN_STEPS = 64  # chunks a closed body's iterator may still yield, dropped
 # The URL of the first request of the call this transport saw, and whether a hop of
@@ -200,6 +204,21 @@ class HttpxTransport:
         **client_kwargs: Passed to the new client when ``client`` is not given
             (``verify``, ``limits``, ``http2``, ``proxy``, ``timeout``, …). TLS
             verification stays on unless you turn it off.
+
+    Pool limits: a client restwell creates without ``limits`` gets
+    ``Limits(max_connections=100, max_keepalive_connections=100,
+    keepalive_expiry=5.0)`` (``restwell.transports.Limits()``'s defaults), not
+    httpx's ``Limits(100, 20)``. Measured with ``bench/bench_transports.py`` (GET
+    of 200 bytes from nginx on 127.0.0.1, 2 CPUs): at 256 requests in flight,
+    httpx 0.29 (httpcore 1.0) under ``Limits(100, 20)`` closes a connection as a
+    response ends and opens another for the next request, about one new TCP
+    connection per request; under ``Limits(100, 100)`` it reuses them. httpx2's
+    pool does not churn, and ``(100, 100)`` served it as well as ``(100, 20)``,
+    while a pool sized to the concurrency (``Limits(256, 256)``, or no cap) cost
+    httpx2 1.4-1.8x the CPU per request at 256: the cap stays 100. At 16 in
+    flight the limits made no difference. Give restwell's client ``limits=`` (or
+    ``limits=httpx.Limits(...)`` here) to choose; a client lent to restwell is
+    never changed. Numbers: ``docs/benchmarks.md``, "httpx pool limits".
 
     The deadline is enforced at the socket (every read and write capped to the time
     left) for a client restwell owns. A borrowed client's connection pool belongs
@@ -583,6 +602,12 @@ def _refuse_base_url(client: Any, package: str, cls: str) -> None:
 def _create(module: ModuleType, cls: str, kwargs: dict[str, Any]) -> Any:
     given = ", ".join(f"{name}=..." for name in sorted(kwargs))
     kwargs.setdefault("follow_redirects", False)
+    if "limits" not in kwargs:  # see HttpxTransport: "Pool limits"
+        kwargs["limits"] = module.Limits(
+            max_connections=POOL_MAX_CONNECTIONS,
+            max_keepalive_connections=POOL_MAX_CONNECTIONS,
+            keepalive_expiry=POOL_KEEPALIVE_EXPIRY,
+        )
     try:
         headers = Headers({"User-Agent": USER_AGENT}).merged(kwargs.get("headers"))
         kwargs["headers"] = headers.multi_items()

@@ -18,6 +18,7 @@ that wants an event none of its stages emits. The built-in stages emit:
 | ``call`` | ``CallStarted``; then exactly one of ``CallSucceeded`` / ``CallFailed`` |
 | ``retry`` | ``RetryScheduled``, ``RetryAfterIgnored``, ``RetryVetoed`` |
 | ``attempt`` | ``RequestSent``; then ``ResponseReceived`` or ``AttemptFailed`` |
+| ``failover`` | ``HostMarkedDown``, ``HostRecovered`` (several base URLs only) |
 
 Every event carries the ``call_id`` of its call and an attempt number.
 """
@@ -39,6 +40,8 @@ __all__ = [
     "CallSucceeded",
     "Event",
     "EventHook",
+    "HostMarkedDown",
+    "HostRecovered",
     "RequestSent",
     "ResponseReceived",
     "RetryAfterIgnored",
@@ -75,8 +78,10 @@ class RequestSent(Event):
     """
     An attempt started: fired by the ``attempt`` stage, at the top of the attempt.
 
-    Attempt-level stages and middleware below it (auth, signing) run after it, so
-    ``request.headers`` may still change before the transport sends them.
+    Attempt-level stages and middleware below it (failover, auth, signing) run
+    after it, so ``request.headers`` may still change before the transport sends
+    them, and so may ``request.url`` (``failover`` picks a host of a multi-host
+    client below it).
     """
 
 
@@ -204,8 +209,53 @@ class CallFailed(Event):
     gave_up: bool = False
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HostMarkedDown(Event):
+    """
+    A host of a multi-host client was marked down: skipped until its cool-down ends.
+
+    Fired by the ``failover`` stage once per transition (a host already down that
+    fails again only restarts its cool-down). With ``HostRecovered`` it gives each
+    host's health from the event stream.
+
+    Attributes:
+        host: The host's base URL (userinfo and secret query values redacted).
+        reason: Why, in words: the outcome's name (``"ConnectError"``, ``"503"``).
+        outcome: The attempt's outcome that marked it down (an exception, or a
+            ``Response`` when ``Failover.mark_down`` counts statuses).
+        cool_down: Seconds it stays down.
+    """
+
+    host: str
+    reason: str
+    outcome: Response[JSON] | BaseException
+    cool_down: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HostRecovered(Event):
+    """
+    A host that was down is back in rotation.
+
+    Fired by the ``failover`` stage: when a pick finds its cool-down over (in the
+    attempt that picked), or when an attempt to it got an answer while it was down
+    (every host was down, or the attempt was already under way).
+
+    Attributes:
+        host: The host's base URL (redacted, as in ``HostMarkedDown``).
+        reason: Why, in words (``"cool-down of 30 s over"``, ``"answered with 200"``).
+        down_for: Seconds since it was marked down.
+    """
+
+    host: str
+    reason: str
+    down_for: float
+
+
 ALL_EVENTS: frozenset[type[Event]] = frozenset(
     {
+        HostMarkedDown,
+        HostRecovered,
         RequestSent,
         ResponseReceived,
         AttemptFailed,

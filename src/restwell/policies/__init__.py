@@ -1,6 +1,9 @@
 """
 Sans-IO resilience policies: pure values and decision code, no I/O, no clock reads.
 
+Failover across several base URLs (``Failover`` deciding over a ``HostPool``) is
+driven by the ``failover`` stage, once per attempt.
+
 A driver (the client's retry loop) asks ``Retry.next(state, outcome, now, wall, rng)``
 and acts on the ``Sleep | Return | Raise`` it gets. Everything here is tested with a
 fake clock and seeded randomness (``tests/unit``), and shared by the async and sync
@@ -40,6 +43,16 @@ from ._backoff import (
     Linear,
 )
 from ._decision import Decision, Raise, Return, Sleep
+from ._failover import (
+    DEFAULT_COOL_DOWN,
+    DEFAULT_MARK_DOWN,
+    FAILOVER_STRATEGIES,
+    Failover,
+    FailoverStrategy,
+    HostChange,
+    HostHealth,
+    HostPool,
+)
 from ._gate import RetryGate, Veto
 from ._jitter import DecorrelatedJitter, EqualJitter, FullJitter, Jitter, NoJitter
 from ._predicates import (
@@ -53,7 +66,9 @@ from ._retry import NEVER_SENT_ERRORS, Retry, RetryState
 from ._retry_after import RetryAfter, parse_http_date, parse_retry_after
 
 __all__ = [
+    "DEFAULT_COOL_DOWN",
     "DEFAULT_DEADLINE",
+    "DEFAULT_MARK_DOWN",
     "DEFAULT_MAX_ATTEMPTS",
     "DEFAULT_MAX_REDIRECTS",
     "DEFAULT_MAX_REPLAY_BUFFER",
@@ -62,6 +77,7 @@ __all__ = [
     "DEFAULT_RETRY_ON",
     "DEFAULT_RETRY_STATUSES",
     "DEFAULT_TIMEOUT",
+    "FAILOVER_STRATEGIES",
     "IDEMPOTENT_METHODS",
     "NEVER_SENT_ERRORS",
     "Backoff",
@@ -72,8 +88,13 @@ __all__ = [
     "DecorrelatedJitter",
     "EqualJitter",
     "Exponential",
+    "Failover",
+    "FailoverStrategy",
     "Fibonacci",
     "FullJitter",
+    "HostChange",
+    "HostHealth",
+    "HostPool",
     "Jitter",
     "Linear",
     "NoJitter",

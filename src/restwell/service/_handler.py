@@ -13,14 +13,16 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, Unpack, overload
 
 from .._exceptions import ConfigurationError
+from .._types import JSON
 from ._route import Route
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
+    from .._async._client import RequestOptions
     from .._models import Response
     from ._request import RequestPlan
 
@@ -99,11 +101,11 @@ class ResourceHandler(Generic[T]):
 
     method: Methods
     route: str
-    request: Any = None
-    response: Any = None
-    callback: Callable[[Any], Any] | None = None
+    request: object = None
+    response: object = None
+    callback: Callable[[Any], object] | None = None
     headers: Mapping[str, str] | None = None
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, object] = field(default_factory=dict)
     compiled: Route = field(init=False, repr=False)
     adapter: TypeAdapter[Any] | None = field(init=False, repr=False, default=None)
     plan: RequestPlan | None = field(init=False, repr=False, default=None)
@@ -167,32 +169,32 @@ def H(
     method: Methods | str,
     route: str,
     *,
-    request: Any = None,
+    request: object = None,
     response: type[T],
     callback: None = None,
     headers: Mapping[str, str] | None = None,
-    **options: Any,
+    **options: Unpack[RequestOptions],
 ) -> ResourceHandler[T]: ...
 @overload
 def H(
     method: Methods | str,
     route: str,
     *,
-    request: Any = None,
-    response: Any = None,
-    callback: Callable[[Any], Any] | None = None,
+    request: object = None,
+    response: object = None,
+    callback: Callable[[Any], object] | None = None,
     headers: Mapping[str, str] | None = None,
-    **options: Any,
-) -> ResourceHandler[Any]: ...
+    **options: Unpack[RequestOptions],
+) -> ResourceHandler[JSON]: ...
 def H(
     method: Methods | str,
     route: str,
     *,
-    request: Any = None,
-    response: Any = None,
-    callback: Callable[[Any], Any] | None = None,
+    request: object = None,
+    response: object = None,
+    callback: Callable[[Any], object] | None = None,
     headers: Mapping[str, str] | None = None,
-    **options: Any,
+    **options: Unpack[RequestOptions],
 ) -> ResourceHandler[Any]:
     """
     Declare a handler with keyword arguments: ``H(GET, "/{id:int}", response=User)``.
@@ -214,7 +216,7 @@ def H(
     )
 
 
-def as_handler(spec: object, resource: str) -> ResourceHandler[Any]:
+def as_handler(spec: object, resource: str) -> ResourceHandler[object]:
     """
     A ``ResourceHandler`` from any accepted form (tuple, dict, handler).
 

@@ -11,13 +11,18 @@ keywords given.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar, Self, overload
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, Unpack, overload
 
 from .._exceptions import ConfigurationError, HandlerNotFound
 from .._redact import redact_url
 from ._handler import Methods, ResourceHandler, as_handler
 from ._route import Route
+
+if TYPE_CHECKING:
+    from .._async._client import RequestOptions
+
+F = TypeVar("F", bound=Callable[..., object])
 
 __all__ = ["OPTION_KEYS", "Resource", "check_options", "infer_name"]
 
@@ -61,7 +66,7 @@ def infer_name(route: str) -> str:
     )
 
 
-def check_options(options: Mapping[str, Any], where: str) -> dict[str, Any]:
+def check_options(options: Mapping[str, object], where: str) -> dict[str, object]:
     """
     ``options`` as a dict, refusing names that are not call options.
 
@@ -113,7 +118,7 @@ class Resource:
     _declared: ClassVar[dict[str, ResourceHandler[Any]]] = {}
     _route: ClassVar[str | None] = None
 
-    def __init_subclass__(cls, route: str | None = None, **kwargs: Any) -> None:
+    def __init_subclass__(cls, route: str | None = None, **kwargs: object) -> None:
         """Collect the handlers a subclass declares as attributes (typed form)."""
         super().__init_subclass__(**kwargs)
         cls._declared = {
@@ -130,8 +135,8 @@ class Resource:
         handlers: Iterable[object] = (),
         *,
         headers: Mapping[str, str] | None = None,
-        config: Mapping[str, Any] | None = None,
-        **options: Any,
+        config: RequestOptions | None = None,
+        **options: Unpack[RequestOptions],
     ) -> None:
         if route is None:
             route = type(self)._route
@@ -190,7 +195,7 @@ class Resource:
     def __repr__(self) -> str:
         return f"<Resource {self.name!r} {self.route!r}: {len(self.handlers)} handlers>"
 
-    def add_handler(self, spec: object) -> ResourceHandler[Any]:
+    def add_handler(self, spec: object) -> ResourceHandler[object]:
         """
         Add a handler in any accepted form; return it as a ``ResourceHandler``.
 
@@ -220,7 +225,8 @@ class Resource:
         path: str | None,
         keywords: Iterable[str] = (),
         request_type: object = None,
-    ) -> tuple[ResourceHandler[Any], dict[str, Any]]:
+        request_fields: Collection[str] = (),
+    ) -> tuple[ResourceHandler[object], dict[str, object]]:
         """
         The handler for a call, and the route values matched from ``path``.
 
@@ -232,6 +238,10 @@ class Resource:
             request_type: The type of the call's request value: without a path,
                 a handler declaring it as its request model is preferred, and
                 the model's ``Path`` fields count as given.
+            request_fields: The keys of a call's request given as a dict: without
+                a path, a handler's ``Path`` fields named among them count as
+                given (a dict of the model's fields finds the handler an instance
+                of it would).
 
         Raises:
             HandlerNotFound: If none fits (the message names the resource, the
@@ -250,8 +260,15 @@ class Resource:
 
             def fits(h: ResourceHandler[Any]) -> bool:
                 filled = given
-                if h.plan is not None and h.request is request_type is not None:
-                    filled = given | h.plan.path_params
+                plan = h.plan
+                if plan is not None and h.request is request_type is not None:
+                    filled = given | plan.path_params
+                elif plan is not None and request_fields:
+                    filled = given | {
+                        wire
+                        for name, part, wire in plan.placed
+                        if part == "path" and name in request_fields
+                    }
                 return set(h.compiled.params) <= filled
 
             exact = [h for h in candidates if fits(h)]
@@ -262,13 +279,13 @@ class Resource:
                 return exact[0], {}
         tried = "no path" if path is None else repr(redact_url(path))
         known = self.describe()
-        methods = sorted({h.method for h in self.handlers})
+        methods = sorted({h.method.value for h in self.handlers})
         raise HandlerNotFound(
             f"resource {self.name!r} has no {wanted} handler for {tried}"
             + (f" with {sorted(keywords)}" if path is None and keywords else "")
             + f"; its handlers: {', '.join(known) if known else 'none'}"
             + (
-                f" ({wanted} is not among its methods {methods})"
+                f" ({wanted} is not among its methods {', '.join(methods)})"
                 if wanted not in methods and methods
                 else ""
             ),
@@ -284,6 +301,7 @@ class Resource:
         path: str | None,
         keywords: Mapping[str, object],
         request_type: object,
+        request_fields: Collection[str] = (),
     ) -> tuple[ResourceHandler[Any], dict[str, Any] | None, str | None]:
         """
         ``find``'s answer, fast, for a declared call: ``(handler, values, suffix)``.
@@ -315,14 +333,18 @@ class Resource:
                     if values is not None:
                         return handler, values, None
         else:
-            key = (method, tuple(keywords), request_type)
+            key = (method, tuple(keywords), request_type, tuple(request_fields))
             handler = index.by_keywords.get(key)
             if handler is None:
-                handler = self.find(method, None, keywords, request_type)[0]
+                handler = self.find(
+                    method, None, keywords, request_type, request_fields
+                )[0]
                 if len(index.by_keywords) < _MAX_KEYWORD_SHAPES:
                     index.by_keywords[key] = handler
             return handler, {}, None if handler.compiled.params else handler.route
-        handler, values = self.find(method, path, keywords, request_type)
+        handler, values = self.find(
+            method, path, keywords, request_type, request_fields
+        )
         return handler, values, None
 
     def _reindex(self) -> _Index:
@@ -348,7 +370,7 @@ class Resource:
         index = self._index = _Index(len(self.handlers), by_method)
         return index
 
-    def handler(self, path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def handler(self, path: str) -> Callable[[F], F]:
         """
         Register a custom handler: ``@resource.handler("/media")``.
 
@@ -365,7 +387,7 @@ class Resource:
         """
         Route(path)
 
-        def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        def register(func: F) -> F:
             name = func.__name__
             if name in _RESERVED or name.startswith("_"):
                 raise ConfigurationError(
@@ -379,7 +401,10 @@ class Resource:
 
 
 _MAX_KEYWORD_SHAPES = 256
-"""Keyword-only lookups a resource remembers (per method, keywords, request type)."""
+"""
+Keyword-only lookups a resource remembers: per method, keyword names, request
+type and (a dict request) its keys.
+"""
 
 
 class _Index:
@@ -397,7 +422,7 @@ class _Index:
         self.count = count
         self.by_method = by_method
         self.by_keywords: dict[
-            tuple[str, tuple[str, ...], object], ResourceHandler[Any]
+            tuple[str, tuple[str, ...], object, tuple[str, ...]], ResourceHandler[Any]
         ] = {}
 
 

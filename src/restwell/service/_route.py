@@ -7,7 +7,8 @@ converters. ``Route.match(path)`` turns a concrete path into converted values
 keyword arguments into a path, each value checked by its converter and
 percent-encoded (RFC 3986 §3.3). Converters, as in Starlette's routing:
 
-- ``str`` (the default for a plain ``{name}``): one non-empty segment, no ``/``.
+- ``str`` (the default for a plain ``{name}``): one non-empty segment, no ``/``;
+  an ``int`` value is written in decimal (``user_id=7``), a ``bool`` is refused.
 - ``int``: a decimal integer, a leading ``-`` allowed (``-3`` is an int).
 - ``float``: a decimal number.
 - ``uuid``: an RFC 9562 UUID (any case, hyphenated).
@@ -59,7 +60,7 @@ class _Converter:
 
 
 CONVERTERS: Mapping[str, _Converter] = {
-    "str": _Converter("str", r"[^/]+", _to_str, (str,)),
+    "str": _Converter("str", r"[^/]+", _to_str, (str, int)),
     "int": _Converter("int", r"-?[0-9]+", _to_int, (int,)),
     "float": _Converter("float", r"-?[0-9]+(?:\.[0-9]+)?", _to_float, (int, float)),
     "uuid": _Converter(
@@ -208,7 +209,7 @@ class Route:
     def __repr__(self) -> str:
         return f"Route({self.template!r})"
 
-    def match(self, path: str) -> dict[str, Any] | None:
+    def match(self, path: str) -> dict[str, object] | None:
         """
         The converted parameters if ``path`` fits this route, else ``None``.
 
@@ -224,7 +225,7 @@ class Route:
             found = self._pattern.fullmatch("")
         if found is None:
             return None
-        values: dict[str, Any] = {}
+        values: dict[str, object] = {}
         for param in self._params:
             text = unquote(found.group(param.name))
             try:
@@ -251,7 +252,7 @@ class Route:
                     f"missing path parameter {param.name!r} for route "
                     f"{self.template!r}: pass {param.name}=..."
                 )
-            if type(value) is int and param.converter.name == "int":
+            if type(value) is int and param.converter.name in ("int", "str"):
                 text = str(value)  # digits and "-": nothing to check or encode
             else:
                 text = self._format(param, value)

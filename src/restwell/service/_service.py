@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, overload
+from typing import TYPE_CHECKING, ClassVar, Unpack, overload
 
 from .._exceptions import ConfigurationError
 from .._urls import check_base_url
@@ -21,7 +21,7 @@ from ._resource import Resource, check_options
 
 if TYPE_CHECKING:
     from .._async._binding import AsyncResourceBinding, AsyncServiceBinding
-    from .._async._client import AsyncClient
+    from .._async._client import AsyncClient, RequestOptions
     from .._sync._binding import ServiceBinding
     from .._sync._client import Client
 
@@ -63,7 +63,7 @@ class Service:
     )
     _declared: ClassVar[tuple[Resource, ...]] = ()  # class attribute, not a slot
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: object) -> None:
         """Collect the resources a subclass declares as attributes (typed form)."""
         super().__init_subclass__(**kwargs)
         cls._declared = (
@@ -77,10 +77,10 @@ class Service:
         url: str,
         resources: Iterable[Resource] = (),
         *,
-        config: Mapping[str, Any] | None = None,
+        config: RequestOptions | None = None,
         client: AsyncClient | None = None,
         headers: Mapping[str, str] | None = None,
-        **options: Any,
+        **options: Unpack[RequestOptions],
     ) -> None:
         self.name = name
         self.url = check_base_url(url).rstrip("/")

@@ -45,13 +45,16 @@ import struct
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Final, Literal, Self, TypeAlias
+from typing import Final, Literal, Self, TypeAlias, overload
 
 import h11
 
-__all__ = ["FaultServer", "RecordedRequest", "Step"]
+from restwell._models import Headers
+from restwell._types import HeaderTypes
+
+__all__ = ["FaultServer", "RecordedRequest", "RequestLog", "Step"]
 
 _logger = logging.getLogger("restwell.testing")
 
@@ -226,7 +229,7 @@ class Step:
         return body, "text/plain; charset=utf-8"
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+@dataclasses.dataclass(frozen=True, slots=True, init=False)
 class RecordedRequest:
     """
     One request as the server received it, recorded once its body was fully read.
@@ -234,17 +237,43 @@ class RecordedRequest:
     Args:
         method: Request method, e.g. ``"GET"``.
         path: Request target as sent, including any query string, e.g. ``"/a?b=1"``.
-        headers: Request header fields in the order received, names with their original
-            case, names and values decoded as Latin-1.
+        headers: Request header fields, as a ``restwell.Headers``: case-insensitive
+            lookup (``headers["authorization"]``; repeated fields joined with
+            ``", "``, RFC 9110 §5.3; ``get_list(name)`` for each value), names
+            kept with their original case and order (``multi_items()``), names and
+            values decoded as Latin-1. Also accepts a mapping or ``(name, value)``
+            pairs, converted to ``Headers``.
         body: Request body after removing any chunked framing; empty if none.
         time: `time.monotonic` when the request head was parsed, in seconds.
+
+    .. versionchanged:: 0.2
+        ``headers`` is a case-insensitive ``Headers`` (was a list of pairs).
     """
 
     method: str
     path: str
-    headers: list[tuple[str, str]]
+    headers: Headers
     body: bytes
     time: float
+
+    def __init__(
+        self,
+        *,
+        method: str,
+        path: str,
+        headers: HeaderTypes,
+        body: bytes,
+        time: float,
+    ) -> None:
+        object.__setattr__(self, "method", method)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(
+            self,
+            "headers",
+            headers if isinstance(headers, Headers) else Headers(headers),
+        )
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "time", time)
 
     def header(self, name: str) -> str | None:
         """
@@ -257,9 +286,104 @@ class RecordedRequest:
             The value; several fields of that name are joined with ``", "`` (RFC 9110
             §5.3). None if the request has no such header.
         """
-        lowered = name.lower()
-        values = [value for key, value in self.headers if key.lower() == lowered]
+        values = self.headers.get_list(name)
         return ", ".join(values) if values else None
+
+
+class RequestLog(Sequence[RecordedRequest]):
+    """
+    The requests a `FaultServer` received, oldest first: a live, list-like record.
+
+    ``server.requests`` is one. Index it (``server.requests[0]``, ``[-1]``, slices
+    give a ``list``), take ``len``, iterate (over a snapshot taken when iteration
+    starts), compare it with a list, or read ``last``. Each read sees the requests
+    recorded so far, taken under the server's lock, so it is safe while the server
+    runs. Filter by path with ``for_path(path)``, or call it: ``server.requests()``
+    and ``server.requests("/x")`` return a new ``list`` as they did before 0.2.
+
+    .. versionadded:: 0.2
+    """
+
+    __slots__ = ("_server",)
+
+    def __init__(self, server: FaultServer) -> None:
+        self._server = server
+
+    def _snapshot(self) -> list[RecordedRequest]:
+        with self._server._lock:
+            return [rec for _, rec in self._server._records]
+
+    def __call__(self, path: str | None = None) -> list[RecordedRequest]:
+        """
+        Return the requests received on ``path``, oldest first.
+
+        Args:
+            path: Request path without a query string (the query is ignored when
+                matching). Default None: requests on every path.
+
+        Returns:
+            A new list of `RecordedRequest`; later requests do not change it.
+
+        Raises:
+            ValueError: If ``path`` does not start with ``/`` or has a query string.
+        """
+        if path is None:
+            return self._snapshot()
+        return self.for_path(path)
+
+    def for_path(self, path: str) -> list[RecordedRequest]:
+        """
+        Return the requests received on ``path`` (query ignored), oldest first.
+
+        Raises:
+            ValueError: If ``path`` does not start with ``/`` or has a query string.
+        """
+        _check_path(path)
+        with self._server._lock:
+            return [rec for key, rec in self._server._records if key == path]
+
+    @property
+    def last(self) -> RecordedRequest:
+        """
+        The most recent request.
+
+        Raises:
+            IndexError: If no request was recorded yet.
+        """
+        records = self._snapshot()
+        if not records:
+            raise IndexError("the FaultServer has recorded no request yet")
+        return records[-1]
+
+    def __len__(self) -> int:
+        with self._server._lock:
+            return len(self._server._records)
+
+    @overload
+    def __getitem__(self, index: int) -> RecordedRequest: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[RecordedRequest]: ...
+
+    def __getitem__(
+        self, index: int | slice
+    ) -> RecordedRequest | list[RecordedRequest]:
+        return self._snapshot()[index]
+
+    def __iter__(self) -> Iterator[RecordedRequest]:
+        return iter(self._snapshot())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RequestLog):
+            return self._snapshot() == other._snapshot()
+        if isinstance(other, list | tuple):
+            return self._snapshot() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a changing record: unhashable
+
+    def __repr__(self) -> str:
+        return f"RequestLog({self._snapshot()!r})"
 
 
 def _split_target(target: str) -> str:
@@ -322,6 +446,7 @@ class FaultServer:
         self._lock = threading.Lock()
         self._scripts: dict[str, collections.deque[Step]] = {}
         self._records: list[tuple[str, RecordedRequest]] = []
+        self._log = RequestLog(self)
         self._port: int | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -484,6 +609,21 @@ class FaultServer:
     def _url_host(self) -> str:
         return f"[{self._host}]" if ":" in self._host else self._host
 
+    # -- connections -------------------------------------------------------------------
+
+    @property
+    def open_connections(self) -> int:
+        """
+        How many client connections the server holds open right now (``int``).
+
+        A connection counts from its accept until the server has closed it: after
+        the client closed its end (the server notices at its next read), after a
+        fault, or at `stop`. A client that closed its pool leaves 0 here once the
+        server has seen each close, which takes a moment: poll with a bound
+        (``restwell.testing.conformance`` waits up to a few seconds).
+        """
+        return len(self._connections)
+
     # -- scripting and records ---------------------------------------------------------
 
     def script(self, path: str, steps: Iterable[Step]) -> None:
@@ -511,24 +651,20 @@ class FaultServer:
         with self._lock:
             self._scripts[path] = queue
 
-    def requests(self, path: str | None = None) -> list[RecordedRequest]:
+    @property
+    def requests(self) -> RequestLog:
         """
-        Return the requests received on ``path``, oldest first.
+        Every request received, oldest first, as a live `RequestLog`.
 
-        Args:
-            path: Request path without a query string (the query is ignored when
-                matching). Default None: requests on every path.
+        ``server.requests[0].headers["authorization"]``, ``len(server.requests)``,
+        ``server.requests.last``, ``server.requests.for_path("/x")``; calling it,
+        ``server.requests("/x")``, returns a new list (the form before 0.2).
+        Records survive `stop` and are cleared by `reset`.
 
-        Returns:
-            A new list of `RecordedRequest`; later requests do not change it.
-
-        Raises:
-            ValueError: If ``path`` does not start with ``/`` or has a query string.
+        .. versionchanged:: 0.2
+            A `RequestLog` (was a method returning a list; calling still works).
         """
-        if path is not None:
-            _check_path(path)
-        with self._lock:
-            return [rec for key, rec in self._records if path is None or key == path]
+        return self._log
 
     def hits(self, path: str | None = None) -> int:
         """
@@ -680,10 +816,12 @@ class FaultServer:
                 record = RecordedRequest(
                     method=request.method.decode("ascii"),
                     path=request.target.decode("latin-1"),
-                    headers=[
-                        (name.decode("latin-1"), value.decode("latin-1"))
-                        for name, value in request.headers.raw_items()
-                    ],
+                    headers=Headers(
+                        [
+                            (name.decode("latin-1"), value.decode("latin-1"))
+                            for name, value in request.headers.raw_items()
+                        ]
+                    ),
                     body=bytes(body),
                     time=received_at,
                 )
@@ -724,7 +862,7 @@ class FaultServer:
             return Step(200, json={"delayed": seconds}, delay=seconds)
         if path == "/echo":
             headers: dict[str, str] = {}
-            for name, value in record.headers:
+            for name, value in record.headers.multi_items():
                 key = name.lower()
                 headers[key] = f"{headers[key]}, {value}" if key in headers else value
             return Step(

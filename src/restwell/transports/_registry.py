@@ -312,8 +312,9 @@ def httpx_kwargs(options: TransportOptions, backend: str) -> dict[str, Any]:
     """
     The ``httpx.AsyncClient``/``Client`` keyword arguments for ``options``.
 
-    Only the options given are passed, so httpx keeps its own defaults otherwise
-    (its pool limits: see ``AsyncHttpxTransport``). ``verify``/``cert`` become one
+    Only the options given are passed; without ``limits`` the transport picks the
+    pool limits (``Limits(100, 100)``, see ``AsyncHttpxTransport``: not httpx's
+    ``Limits(100, 20)``). ``verify``/``cert`` become one
     ``ssl.SSLContext`` (``ssl_context``): httpx 0.28 deprecated its string forms.
     """
     from ._options import ssl_context

@@ -7,12 +7,13 @@ the deadline (set above) spans the chain, and every hop's attempts land in
 ``ctx.attempts`` (a followed hop's reason says where it went). A 303 (and a 301/302
 answering a POST) becomes a GET without a body; a hop to another origin (scheme, host or
 port) than the current one drops every credential header (``Authorization``, ``Proxy-
-Authorization``, ``Cookie``, API keys: ``is_sensitive_name``). A ``Retry-After`` on the
-3xx is waited first (RFC 9110 §10.2.3), capped by the call's ``Retry.max_retry_after``
-and the deadline; a longer one returns the 3xx. A ``Location`` without a fragment
-inherits the request's (§10.2.2). The body of a streamed call's hop with a small body
-(Content-Length up to 64 KiB) is read so its connection is reused. Errors:
-``TooManyRedirects`` past ``ctx.options.max_redirects``; ``InvalidURL`` for a
+Authorization``, ``Cookie``, API keys: ``is_sensitive_name``). A hop is never moved to
+another host of a multi-host client (its ``ROUTED`` mark is dropped). A ``Retry-After``
+on the 3xx is waited first (RFC 9110 §10.2.3), capped by the call's
+``Retry.max_retry_after`` and the deadline; a longer one returns the 3xx. A ``Location``
+without a fragment inherits the request's (§10.2.2). The body of a streamed call's hop
+with a small body (Content-Length up to 64 KiB) is read so its connection is reused.
+Errors: ``TooManyRedirects`` past ``ctx.options.max_redirects``; ``InvalidURL`` for a
 ``Location`` that is not an http(s) URL; ``RedirectError`` for a 307/308 that would
 resend a streamed body too large to replay. None is retried.
 """
@@ -29,6 +30,7 @@ from ..._models import Request, Response
 from ..._pipeline import StageEnv
 from ..._redact import is_sensitive_name, redact_url
 from ..._urls import redirect_target, same_origin
+from ...policies._failover import ROUTED
 from ...policies._retry_after import parse_retry_after
 
 __all__ = ["HOME", "RedirectStage"]
@@ -74,7 +76,9 @@ class RedirectStage:
             status = response.status_code
             try:
                 target = redirect_target(response.url, response.headers["location"])
-                cross = not same_origin(request.url, target)
+                # The hop's origin is where the 3xx came from (response.url): the
+                # failover stage may have sent the request to another pool host.
+                cross = not same_origin(response.url, target)
             except InvalidURL as exc:
                 await response.aclose()
                 ctx.reason = "invalid redirect Location"
@@ -111,13 +115,16 @@ class RedirectStage:
             if ctx.attempts:
                 hop = ctx.attempts[-1]
                 hop.reason = f"redirect {status} followed to {redact_url(target)}"
+            extensions = dict(request.extensions)
+            # A hop goes where Location says: never routed to another host.
+            extensions.pop(ROUTED, None)
             request = Request(
                 method,
                 target,
                 headers=headers,
                 content=content,
                 timeout=request.timeout,
-                extensions=dict(request.extensions),
+                extensions=extensions,
             )
             request.context = ctx
             response = await self._next(request)

@@ -12,6 +12,7 @@ from ._attempt import AttemptStage
 from ._body import BodyStage
 from ._call import CallStage
 from ._deadline import DeadlineStage
+from ._failover import FailoverStage
 from ._redirects import RedirectStage
 from ._retry import RetryStage
 from ._timeout import TimeoutStage
@@ -21,6 +22,7 @@ __all__ = [
     "BodyStage",
     "CallStage",
     "DeadlineStage",
+    "FailoverStage",
     "RedirectStage",
     "RetryStage",
     "TimeoutStage",
