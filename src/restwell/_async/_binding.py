@@ -157,10 +157,10 @@ class _BoundHandler:
         self.route = handler.compiled
         self.params = frozenset(handler.compiled.params)
         self.plan = handler.plan
-        self.model = handler.response
+        self.model: Any = handler.response  # a type expression, checked by pydantic
         self.callback = handler.callback
         self.decode = handler.response is not None or handler.callback is not None
-        self.options = _layer(
+        self.options: dict[str, Any] = _layer(
             _layer(dict(service.options), resource.resource.options), handler.options
         )
         headers = {
