@@ -537,78 +537,54 @@ class AsyncResourceBinding:
         self, path: str | None = None, /, **kwargs: Any
     ) -> Awaitable[Response[Any]]:
         """``request("GET", path, ...)``, or the handler declared as ``get``."""
-        named = self.resource.named.get("get")
-        if named is not None:
-            return self.call(named, path, **kwargs)
-        if not kwargs:  # the common call, without re-packing keywords
-            return self.request("GET", path)
-        return self.request("GET", path, **kwargs)
+        return self._verb("GET", path, kwargs)
 
     def post(
         self, path: str | None = None, /, **kwargs: Any
     ) -> Awaitable[Response[Any]]:
         """``request("POST", path, ...)``, or the handler declared as ``post``."""
-        named = self.resource.named.get("post")
-        if named is not None:
-            return self.call(named, path, **kwargs)
-        if not kwargs:  # the common call, without re-packing keywords
-            return self.request("POST", path)
-        return self.request("POST", path, **kwargs)
+        return self._verb("POST", path, kwargs)
 
     def put(
         self, path: str | None = None, /, **kwargs: Any
     ) -> Awaitable[Response[Any]]:
         """``request("PUT", path, ...)``, or the handler declared as ``put``."""
-        named = self.resource.named.get("put")
-        if named is not None:
-            return self.call(named, path, **kwargs)
-        if not kwargs:  # the common call, without re-packing keywords
-            return self.request("PUT", path)
-        return self.request("PUT", path, **kwargs)
+        return self._verb("PUT", path, kwargs)
 
     def patch(
         self, path: str | None = None, /, **kwargs: Any
     ) -> Awaitable[Response[Any]]:
         """``request("PATCH", path, ...)``, or the handler declared as ``patch``."""
-        named = self.resource.named.get("patch")
-        if named is not None:
-            return self.call(named, path, **kwargs)
-        if not kwargs:  # the common call, without re-packing keywords
-            return self.request("PATCH", path)
-        return self.request("PATCH", path, **kwargs)
+        return self._verb("PATCH", path, kwargs)
 
     def delete(
         self, path: str | None = None, /, **kwargs: Any
     ) -> Awaitable[Response[Any]]:
         """``request("DELETE", path, ...)``, or the handler declared as ``delete``."""
-        named = self.resource.named.get("delete")
-        if named is not None:
-            return self.call(named, path, **kwargs)
-        if not kwargs:  # the common call, without re-packing keywords
-            return self.request("DELETE", path)
-        return self.request("DELETE", path, **kwargs)
+        return self._verb("DELETE", path, kwargs)
 
     def head(
         self, path: str | None = None, /, **kwargs: Any
     ) -> Awaitable[Response[Any]]:
         """``request("HEAD", path, ...)``, or the handler declared as ``head``."""
-        named = self.resource.named.get("head")
-        if named is not None:
-            return self.call(named, path, **kwargs)
-        if not kwargs:  # the common call, without re-packing keywords
-            return self.request("HEAD", path)
-        return self.request("HEAD", path, **kwargs)
+        return self._verb("HEAD", path, kwargs)
 
     def options(
         self, path: str | None = None, /, **kwargs: Any
     ) -> Awaitable[Response[Any]]:
         """``request("OPTIONS", path, ...)``, or the handler declared as ``options``."""
-        named = self.resource.named.get("options")
+        return self._verb("OPTIONS", path, kwargs)
+
+    def _verb(
+        self, method: str, path: str | None, kwargs: dict[str, Any]
+    ) -> Awaitable[Response[Any]]:
+        """A verb's call: the handler declared under its name, else by route."""
+        named = self.resource.named.get(method.lower())
         if named is not None:
             return self.call(named, path, **kwargs)
         if not kwargs:  # the common call, without re-packing keywords
-            return self.request("OPTIONS", path)
-        return self.request("OPTIONS", path, **kwargs)
+            return self.request(method, path)
+        return self.request(method, path, **kwargs)
 
     def handler(self, path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """
