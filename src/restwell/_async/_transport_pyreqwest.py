@@ -53,14 +53,13 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from .._config import Timeout
-from .._decode import ContentDecoder, DecodeFailed, plan
+from .._decode import ContentDecoder, DecodeFailed, plan, restwell_codings
 from .._exceptions import ConfigurationError, DeadlineExceeded, DecodingError
 from .._httpx_errors import closed_error
 from .._models import Request, Response
 from .._pyreqwest import (
     READ_BUFFER_LIMIT,
     async_builder,
-    codings,
     configure,
     headers_of,
     is_async_client,
@@ -233,7 +232,7 @@ class AsyncPyreqwestTransport:
         *,
         options: TransportOptions | None = None,
     ) -> None:
-        self._codings = codings()
+        self._codings = restwell_codings()
         self._closed = False
         self._lock = threading.Lock()
         self._options = options
