@@ -64,6 +64,7 @@ bench: install $(BASELINE_SRC)
 	$(BIN)/python bench/callgrind_pipeline.py --baseline-src $(BASELINE_SRC) --write docs/benchmarks.md
 	$(BIN)/python bench/bench_overhead.py --write docs/benchmarks.md
 	$(BIN)/python bench/bench_transports.py --write docs/benchmarks.md
+	$(BIN)/python bench/bench_service.py --write docs/benchmarks.md
 
 # Where a call's instructions go, per Python function (callgrind on CPython >= 3.12
 # with -X perf; see bench/callgrind_pipeline.py). Prints; writes nothing.

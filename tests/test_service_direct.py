@@ -49,6 +49,9 @@ async def test_direct_use_opens_one_client_and_closes_it(
         await svc.users.get("/1")
         await svc.users.get(id=1)
         assert svc.client is client  # one client, reused by every call
+        # ...and one keep-alive connection: a client per call would open three.
+        connector = client.unwrap().connector  # type: ignore[attr-defined]
+        assert sum(len(c) for c in connector._conns.values()) == 1
     assert first.data == User(id=1, name="a")
     assert client.is_closed
 

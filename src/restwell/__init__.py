@@ -30,6 +30,7 @@ from ._config import UNSET, Timeout
 from ._context import CallContext, CallOptions, ContextKey
 from ._exceptions import (
     BulkheadFull,
+    CircuitOpenError,
     ConfigurationError,
     ConnectError,
     ConnectTimeout,
@@ -86,6 +87,7 @@ __all__ = [
     "BulkheadFull",
     "CallContext",
     "CallOptions",
+    "CircuitOpenError",
     "Client",
     "Clock",
     "ConfigurationError",

@@ -124,6 +124,7 @@ def plan(value: str, backend: Container[str]) -> list[str] | None:
     return codings
 
 
+@functools.cache
 def restwell_codings() -> frozenset[str]:
     """The codings restwell decodes in bounded steps beyond gzip and deflate."""
     found = set()
@@ -134,6 +135,7 @@ def restwell_codings() -> frozenset[str]:
     return frozenset(found)
 
 
+@functools.cache
 def accept_encoding() -> str:
     """The ``Accept-Encoding`` value for the codings restwell decodes itself."""
     extra = restwell_codings()

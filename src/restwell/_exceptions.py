@@ -27,8 +27,10 @@ RestwellError
 │   │   ├── DeadlineExceeded(…, TimeoutError)        .deadline, .elapsed (s)
 │   │   ├── RateLimitExceeded                        .retry_in (s), .key: a rate limiter
 │   │   │                                            refused; nothing was sent
-│   │   └── BulkheadFull                             .max_concurrent, .max_queued: no
-│   │                                                permit free; nothing was sent
+│   │   ├── BulkheadFull                             .max_concurrent, .max_queued: no
+│   │   │                                            permit free; nothing was sent
+│   │   └── CircuitOpenError                         .key, .state, .retry_in (s): the breaker
+│   │                                                refused; nothing was sent
 │   ├── ResponseTooLarge                             .limit, .received (bytes): body above
 │   │                                                max_response_size; not retried
 │   └── StreamConsumed                               a streamed body was read twice
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BulkheadFull",
+    "CircuitOpenError",
     "ConfigurationError",
     "ConnectError",
     "ConnectTimeout",
@@ -320,6 +323,38 @@ class DeadlineExceeded(PolicyError, TimeoutError):
         super().__init__(message, request=request)
         self.deadline = deadline
         self.elapsed = elapsed
+
+
+class CircuitOpenError(PolicyError):
+    """
+    A circuit breaker refused the attempt: it was not sent (no connection, no bytes).
+
+    Not retried by the default ``Retry`` (a ``PolicyError``); an open breaker also
+    vetoes the retries of a call already under way.
+
+    Attributes:
+        key: The breaker key (the origin ``scheme://host:port`` by default).
+        state: ``"open"``, ``"half_open"`` (every probe slot taken) or
+            ``"isolated"`` (opened by hand).
+        retry_in: Seconds until the breaker may let an attempt through: the rest
+            of the break when open, 0.0 when half-open, ``inf`` when isolated.
+    """
+
+    policy = "circuit"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: Request | None = None,
+        key: str,
+        state: str,
+        retry_in: float,
+    ) -> None:
+        super().__init__(message, request=request)
+        self.key = key
+        self.state = state
+        self.retry_in = retry_in
 
 
 class RateLimitExceeded(PolicyError):

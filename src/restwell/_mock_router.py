@@ -36,7 +36,7 @@ import json as jsonlib
 import re
 import threading
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Final, Self, TypeAlias, cast
+from typing import Final, Self, TypeAlias, TypedDict, Unpack, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from ._body import _dumps
@@ -47,8 +47,10 @@ from ._redact import REDACTED, is_sensitive_name, redact_url
 from ._types import JSON, PrimitiveData
 
 __all__ = [
+    "BodyCriteria",
     "Call",
     "CallList",
+    "Criteria",
     "MockRouter",
     "NoRouteMatched",
     "Outcome",
@@ -863,6 +865,26 @@ class _Plan:
     step: _Step | BaseException | None  # None: call the transport's handler
 
 
+class Criteria(TypedDict, total=False):
+    """
+    The criteria and answer of a bodyless route (``get``, ``head``, ``options``).
+
+    Each key means what ``MockRouter.route``'s argument of that name means.
+    """
+
+    params: Mapping[str, PrimitiveData | Sequence[PrimitiveData]] | None
+    headers: Mapping[str, str] | None
+    name: str | None
+    side_effect: SideEffect | None
+
+
+class BodyCriteria(Criteria, total=False):
+    """``Criteria`` plus the body's: ``json`` and ``content`` (``route``'s)."""
+
+    json: JSON | Unset
+    content: bytes | str | None
+
+
 class MockRouter:
     """
     Routes and call history: what both mock transports share; not a transport.
@@ -1004,153 +1026,46 @@ class MockRouter:
         return route
 
     def get(
-        self,
-        url: str | re.Pattern[str] | None = None,
-        *,
-        params: Mapping[str, PrimitiveData | Sequence[PrimitiveData]] | None = None,
-        headers: Mapping[str, str] | None = None,
-        name: str | None = None,
-        side_effect: SideEffect | None = None,
+        self, url: str | re.Pattern[str] | None = None, **criteria: Unpack[Criteria]
     ) -> Route:
         """Declare a GET route; the arguments are ``route``'s."""
-        return self.route(
-            "GET",
-            url,
-            params=params,
-            headers=headers,
-            name=name,
-            side_effect=side_effect,
-        )
+        return self.route("GET", url, **criteria)
 
     def head(
-        self,
-        url: str | re.Pattern[str] | None = None,
-        *,
-        params: Mapping[str, PrimitiveData | Sequence[PrimitiveData]] | None = None,
-        headers: Mapping[str, str] | None = None,
-        name: str | None = None,
-        side_effect: SideEffect | None = None,
+        self, url: str | re.Pattern[str] | None = None, **criteria: Unpack[Criteria]
     ) -> Route:
         """Declare a HEAD route; the arguments are ``route``'s."""
-        return self.route(
-            "HEAD",
-            url,
-            params=params,
-            headers=headers,
-            name=name,
-            side_effect=side_effect,
-        )
+        return self.route("HEAD", url, **criteria)
 
     def options(
-        self,
-        url: str | re.Pattern[str] | None = None,
-        *,
-        params: Mapping[str, PrimitiveData | Sequence[PrimitiveData]] | None = None,
-        headers: Mapping[str, str] | None = None,
-        name: str | None = None,
-        side_effect: SideEffect | None = None,
+        self, url: str | re.Pattern[str] | None = None, **criteria: Unpack[Criteria]
     ) -> Route:
-        """Declare an OPTIONS route; the arguments are ``route``'s."""
-        return self.route(
-            "OPTIONS",
-            url,
-            params=params,
-            headers=headers,
-            name=name,
-            side_effect=side_effect,
-        )
+        """Declare a OPTIONS route; the arguments are ``route``'s."""
+        return self.route("OPTIONS", url, **criteria)
 
     def delete(
-        self,
-        url: str | re.Pattern[str] | None = None,
-        *,
-        params: Mapping[str, PrimitiveData | Sequence[PrimitiveData]] | None = None,
-        headers: Mapping[str, str] | None = None,
-        json: JSON | Unset = UNSET,
-        content: bytes | str | None = None,
-        name: str | None = None,
-        side_effect: SideEffect | None = None,
+        self, url: str | re.Pattern[str] | None = None, **criteria: Unpack[BodyCriteria]
     ) -> Route:
         """Declare a DELETE route; the arguments are ``route``'s."""
-        return self.route(
-            "DELETE",
-            url,
-            params=params,
-            headers=headers,
-            json=json,
-            content=content,
-            name=name,
-            side_effect=side_effect,
-        )
+        return self.route("DELETE", url, **criteria)
 
     def post(
-        self,
-        url: str | re.Pattern[str] | None = None,
-        *,
-        params: Mapping[str, PrimitiveData | Sequence[PrimitiveData]] | None = None,
-        headers: Mapping[str, str] | None = None,
-        json: JSON | Unset = UNSET,
-        content: bytes | str | None = None,
-        name: str | None = None,
-        side_effect: SideEffect | None = None,
+        self, url: str | re.Pattern[str] | None = None, **criteria: Unpack[BodyCriteria]
     ) -> Route:
         """Declare a POST route; the arguments are ``route``'s."""
-        return self.route(
-            "POST",
-            url,
-            params=params,
-            headers=headers,
-            json=json,
-            content=content,
-            name=name,
-            side_effect=side_effect,
-        )
+        return self.route("POST", url, **criteria)
 
     def put(
-        self,
-        url: str | re.Pattern[str] | None = None,
-        *,
-        params: Mapping[str, PrimitiveData | Sequence[PrimitiveData]] | None = None,
-        headers: Mapping[str, str] | None = None,
-        json: JSON | Unset = UNSET,
-        content: bytes | str | None = None,
-        name: str | None = None,
-        side_effect: SideEffect | None = None,
+        self, url: str | re.Pattern[str] | None = None, **criteria: Unpack[BodyCriteria]
     ) -> Route:
         """Declare a PUT route; the arguments are ``route``'s."""
-        return self.route(
-            "PUT",
-            url,
-            params=params,
-            headers=headers,
-            json=json,
-            content=content,
-            name=name,
-            side_effect=side_effect,
-        )
+        return self.route("PUT", url, **criteria)
 
     def patch(
-        self,
-        url: str | re.Pattern[str] | None = None,
-        *,
-        params: Mapping[str, PrimitiveData | Sequence[PrimitiveData]] | None = None,
-        headers: Mapping[str, str] | None = None,
-        json: JSON | Unset = UNSET,
-        content: bytes | str | None = None,
-        name: str | None = None,
-        side_effect: SideEffect | None = None,
+        self, url: str | re.Pattern[str] | None = None, **criteria: Unpack[BodyCriteria]
     ) -> Route:
         """Declare a PATCH route; the arguments are ``route``'s."""
-        return self.route(
-            "PATCH",
-            url,
-            params=params,
-            headers=headers,
-            json=json,
-            content=content,
-            name=name,
-            side_effect=side_effect,
-        )
+        return self.route("PATCH", url, **criteria)
 
     # -- assertions -------------------------------------------------------------------
 

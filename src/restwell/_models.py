@@ -1194,13 +1194,13 @@ class Response(Generic[_T_co]):
         model = self._model
         success = 200 <= self.status_code < 300
         if model is not None and success:
-            from pydantic import ValidationError
-
             try:
                 if not content:
                     return _adapter(model).validate_python(None)
-                return _adapter(model).validate_json(content)
+                return _adapter(model).validate_json(content)  # the bytes, parsed once
             except (ValueError, RecursionError) as exc:  # ValidationError included
+                from pydantic import ValidationError
+
                 name = _type_name(model)
                 if isinstance(exc, ValidationError):
                     detail = (

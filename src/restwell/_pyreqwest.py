@@ -36,8 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _exceptions as e
 from ._config import Timeout
-from ._decode import accept_encoding as _accept_encoding
-from ._decode import restwell_codings
+from ._decode import accept_encoding
 from ._httpx_errors import header_error, invalid_header, scrub
 from ._models import Headers, Request
 from ._redact import is_sensitive_name, redact_url
@@ -53,9 +52,7 @@ __all__ = [
     "READ_BUFFER_LIMIT",
     "AsyncReqwestBuilder",
     "ReqwestBuilder",
-    "accept_encoding",
     "async_builder",
-    "codings",
     "configure",
     "headers_of",
     "import_pyreqwest",
@@ -120,16 +117,6 @@ def native_module(obj: object) -> str | None:
     """``"pyreqwest"`` when ``obj`` is one of pyreqwest's objects, else ``None``."""
     top = type(obj).__module__.split(".")[0]
     return top if top == "pyreqwest" else None
-
-
-def codings() -> frozenset[str]:
-    """The codings restwell decodes beyond gzip/deflate (br, zstd when installed)."""
-    return restwell_codings()
-
-
-def accept_encoding() -> str:
-    """``Accept-Encoding`` for the codings restwell decodes in bounded steps."""
-    return _accept_encoding()
 
 
 def _seconds(value: float) -> timedelta:

@@ -30,7 +30,7 @@ from restwell.policies import (
 )
 from restwell.policies._failover import as_failover
 
-A, B, C = "http://10.0.0.1:8529", "http://10.0.0.2:8529", "http://10.0.0.3:8529"
+A, B, C = "http://127.0.0.1:8529", "http://127.0.0.1:8530", "http://127.0.0.1:8531"
 REFUSED = ConnectError("connection refused")
 
 
@@ -272,7 +272,7 @@ def test_pool_routes_a_url_to_the_base_it_lies_under() -> None:
     assert pool.route(B + "/_db/app?q=1") == (1, "?q=1")
     assert pool.route(A + "/_db/apple") is None  # not a path segment boundary
     assert pool.route(A + "/other") is None
-    assert pool.route("http://10.0.0.1:85290/_db/app/x") is None
+    assert pool.route("http://127.0.0.1:85290/_db/app/x") is None
     assert pool.url(1, "/users?id=7") == B + "/_db/app/users?id=7"
 
 
@@ -286,7 +286,7 @@ def test_two_bases_on_one_origin_are_told_apart_by_path() -> None:
 
 def test_pool_redacts_credentials_in_what_it_shows() -> None:
     """Userinfo in a base URL never reaches health, changes or repr."""
-    pool = HostPool(["http://user:secret@10.0.0.1", B])
+    pool = HostPool(["http://user:secret@127.0.0.1", B])
     assert "secret" not in repr(pool)
     assert "secret" not in pool.health(0.0)[0].url
     change = Failover().record(pool, 0, REFUSED, 0.0)
@@ -301,10 +301,10 @@ def test_pool_redacts_credentials_in_what_it_shows() -> None:
         (A, "must be a list of base URLs"),
         (None, "must be a list of base URLs"),
         ([], "is empty"),
-        (["ftp://10.0.0.1"], "absolute http:// or https:// URL"),
+        (["ftp://127.0.0.1"], "absolute http:// or https:// URL"),
         ([A, A + "/"], "or is the same"),
-        ([A + "/api", B, A + "/api/v2"], "'http://10.0.0.1:8529/api/v2/' lies under"),
-        ([A + "/api/v2", A + "/api"], "'http://10.0.0.1:8529/api/v2/' lies under"),
+        ([A + "/api", B, A + "/api/v2"], "'http://127.0.0.1:8529/api/v2/' lies under"),
+        ([A + "/api/v2", A + "/api"], "'http://127.0.0.1:8529/api/v2/' lies under"),
     ],
 )
 def test_bad_pools_are_refused(urls: object, message: str) -> None:

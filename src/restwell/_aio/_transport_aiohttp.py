@@ -105,15 +105,6 @@ _DEFAULT_LIMITS = Limits()
 _SKIP_AUTO = ("Content-Type",)  # restwell sets Content-Type itself, or sends none
 
 
-def _codings() -> frozenset[str]:
-    """The codings restwell decodes beyond gzip/deflate (br, zstd when installed)."""
-    return restwell_codings()
-
-
-def _accept_encoding() -> str:
-    return accept_encoding()
-
-
 class _AiohttpStream:
     """An ``aiohttp.ClientResponse`` body as an ``AsyncResponseStream``."""
 
@@ -129,7 +120,7 @@ class _AiohttpStream:
         raw = self._raw
         try:
             value = raw.headers.get("Content-Encoding")
-            codings = [] if value is None else plan(value, _codings())
+            codings = [] if value is None else plan(value, restwell_codings())
             chunks = raw.content.iter_chunked(_CHUNK)
             if codings:
                 decoder = ContentDecoder(codings)
@@ -374,8 +365,8 @@ class AiohttpTransport:
         from aiohttp.client_reqrep import _gen_default_accept_encoding
 
         offered = {c.strip() for c in _gen_default_accept_encoding().split(",")}
-        if offered - {"gzip", "deflate"} - _codings():
-            self._accept = _accept_encoding()
+        if offered - {"gzip", "deflate"} - restwell_codings():
+            self._accept = accept_encoding()
 
     def _open(self) -> None:
         """
@@ -418,7 +409,7 @@ class AiohttpTransport:
             connector_kwargs["keepalive_timeout"] = limits.keepalive_expiry
         session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(**connector_kwargs),
-            headers={"User-Agent": USER_AGENT, "Accept-Encoding": _accept_encoding()},
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": accept_encoding()},
             auto_decompress=False,
             timeout=aiohttp.ClientTimeout(total=None),
         )

@@ -5,19 +5,22 @@ This file is the source of the sync ``ServiceBinding`` (``scripts/unasync.py``
 generates ``_sync/_binding.py``); ``Service``/``Resource``/``H`` are descriptions
 and are not twinned.
 
-A declared call: find the handler (``Resource.find``), turn the request model into
-request parts (its ``RequestPlan``, built once per handler), layer the options
-(handler over resource over service, the call's on top; the client resolves them
-with its own once, as for any call), send through the client (so every stage
-applies: deadline, retries, redirects, …), then decode ``data`` into the handler's
-response type (pydantic ``TypeAdapter.validate_json`` on the body bytes) and run
-the callback.
+A declared call: find the handler (``Resource._lookup``: ``Resource.find``'s
+answer from an index), turn the request model into request parts (its
+``RequestPlan``, built once per handler), layer the options (handler over resource
+over service, computed once per handler in a ``_BoundHandler``; the call's on
+top; the client resolves them with its own once, as for any call), send through
+the client (so every stage applies: deadline, retries, redirects, …), then decode
+``data`` into the handler's response type (pydantic ``TypeAdapter.validate_json``
+on the body bytes, once) and run the callback. A call that gives only a path that
+is its own ``Route.build``, or only route parameters, skips the merging: the
+handler's static parts are the call's (``bench/bench_service.py`` measures it).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from .._exceptions import ConfigurationError, HandlerNotFound
@@ -114,6 +117,66 @@ class AsyncServiceBinding:
         await self.aclose()
 
 
+class _BoundHandler:
+    """
+    One handler as a resource binding calls it: what is static, computed once.
+
+    Attributes:
+        handler: The ``ResourceHandler``.
+        method: Its method as a ``str``.
+        url: The resource's full URL (the handler's path is appended per call).
+        model: The response type (``client.request``'s ``model``), or ``None``.
+        decode: Whether a call decodes ``data`` (a response type or a callback).
+        options: The call options layered service < resource < handler (never
+            mutated: a call's own are layered over a copy).
+        headers: The headers layered the same way, or ``None`` when there are
+            none (never mutated).
+        params: The route's parameter names.
+        where: ``"users.get '/{id}'"``, for error messages.
+    """
+
+    __slots__ = (
+        "callback",
+        "decode",
+        "handler",
+        "headers",
+        "method",
+        "model",
+        "options",
+        "params",
+        "plan",
+        "route",
+        "url",
+        "where",
+    )
+
+    def __init__(
+        self, resource: AsyncResourceBinding, handler: ResourceHandler[Any]
+    ) -> None:
+        service = resource._binding.service
+        self.handler = handler
+        self.method = handler.method.value
+        self.url = resource.url
+        self.route = handler.compiled
+        self.params = frozenset(handler.compiled.params)
+        self.plan = handler.plan
+        self.model: Any = handler.response  # a type expression, checked by pydantic
+        self.callback = handler.callback
+        self.decode = handler.response is not None or handler.callback is not None
+        self.options: dict[str, Any] = _layer(
+            _layer(dict(service.options), resource.resource.options), handler.options
+        )
+        headers = {
+            **service.headers,
+            **resource.resource.headers,
+            **(handler.headers or {}),
+        }
+        self.headers = headers or None
+        self.where = (
+            f"{resource.resource.name}.{handler.method.lower()} {handler.route!r}"
+        )
+
+
 class AsyncResourceBinding:
     """
     A ``Resource`` of a bound service: its handlers as ``get``/``post``/… calls.
@@ -126,15 +189,14 @@ class AsyncResourceBinding:
         url: The resource's full URL (service URL + route).
     """
 
-    __slots__ = ("_binding", "_static", "resource", "url")
+    __slots__ = ("_binding", "_bound", "resource", "url")
 
     def __init__(self, binding: AsyncServiceBinding, resource: Resource) -> None:
         self._binding = binding
         self.resource = resource
         self.url = binding.service.url + resource.route
-        # Per handler, computed once: (options, headers) layered service <
-        # resource < handler.
-        self._static: dict[int, tuple[dict[str, Any], dict[str, str]]] = {}
+        # Per handler, computed once: its static parts (layered options, …).
+        self._bound: dict[ResourceHandler[Any], _BoundHandler] = {}
 
     def __repr__(self) -> str:
         return f"<AsyncResourceBinding {self.resource.name!r} {self.url!r}>"
@@ -149,22 +211,11 @@ class AsyncResourceBinding:
         """The call options of the service layered with this resource's."""
         return _layer(dict(self._binding.service.options), self.resource.options)
 
-    def _layers(
-        self, handler: ResourceHandler[Any]
-    ) -> tuple[dict[str, Any], dict[str, str]]:
-        found = self._static.get(id(handler))
-        if found is None:
-            service = self._binding.service
-            options = _layer(
-                _layer(dict(service.options), self.resource.options), handler.options
-            )
-            headers = {
-                **service.headers,
-                **self.resource.headers,
-                **(handler.headers or {}),
-            }
-            found = self._static[id(handler)] = (options, headers)
-        return found
+    def _bind(self, handler: ResourceHandler[Any]) -> _BoundHandler:
+        bound = self._bound.get(handler)
+        if bound is None:
+            bound = self._bound[handler] = _BoundHandler(self, handler)
+        return bound
 
     async def request(
         self,
@@ -210,19 +261,60 @@ class AsyncResourceBinding:
             As ``AsyncClient.request`` for everything the call itself raises.
         """
         query_string = ""
-        if path is not None:
-            path, sep, query_string = path.partition("?")
-            query_string = sep + query_string
-        handler, values = self.resource.find(
+        if path is not None and "?" in path:
+            path, _, query = path.partition("?")
+            query_string = "?" + query
+        handler, values, suffix = self.resource._lookup(
             method,
             path,
             kwargs,
             None if request is None else type(request),
             request if path is None and type(request) is dict else (),
         )
-        return await self._send(
-            handler, values, query_string, request, params, headers, kwargs
-        )
+        bound = self._bound.get(handler) or self._bind(handler)
+        binding = self._binding
+        client = binding._client
+        if client is None or binding._owns:
+            client = binding.client
+        url: str | None = None
+        if request is None and params is None and headers is None:
+            # Nothing given but the path or route parameters: the handler's static
+            # parts are the call's.
+            if not kwargs:
+                if suffix is not None:
+                    url = bound.url + suffix + query_string
+            elif suffix is None and not values and kwargs.keys() <= bound.params:
+                try:
+                    url = bound.url + bound.route.build(kwargs) + query_string
+                except ValueError as exc:
+                    raise ConfigurationError(f"{bound.where}: {exc}") from None
+        if url is None:
+            url, query_params, merged, extra = self._prepare(
+                bound, values, suffix, query_string, request, params, headers, kwargs
+            )
+            response: Response[Any] = await client.request(
+                bound.method,
+                url,
+                model=bound.model,
+                params=query_params,
+                headers=merged,
+                **extra,
+            )
+        elif bound.options:
+            response = await client.request(
+                bound.method,
+                url,
+                model=bound.model,
+                headers=bound.headers,
+                **bound.options,
+            )
+        else:
+            response = await client.request(
+                bound.method, url, model=bound.model, headers=bound.headers
+            )
+        if bound.decode:
+            await self._finish(bound, response)
+        return response
 
     async def call(
         self,
@@ -246,100 +338,126 @@ class AsyncResourceBinding:
             As ``request()`` otherwise.
         """
         query_string = ""
-        values: dict[str, Any] = {}
+        values: dict[str, Any] | None = {}
+        route = handler.compiled
+        suffix = None if route.params else handler.route
         if path is not None:
-            path, sep, query_string = path.partition("?")
-            query_string = sep + query_string
-            matched = handler.compiled.match(path)
-            if matched is None:
-                raise HandlerNotFound(
-                    f"{self.resource.name}: path {path!r} does not fit handler "
-                    f"{handler.method} {handler.route!r}",
-                    resource=self.resource.name,
-                    method=handler.method.value,
-                    path=path,
-                    handlers=self.resource.describe(),
-                )
-            values = matched
-        return await self._send(
-            handler, values, query_string, request, params, headers, kwargs
+            if "?" in path:
+                path, _, query = path.partition("?")
+                query_string = "?" + query
+            if route._is_own_build(path):
+                values, suffix = None, path
+            else:
+                values, suffix = route.match(path), None
+                if values is None:
+                    raise HandlerNotFound(
+                        f"{self.resource.name}: path {path!r} does not fit handler "
+                        f"{handler.method} {handler.route!r}",
+                        resource=self.resource.name,
+                        method=handler.method.value,
+                        path=path,
+                        handlers=self.resource.describe(),
+                    )
+        bound = self._bound.get(handler) or self._bind(handler)
+        url, query_params, merged, extra = self._prepare(
+            bound, values, suffix, query_string, request, params, headers, kwargs
         )
-
-    async def _send(
-        self,
-        handler: ResourceHandler[Any],
-        values: dict[str, Any],
-        query_string: str,
-        request: object,
-        params: Mapping[str, Any] | None,
-        headers: Mapping[str, str] | None,
-        kwargs: dict[str, Any],
-    ) -> Response[Any]:
-        url, parts = self._prepare(
-            handler, values, query_string, request, params, headers, kwargs
-        )
-        model: Any = handler.response  # a type expression, checked by pydantic
         response: Response[Any] = await self.client.request(
-            handler.method.value, url, model=model, **parts
+            bound.method,
+            url,
+            model=bound.model,
+            params=query_params,
+            headers=merged,
+            **extra,
         )
-        if handler.response is not None or handler.callback is not None:
-            data = response.data  # decoded now: a mismatch raises here
-            callback = handler.callback
-            if callback is not None and response.is_success:
-                response._data = await acall_callback(callback, data)
+        if bound.decode:
+            await self._finish(bound, response)
         return response
+
+    @staticmethod
+    async def _finish(bound: _BoundHandler, response: Response[Any]) -> None:
+        """Decode ``data`` now (a mismatch raises here), then run the callback."""
+        data = response.data
+        callback = bound.callback
+        if callback is not None and response.is_success:
+            response._data = await acall_callback(callback, data)
 
     def _prepare(
         self,
-        handler: ResourceHandler[Any],
-        values: dict[str, Any],
+        bound: _BoundHandler,
+        values: dict[str, Any] | None,
+        suffix: str | None,
         query_string: str,
         request: object,
         params: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
         kwargs: dict[str, Any],
-    ) -> tuple[str, dict[str, Any]]:
-        """The URL and the ``client.request`` keywords of one declared call."""
-        resource = self.resource
-        route = handler.compiled
-        options: dict[str, Any] = {}
-        raw: dict[str, Any] = {}
+    ) -> tuple[str, Any, dict[str, str] | None, dict[str, Any]]:
+        """
+        The URL, query, headers and other ``client.request`` keywords of a call.
+
+        ``suffix`` is the URL's path under the resource when known as it is
+        (``Resource._lookup``); else the route is built from ``values`` (``None``:
+        the route's match of ``suffix``), the call's route keywords and the
+        request model's ``Path`` fields. The returned dict may be the handler's
+        static options: never mutate it.
+        """
+        route = bound.route
+        options: dict[str, Any] | None = None
+        raw: dict[str, Any] | None = None
+        given: dict[str, Any] | None = None  # route parameters given as keywords
         for key, value in kwargs.items():
             if key in route.params:
-                values[key] = value
+                given = given or {}
+                given[key] = value
             elif key in OPTION_KEYS or key == "idempotency_key":
+                options = options or {}
                 options[key] = value
             elif key in _RAW_BODY:
+                raw = raw or {}
                 raw[key] = value
             else:
+                handler = bound.handler
                 raise ConfigurationError(
                     f"{handler.method} {self.url}{handler.route}: unknown keyword "
                     f"{key!r}; route parameters: {list(route.params) or 'none'}; call "
                     f"options: {', '.join(sorted(OPTION_KEYS))}"
                 )
-        where = f"{resource.name}.{handler.method.lower()} {handler.route!r}"
-        plan = handler.plan
-        parts = plan.parts(request, where) if plan is not None else None
-        if parts is not None and parts.path:
-            values = {**parts.path, **values}
-        try:
-            url = self.url + route.build(values) + query_string
-        except ValueError as exc:
-            raise ConfigurationError(f"{where}: {exc}") from None
-        static_options, static_headers = self._layers(handler)
-        merged_headers: dict[str, str] | None = static_headers
+        plan = bound.plan
+        parts = (
+            plan.parts(request, bound.where)
+            if request is not None and plan is not None
+            else None
+        )
+        if suffix is not None and given is None:
+            url = bound.url + suffix + query_string
+        else:
+            if values is None:  # suffix fits the route: its values, then the keywords
+                values = route.match(suffix or "") or {}
+            if given:
+                values = {**values, **given} if values else given
+            if parts is not None and parts.path:
+                values = {**parts.path, **values}
+            try:
+                url = bound.url + route.build(values) + query_string
+            except ValueError as exc:
+                raise ConfigurationError(f"{bound.where}: {exc}") from None
+        merged = bound.headers
         if parts is not None and parts.headers:
-            merged_headers = {**static_headers, **parts.headers}
+            merged = {**(merged or {}), **parts.headers}
         if headers:
-            merged_headers = {**(merged_headers or {}), **headers}
+            merged = {**(merged or {}), **headers}
         query: Any = params
         if parts is not None and parts.query:
             query = {**parts.query, **(params or {})}
+        extra = bound.options if options is None else _layer(bound.options, options)
+        if parts is None and raw is None:
+            return url, query, merged, extra
         body: dict[str, Any] = {}
         if parts is not None and parts.has_body:
             if raw:
                 raise ConfigurationError(
-                    f"{where}: give the body either as request= or as "
+                    f"{bound.where}: give the body either as request= or as "
                     f"{'/'.join(raw)}=, not both"
                 )
             body["json"] = parts.json
@@ -347,13 +465,9 @@ class AsyncResourceBinding:
             body.pop("json", None)
             body["data"] = parts.form
             body["files"] = parts.files
-        body.update(raw)
-        return url, {
-            "params": query,
-            "headers": merged_headers or None,
-            **body,
-            **_layer(static_options, options),
-        }
+        if raw:
+            body.update(raw)
+        return url, query, merged, {**body, **extra}
 
     def paginate(
         self,
@@ -387,15 +501,16 @@ class AsyncResourceBinding:
         if path is not None:
             path, sep, query_string = path.partition("?")
             query_string = sep + query_string
-        handler, values = self.resource.find(
+        handler, values, suffix = self.resource._lookup(
             method,
             path,
             kwargs,
             None if request is None else type(request),
             request if path is None and type(request) is dict else (),
         )
-        url, parts = self._prepare(
-            handler, values, query_string, request, params, headers, kwargs
+        bound = self._bind(handler)
+        url, query_params, merged, extra = self._prepare(
+            bound, values, suffix, query_string, request, params, headers, kwargs
         )
         response_type = handler.response
         item_type = (
@@ -413,57 +528,63 @@ class AsyncResourceBinding:
             pages=pages,
             max_pages=max_pages,
             max_items=max_items,
-            **parts,
+            params=query_params,
+            headers=merged,
+            **extra,
         )
 
-    async def get(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
+    def get(
+        self, path: str | None = None, /, **kwargs: Any
+    ) -> Awaitable[Response[Any]]:
         """``request("GET", path, ...)``, or the handler declared as ``get``."""
-        named = self.resource.named.get("get")
-        if named is not None:
-            return await self.call(named, path, **kwargs)
-        return await self.request("GET", path, **kwargs)
+        return self._verb("GET", path, kwargs)
 
-    async def post(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
+    def post(
+        self, path: str | None = None, /, **kwargs: Any
+    ) -> Awaitable[Response[Any]]:
         """``request("POST", path, ...)``, or the handler declared as ``post``."""
-        named = self.resource.named.get("post")
-        if named is not None:
-            return await self.call(named, path, **kwargs)
-        return await self.request("POST", path, **kwargs)
+        return self._verb("POST", path, kwargs)
 
-    async def put(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
+    def put(
+        self, path: str | None = None, /, **kwargs: Any
+    ) -> Awaitable[Response[Any]]:
         """``request("PUT", path, ...)``, or the handler declared as ``put``."""
-        named = self.resource.named.get("put")
-        if named is not None:
-            return await self.call(named, path, **kwargs)
-        return await self.request("PUT", path, **kwargs)
+        return self._verb("PUT", path, kwargs)
 
-    async def patch(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
+    def patch(
+        self, path: str | None = None, /, **kwargs: Any
+    ) -> Awaitable[Response[Any]]:
         """``request("PATCH", path, ...)``, or the handler declared as ``patch``."""
-        named = self.resource.named.get("patch")
-        if named is not None:
-            return await self.call(named, path, **kwargs)
-        return await self.request("PATCH", path, **kwargs)
+        return self._verb("PATCH", path, kwargs)
 
-    async def delete(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
+    def delete(
+        self, path: str | None = None, /, **kwargs: Any
+    ) -> Awaitable[Response[Any]]:
         """``request("DELETE", path, ...)``, or the handler declared as ``delete``."""
-        named = self.resource.named.get("delete")
-        if named is not None:
-            return await self.call(named, path, **kwargs)
-        return await self.request("DELETE", path, **kwargs)
+        return self._verb("DELETE", path, kwargs)
 
-    async def head(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
+    def head(
+        self, path: str | None = None, /, **kwargs: Any
+    ) -> Awaitable[Response[Any]]:
         """``request("HEAD", path, ...)``, or the handler declared as ``head``."""
-        named = self.resource.named.get("head")
-        if named is not None:
-            return await self.call(named, path, **kwargs)
-        return await self.request("HEAD", path, **kwargs)
+        return self._verb("HEAD", path, kwargs)
 
-    async def options(self, path: str | None = None, /, **kwargs: Any) -> Response[Any]:
+    def options(
+        self, path: str | None = None, /, **kwargs: Any
+    ) -> Awaitable[Response[Any]]:
         """``request("OPTIONS", path, ...)``, or the handler declared as ``options``."""
-        named = self.resource.named.get("options")
+        return self._verb("OPTIONS", path, kwargs)
+
+    def _verb(
+        self, method: str, path: str | None, kwargs: dict[str, Any]
+    ) -> Awaitable[Response[Any]]:
+        """A verb's call: the handler declared under its name, else by route."""
+        named = self.resource.named.get(method.lower())
         if named is not None:
-            return await self.call(named, path, **kwargs)
-        return await self.request("OPTIONS", path, **kwargs)
+            return self.call(named, path, **kwargs)
+        if not kwargs:  # the common call, without re-packing keywords
+            return self.request(method, path)
+        return self.request(method, path, **kwargs)
 
     def handler(self, path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """

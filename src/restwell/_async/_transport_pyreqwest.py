@@ -53,14 +53,13 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from .._config import Timeout
-from .._decode import ContentDecoder, DecodeFailed, plan
+from .._decode import ContentDecoder, DecodeFailed, plan, restwell_codings
 from .._exceptions import ConfigurationError, DeadlineExceeded, DecodingError
 from .._httpx_errors import closed_error
 from .._models import Request, Response
 from .._pyreqwest import (
     READ_BUFFER_LIMIT,
     async_builder,
-    codings,
     configure,
     headers_of,
     is_async_client,
@@ -233,7 +232,7 @@ class AsyncPyreqwestTransport:
         *,
         options: TransportOptions | None = None,
     ) -> None:
-        self._codings = codings()
+        self._codings = restwell_codings()
         self._closed = False
         self._lock = threading.Lock()
         self._options = options
@@ -309,7 +308,12 @@ class AsyncPyreqwestTransport:
         timeout = request.timeout
         total = None
         cross = False
+        drip = True  # hand bytes over as they arrive (no 64 KiB read-ahead)
         if ctx is not None:
+            # A buffered call reads the whole body at once: pyreqwest's read-ahead
+            # costs it nothing and saves ~50k instructions a request; a streamed
+            # one must see bytes as they arrive (BACKEND-NOTES.md).
+            drip = ctx.stream
             deadline_at = ctx.deadline_at
             if deadline_at is not None:
                 # request.timeout is the per-attempt timeout capped to the time
@@ -341,7 +345,9 @@ class AsyncPyreqwestTransport:
                 builder = builder.timeout(timedelta(seconds=max(total, _MIN_TOTAL)))
             if cross and not self._owns:
                 builder = builder.with_middleware(strip_credentials)
-            cm = builder.streamed_read_buffer_limit(READ_BUFFER_LIMIT).build_streamed()
+            if drip:
+                builder = builder.streamed_read_buffer_limit(READ_BUFFER_LIMIT)
+            cm = builder.build_streamed()
             raw = await cm.__aenter__()
         except Exception as exc:
             raise self._send_error(exc, request) from exc

@@ -70,6 +70,7 @@ from ..instrumentation._logging import LoggingHook
 from ..pagination import ItemsPath, PaginationStrategy
 from ..policies._bulkhead import Bulkhead
 from ..policies._bulkhead import as_bulkhead as _as_bulkhead
+from ..policies._circuit import CircuitBreaker
 from ..policies._failover import (
     ROUTED,
     Failover,
@@ -91,6 +92,7 @@ from ._stages import (
     BodyStage,
     BulkheadStage,
     CallStage,
+    CircuitStage,
     DeadlineStage,
     FailoverStage,
     RateStage,
@@ -220,6 +222,11 @@ class Client:
             ``None`` disables retries.
         retry_gates: *(per call)* ``RetryGate`` policies that may veto or delay a
             retry, in order (``restwell.policies.RetryGate``). Default none.
+        circuit_breaker: A ``restwell.policies.CircuitBreaker`` asked before each
+            attempt (per host by default): when open, the attempt is refused with
+            ``CircuitOpenError`` without touching the network, and a call whose
+            breaker opens stops retrying. Share one between clients to share its
+            state. Default ``None``: no ``circuit`` stage.
         raise_for_status: *(per call)* Raise ``HTTPStatusError`` for a final
             4xx/5xx response. Default ``False``: the response is returned.
         follow_redirects: *(per call)* Follow 301/302/303/307/308. Default
@@ -254,8 +261,10 @@ class Client:
     Per call only: ``policies``, a mapping of policy slot → policy (or ``None`` to
     disable it) for the slots this client has: ``"retry"``, ``"rate"`` (a
     ``RateLimiter`` or ``RateLimit``), ``"bulkhead"`` (a ``Bulkhead`` or an int),
-    and ``"failover"`` with several base URLs (a ``Failover``, a strategy name, or
-    ``None``: the call goes to the first base URL, unrouted).
+    ``"failover"`` with several base URLs (a ``Failover``, a strategy name, or
+    ``None``: the call goes to the first base URL, unrouted), and ``"circuit"``
+    with a ``circuit_breaker`` (another ``CircuitBreaker``, or ``None``: no
+    breaker for this call).
 
     Raises:
         ConfigurationError: For an invalid argument (the message names it).
@@ -277,6 +286,7 @@ class Client:
         deadline: float | timedelta | None = DEFAULT_DEADLINE,
         retry: Retry | None = DEFAULT_RETRY,
         retry_gates: Sequence[RetryGate] = (),
+        circuit_breaker: CircuitBreaker | None = None,
         raise_for_status: bool = False,
         follow_redirects: bool = False,
         max_redirects: int = DEFAULT_MAX_REDIRECTS,
@@ -334,6 +344,16 @@ class Client:
                 ),
             },
         )
+        if circuit_breaker is not None:
+            if not isinstance(circuit_breaker, CircuitBreaker):
+                raise ConfigurationError(
+                    f"circuit_breaker={circuit_breaker!r} must be a "
+                    "restwell.policies.CircuitBreaker, or None for no breaker"
+                )
+            self._options = resolve_options(
+                self._options, {"policies": {"circuit": circuit_breaker}}
+            )
+        self._breaker = circuit_breaker
         self._options.retry.warn_if_unbounded(self._options.deadline)
         # The User-Agent is the transport's default (restwell/x.y), so a plain
         # request carries no headers of its own: nothing to merge per call.
@@ -366,6 +386,8 @@ class Client:
         for slot, stage in _TRAFFIC:
             if slot in self._options.policies:
                 emitted.update(stage.EMITS)
+        if circuit_breaker is not None:
+            emitted.update(CircuitStage.EMITS)
         for _, m in self._middleware:
             for cls in getattr(m, "emits", ()):
                 if not (isinstance(cls, type) and issubclass(cls, Event)):
@@ -396,7 +418,7 @@ class Client:
             {"retry", "rate", "bulkhead"}
             if self._pool is None
             else {"retry", "rate", "bulkhead", "failover"}
-        )
+        ) | ({"circuit"} if circuit_breaker is not None else set())
         self._closed = False
 
     # -- the pipeline ----------------------------------------------------------------
@@ -416,6 +438,8 @@ class Client:
             stages["redirects"] = _wrap(RedirectStage, env)
         if self._pool is not None:
             stages["failover"] = _wrap(FailoverStage, env)
+        if self._breaker is not None:
+            stages["circuit"] = _wrap(CircuitStage, env)
         for slot, stage in _TRAFFIC:
             if slot in traffic:
                 stages[slot] = _wrap(stage, env)
@@ -445,6 +469,12 @@ class Client:
                     "per-call overrides apply to "
                     f"{', '.join(sorted(self._policy_slots))}"
                 )
+        breaker = resolved.policies.get("circuit")
+        if breaker is not None and not isinstance(breaker, CircuitBreaker):
+            raise ConfigurationError(
+                f'policies={{"circuit": {breaker!r}}} must be a '
+                "restwell.policies.CircuitBreaker, or None to turn it off"
+            )
         policy = resolved.policies.get("failover")
         if policy is not None and type(policy) is not Failover:  # a name: coerce
             failover = _as_failover(policy, 'policies={"failover": ...}')

@@ -21,6 +21,7 @@ that wants an event none of its stages emits. The built-in stages emit:
 | ``failover`` | ``HostMarkedDown``, ``HostRecovered`` (several base URLs only) |
 | ``rate`` | ``RateLimited`` (with a rate limiter only) |
 | ``bulkhead`` | ``BulkheadRejected`` (with a bulkhead only) |
+| ``circuit`` | ``CircuitOpened``, ``CircuitHalfOpened``, ``CircuitClosed`` |
 
 Every event carries the ``call_id`` of its call and an attempt number.
 """
@@ -41,6 +42,9 @@ __all__ = [
     "CallFailed",
     "CallStarted",
     "CallSucceeded",
+    "CircuitClosed",
+    "CircuitHalfOpened",
+    "CircuitOpened",
     "Event",
     "EventHook",
     "HostMarkedDown",
@@ -257,6 +261,58 @@ class HostRecovered(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CircuitOpened(Event):
+    """
+    A circuit breaker opened (or reopened after a failed probe) for a key.
+
+    Fired by the ``circuit`` stage in the attempt whose outcome opened it. Until
+    ``retry_in`` seconds pass, attempts for the key are refused with
+    ``CircuitOpenError`` and nothing is sent.
+
+    Attributes:
+        key: The breaker key (the origin ``scheme://host:port`` by default).
+        previous: The state before (``"closed"`` or ``"half_open"``).
+        reason: Why, in words (``"5 failures in a row"``).
+        outcome: The attempt's outcome that opened it.
+        retry_in: The break, in seconds.
+    """
+
+    key: str
+    previous: str
+    reason: str
+    outcome: Response[JSON] | BaseException
+    retry_in: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CircuitHalfOpened(Event):
+    """
+    A breaker's break ended: this attempt is its first half-open probe.
+
+    Attributes:
+        key: The breaker key.
+        reason: Why, in words (``"break of 5 s over"``).
+    """
+
+    key: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CircuitClosed(Event):
+    """
+    A half-open breaker closed: its probes succeeded.
+
+    Attributes:
+        key: The breaker key.
+        reason: Why, in words (``"1 half-open probe succeeded"``).
+    """
+
+    key: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RateLimited(Event):
     """
     A rate limiter made an attempt wait, or refused it.
@@ -301,6 +357,9 @@ ALL_EVENTS: frozenset[type[Event]] = frozenset(
     {
         RateLimited,
         BulkheadRejected,
+        CircuitOpened,
+        CircuitHalfOpened,
+        CircuitClosed,
         HostMarkedDown,
         HostRecovered,
         RequestSent,

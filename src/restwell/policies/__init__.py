@@ -1,6 +1,9 @@
 """
 Sans-IO resilience policies: pure values and decision code, no I/O, no clock reads.
 
+A ``CircuitBreaker`` (per host by default) is driven by the ``circuit`` stage, once
+per attempt; an open breaker is also a retry gate.
+
 Failover across several base URLs (``Failover`` deciding over a ``HostPool``) is
 driven by the ``failover`` stage, once per attempt; so are rate limiting
 (``RateLimiter``: GCRA over one or more ``RateLimit``, by the ``rate`` stage) and the
@@ -45,6 +48,17 @@ from ._backoff import (
     Linear,
 )
 from ._bulkhead import DEFAULT_MAX_CONCURRENT, Bulkhead
+from ._circuit import (
+    DEFAULT_CIRCUIT_FAILURE,
+    Admission,
+    CircuitBreaker,
+    CircuitChange,
+    CircuitGate,
+    CircuitState,
+    CircuitStatus,
+    Refusal,
+    origin_key,
+)
 from ._decision import Decision, Raise, Return, Sleep
 from ._failover import (
     DEFAULT_COOL_DOWN,
@@ -79,6 +93,7 @@ from ._retry import NEVER_SENT_ERRORS, Retry, RetryState
 from ._retry_after import RetryAfter, parse_http_date, parse_retry_after
 
 __all__ = [
+    "DEFAULT_CIRCUIT_FAILURE",
     "DEFAULT_COOL_DOWN",
     "DEFAULT_DEADLINE",
     "DEFAULT_MARK_DOWN",
@@ -95,9 +110,15 @@ __all__ = [
     "IDEMPOTENT_METHODS",
     "NEVER_SENT_ERRORS",
     "RATE_MODES",
+    "Admission",
     "Backoff",
     "BackoffStrategy",
     "Bulkhead",
+    "CircuitBreaker",
+    "CircuitChange",
+    "CircuitGate",
+    "CircuitState",
+    "CircuitStatus",
     "Constant",
     "Custom",
     "Decision",
@@ -122,6 +143,7 @@ __all__ = [
     "RateLimiter",
     "RateMode",
     "RateStore",
+    "Refusal",
     "Retry",
     "RetryAfter",
     "RetryGate",
@@ -132,6 +154,7 @@ __all__ = [
     "on_exception",
     "on_response",
     "on_status",
+    "origin_key",
     "parse_http_date",
     "parse_retry_after",
     "per_host",

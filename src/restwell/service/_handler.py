@@ -20,8 +20,6 @@ from .._types import JSON
 from ._route import Route
 
 if TYPE_CHECKING:
-    from pydantic import TypeAdapter
-
     from .._async._client import RequestOptions
     from .._models import Response
     from ._request import RequestPlan
@@ -107,7 +105,6 @@ class ResourceHandler(Generic[T]):
     headers: Mapping[str, str] | None = None
     options: Mapping[str, object] = field(default_factory=dict)
     compiled: Route = field(init=False, repr=False)
-    adapter: TypeAdapter[Any] | None = field(init=False, repr=False, default=None)
     plan: RequestPlan | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:

@@ -105,6 +105,7 @@ class Resource:
     """
 
     __slots__ = (
+        "_index",
         "_named_by_user",
         "custom",
         "handlers",
@@ -154,6 +155,7 @@ class Resource:
                 "name='...' that is one"
             )
         self.handlers: list[ResourceHandler[Any]] = []
+        self._index: _Index | None = None
         self.headers = dict(headers or {})
         self.options = check_options(
             {**(config or {}), **options}, f"resource {self.name!r}"
@@ -210,6 +212,7 @@ class Resource:
                     f"{handler.method} {handler.route!r}"
                 )
         self.handlers.append(handler)
+        self._index = None
         return handler
 
     def describe(self) -> tuple[str, ...]:
@@ -292,6 +295,81 @@ class Resource:
             handlers=known,
         )
 
+    def _lookup(
+        self,
+        method: str,
+        path: str | None,
+        keywords: Mapping[str, object],
+        request_type: object,
+        request_fields: Collection[str] = (),
+    ) -> tuple[ResourceHandler[Any], dict[str, Any] | None, str | None]:
+        """
+        ``find``'s answer, fast, for a declared call: ``(handler, values, suffix)``.
+
+        ``suffix`` is the URL suffix when it is known as it is (a literal route's
+        template, or a ``path`` that is its own ``Route.build``): then ``values``
+        is ``{}`` for a literal route and ``None`` otherwise (not computed; the
+        route matches ``suffix``). Otherwise ``suffix`` is ``None`` and
+        ``values`` is ``find``'s. Same handler as ``find``, which it falls back
+        to for what its index does not hold (and so raises as ``find`` does).
+        """
+        index = self._index
+        if index is None or index.count != len(self.handlers):
+            index = self._reindex()
+        by_method = index.by_method
+        if path is not None:
+            found = by_method.get(method) or by_method.get(method.upper())
+            if found is not None:
+                literal, with_params = found
+                handler = literal.get(path)
+                if handler is not None:
+                    return handler, {}, handler.route
+                for handler in with_params:
+                    route = handler.compiled
+                    canonical = route._canonical  # Route._is_own_build, inlined
+                    if canonical is not None and canonical.fullmatch(path):
+                        return handler, None, path
+                    values = route.match(path)
+                    if values is not None:
+                        return handler, values, None
+        else:
+            key = (method, tuple(keywords), request_type, tuple(request_fields))
+            handler = index.by_keywords.get(key)
+            if handler is None:
+                handler = self.find(
+                    method, None, keywords, request_type, request_fields
+                )[0]
+                if len(index.by_keywords) < _MAX_KEYWORD_SHAPES:
+                    index.by_keywords[key] = handler
+            return handler, {}, None if handler.compiled.params else handler.route
+        handler, values = self.find(
+            method, path, keywords, request_type, request_fields
+        )
+        return handler, values, None
+
+    def _reindex(self) -> _Index:
+        """Index the handlers by method: literal routes by the paths they match."""
+        by_method: dict[
+            str, tuple[dict[str, ResourceHandler[Any]], list[ResourceHandler[Any]]]
+        ] = {}
+        for handler in self.handlers:
+            literal, with_params = by_method.setdefault(handler.method, ({}, []))
+            if handler.compiled.params:
+                with_params.append(handler)
+                continue
+            # The paths Route.match takes for a literal template (its trailing
+            # slash rules), the first handler in order winning as in find().
+            route = handler.route
+            literal.setdefault(route, handler)
+            if route:
+                literal.setdefault(route + "/", handler)
+            if route == "/":
+                literal.setdefault("", handler)
+            if route == "":
+                literal.setdefault("/", handler)
+        index = self._index = _Index(len(self.handlers), by_method)
+        return index
+
     def handler(self, path: str) -> Callable[[F], F]:
         """
         Register a custom handler: ``@resource.handler("/media")``.
@@ -320,6 +398,32 @@ class Resource:
             return func
 
         return register
+
+
+_MAX_KEYWORD_SHAPES = 256
+"""
+Keyword-only lookups a resource remembers: per method, keyword names, request
+type and (a dict request) its keys.
+"""
+
+
+class _Index:
+    """A resource's handlers indexed for ``_lookup`` (rebuilt when they change)."""
+
+    __slots__ = ("by_keywords", "by_method", "count")
+
+    def __init__(
+        self,
+        count: int,
+        by_method: dict[
+            str, tuple[dict[str, ResourceHandler[Any]], list[ResourceHandler[Any]]]
+        ],
+    ) -> None:
+        self.count = count
+        self.by_method = by_method
+        self.by_keywords: dict[
+            tuple[str, tuple[str, ...], object, tuple[str, ...]], ResourceHandler[Any]
+        ] = {}
 
 
 _RESERVED = frozenset(

@@ -73,6 +73,20 @@ CONVERTERS: Mapping[str, _Converter] = {
 }
 """The parameter types a route template may name: ``{name:type}``."""
 
+# Per converter, the texts that ``build(match(text))`` gives back unchanged: no
+# percent-encoding to undo or redo (RFC 3986 §2.3's unreserved characters, "/"
+# too for ``path``), an int without a leading zero or "-0" and short enough to
+# convert whatever ``sys.set_int_max_str_digits`` says (640 is its least limit),
+# a UUID in lower case. A path fitting a route through these alone is its own
+# URL suffix: nothing to convert or rebuild. ``float`` has none (``1.50``).
+_CANONICAL = {
+    "str": r"[A-Za-z0-9_.~-]+",
+    "int": r"(?:0|-?[1-9][0-9]{0,638})",
+    "uuid": r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+    "path": r"[A-Za-z0-9_.~/-]+",
+}
+
+_MISSING: Any = object()
 _PARAM = re.compile(r"{([^{}:]*)(?::([^{}]*))?}")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -101,7 +115,7 @@ class Route:
             or invalid name, a ``path`` parameter that is not last, stray braces).
     """
 
-    __slots__ = ("_params", "_pattern", "_pieces", "params", "template")
+    __slots__ = ("_canonical", "_params", "_pattern", "_pieces", "params", "template")
 
     def __init__(self, template: str) -> None:
         given: object = template
@@ -153,6 +167,37 @@ class Route:
         self._pieces = tuple(pieces)
         self._params = tuple(params)
         self.params = tuple(p.name for p in params)
+        self._canonical = self._compile_canonical()
+
+    def _compile_canonical(self) -> re.Pattern[str] | None:
+        """
+        The paths that are their own ``build(match(path))`` (see ``_CANONICAL``).
+
+        Only for a template whose every parameter is a whole segment (after a
+        ``/``, before a ``/`` or the end): there the segments fix which text is
+        which parameter, as they do for ``match``. ``None`` for any other
+        template, or one with a ``float`` parameter.
+        """
+        regex: list[str] = []
+        for i, piece in enumerate(self._pieces):
+            if isinstance(piece, str):
+                regex.append(re.escape(piece))
+                continue
+            before, after = self._pieces[i - 1], self._pieces[i + 1]
+            canonical = _CANONICAL.get(piece.converter.name)
+            if (
+                canonical is None
+                or not (isinstance(before, str) and before.endswith("/"))
+                or not (isinstance(after, str) and after[:1] in ("", "/"))
+            ):
+                return None
+            regex.append(canonical)
+        return re.compile("".join(regex))
+
+    def _is_own_build(self, path: str) -> bool:
+        """Whether ``build(match(path)) == path``, known without converting (fast)."""
+        canonical = self._canonical
+        return canonical is not None and canonical.fullmatch(path) is not None
 
     def _check_literal(self, literal: str) -> None:
         if "{" in literal or "}" in literal:
@@ -197,18 +242,22 @@ class Route:
             RouteError: If a parameter is missing, or its value does not fit its
                 type (the message names the parameter, its type and the value's).
         """
-        out: list[str] = []
-        for piece in self._pieces:
-            if isinstance(piece, str):
-                out.append(piece)
-                continue
-            if piece.name not in values:
+        pieces = self._pieces
+        out = pieces[0]  # literal, parameter, literal, …, literal
+        for i in range(1, len(pieces), 2):
+            param: _Param = pieces[i]  # type: ignore[assignment]
+            value = values.get(param.name, _MISSING)
+            if value is _MISSING:
                 raise RouteError(
-                    f"missing path parameter {piece.name!r} for route "
-                    f"{self.template!r}: pass {piece.name}=..."
+                    f"missing path parameter {param.name!r} for route "
+                    f"{self.template!r}: pass {param.name}=..."
                 )
-            out.append(self._format(piece, values[piece.name]))
-        return "".join(out)
+            if type(value) is int and param.converter.name in ("int", "str"):
+                text = str(value)  # digits and "-": nothing to check or encode
+            else:
+                text = self._format(param, value)
+            out = f"{out}{text}{pieces[i + 1]}"
+        return out  # type: ignore[return-value]
 
     def _format(self, param: _Param, value: object) -> str:
         converter = param.converter

@@ -10,6 +10,7 @@ from ._attempt import AttemptStage
 from ._body import BodyStage
 from ._bulkhead import BulkheadStage
 from ._call import CallStage
+from ._circuit import CircuitStage
 from ._deadline import DeadlineStage
 from ._failover import FailoverStage
 from ._rate import RateStage
@@ -22,6 +23,7 @@ __all__ = [
     "BodyStage",
     "BulkheadStage",
     "CallStage",
+    "CircuitStage",
     "DeadlineStage",
     "FailoverStage",
     "RateStage",

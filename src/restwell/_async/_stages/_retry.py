@@ -2,8 +2,9 @@
 The ``retry`` stage: the loop that drives the ``Retry`` policy.
 
 Per attempt: send it down the chain, give the outcome to ``ctx.options.retry``
-(sans-IO), let each retry gate (``ctx.options.retry_gates``) allow, delay or veto a
-retry, record the delay and reason in the attempt's ``Attempt``, and sleep. It never
+(sans-IO), let each retry gate (``ctx.options.retry_gates``, after the
+``CircuitGate`` when the ``circuit`` stage ran) allow, delay or veto a retry,
+record the delay and reason in the attempt's ``Attempt``, and sleep. It never
 sleeps past the deadline (the policy and the gates' delays are checked against
 ``ctx.deadline_at``). Emits ``RetryScheduled`` (before the sleep; a context manager a
 hook returns spans it), ``RetryAfterIgnored`` and ``RetryVetoed``. Writes
@@ -21,6 +22,7 @@ from ..._middleware import AsyncHandler
 from ..._models import Attempt, Request, Response
 from ..._pipeline import StageEnv
 from ...instrumentation._events import RetryAfterIgnored, RetryScheduled, RetryVetoed
+from ...policies._circuit import CIRCUIT_ATTEMPT, CIRCUIT_GATE
 from ...policies._decision import Decision, Raise, Return, Sleep
 from ...policies._gate import RetryGate, Veto
 
@@ -109,10 +111,14 @@ class RetryStage:
                 decision = _DEADLINE
             else:
                 decision = policy.next(state, outcome, now, self._wall(), self._rng)
-                if type(decision) is Sleep and options.retry_gates:
-                    decision = await self._review(
-                        options.retry_gates, decision, request, outcome, n, now
-                    )
+                if type(decision) is Sleep:
+                    gates = options.retry_gates
+                    if CIRCUIT_ATTEMPT in ctx:  # an open breaker vetoes first
+                        gates = (CIRCUIT_GATE, *gates)
+                    if gates:
+                        decision = await self._review(
+                            gates, decision, request, outcome, n, now
+                        )
             record.reason = decision.reason
             if type(decision) is Return:  # the policy returns only responses
                 ctx.reason = decision.reason
