@@ -339,10 +339,10 @@ def test_a_cancelled_probe_gives_its_slot_back(traffic_store: Any) -> None:
     again = admit(b, 5.1)
     assert again.probe
     assert again.change is None
-    closed = admit(CircuitBreaker(store=traffic_store), 0.0)
-    CircuitBreaker(store=traffic_store).release(
-        closed
-    )  # a closed admission: nothing to give back
+    other = "http://127.0.0.1:8081"  # the store is shared: another key
+    closed = admit(CircuitBreaker(store=traffic_store), 0.0, other)
+    # A closed admission: nothing to give back.
+    CircuitBreaker(store=traffic_store).release(closed)
 
 
 def test_isolate_and_reset_by_hand(traffic_store: Any) -> None:
