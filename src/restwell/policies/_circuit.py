@@ -758,7 +758,7 @@ class CircuitGate:
         if last is None:
             return retry
         breaker, key = last
-        status = breaker._store.peek(key, now)  # noqa: SLF001  # no round trip
+        status = breaker._store.peek(key, now)  # no round trip
         if status.retry_in > retry.delay:  # open (or isolated) past the sleep
             return Veto(
                 f"the circuit for {key} is {status.state}"

@@ -221,9 +221,9 @@ class RedisStore:
         probe_lease: float | timedelta = 60.0,
     ) -> None:
         try:
-            import redis as redis_sync  # noqa: PLC0415  # optional dependency
-            import redis.asyncio as redis_async  # noqa: PLC0415
-            from redis.exceptions import NoScriptError, RedisError  # noqa: PLC0415
+            import redis as redis_sync  # optional dependency
+            import redis.asyncio as redis_async
+            from redis.exceptions import NoScriptError, RedisError
         except ImportError:  # pragma: no cover - the tests install it
             raise ConfigurationError(
                 "RedisStore needs redis-py: pip install 'restwell[redis]'"
@@ -249,13 +249,14 @@ class RedisStore:
                 "an AsyncClient, RedisStore(redis.Redis(socket_timeout=0.25)) for a "
                 "Client"
             )
-        if self._sync is not None and not self._sync.connection_pool.connection_kwargs.get(
-            "socket_timeout"
+        if (
+            self._sync is not None
+            and not self._sync.connection_pool.connection_kwargs.get("socket_timeout")
         ):
             raise ConfigurationError(
                 "RedisStore: the sync redis.Redis client has no socket_timeout, so a "
-                "Redis that accepts and never answers could hang a call; create it "
-                "with redis.Redis(..., socket_timeout=0.25, socket_connect_timeout=0.25)"
+                "Redis that accepts and never answers could hang a call; make it with "
+                "redis.Redis(..., socket_timeout=0.25, socket_connect_timeout=0.25)"
             )
         if not isinstance(prefix, str):
             raise ConfigurationError(
@@ -337,7 +338,7 @@ class RedisStore:
         pool = client.connection_pool
         try:
             async with asyncio.timeout(timeout):
-                conn = await pool.get_connection()
+                conn = await pool.get_connection()  # type: ignore[no-untyped-call]
                 try:
                     await conn.send_command("EVALSHA", script.sha, 1, key, *args)
                     try:
@@ -368,11 +369,11 @@ class RedisStore:
         try:
             conn = pool.get_connection()
             try:
-                conn.send_command("EVALSHA", script.sha, 1, key, *args)
+                conn.send_command("EVALSHA", script.sha, 1, key, *args)  # type: ignore[no-untyped-call]
                 try:
                     return conn.read_response(timeout=timeout)
                 except self._no_script:
-                    conn.send_command("EVAL", script.source, 1, key, *args)
+                    conn.send_command("EVAL", script.source, 1, key, *args)  # type: ignore[no-untyped-call]
                     return conn.read_response(timeout=timeout)
             finally:
                 pool.release(conn)
@@ -393,7 +394,7 @@ class RedisStore:
             repr(max_wait) if max_wait < math.inf else "-1",
         ]
         for limit in limits:
-            args += (repr(limit.interval), repr(limit._ahead))  # noqa: SLF001
+            args += (repr(limit.interval), repr(limit._ahead))
         return f"{self.prefix}rate:{key}:{sig}", args
 
     def reserve(
@@ -477,7 +478,7 @@ class RedisCircuitStore:
         b = breaker
         self._args: list[object] = [
             repr(b.window),
-            repr(b._bucket),  # noqa: SLF001
+            repr(b._bucket),
             b.min_throughput,
             repr(b.failure_ratio) if b.failure_ratio is not None else "-1",
             b.consecutive_failures if b.consecutive_failures is not None else -1,
@@ -493,7 +494,7 @@ class RedisCircuitStore:
         return f"{self.store.prefix}circuit:{key}"
 
     def _argv(self, now: float, *more: object) -> list[object]:
-        return [self.store._now_arg(now), *self._args, *more]  # noqa: SLF001
+        return [self.store._now_arg(now), *self._args, *more]
 
     def _t(self, timeout: float | None) -> float:
         return self.store.timeout if timeout is None else timeout
@@ -547,8 +548,12 @@ class RedisCircuitStore:
         self, key: str, now: float, timeout: float | None = None
     ) -> Admission | Refusal:
         """Admit or refuse an attempt for ``key`` (one script; ``now`` for ``peek``)."""
-        reply = self.store._run(  # noqa: SLF001
-            "admit", _CIRCUIT["admit"], self._key(key), self._argv(now), self._t(timeout)
+        reply = self.store._run(
+            "admit",
+            _CIRCUIT["admit"],
+            self._key(key),
+            self._argv(now),
+            self._t(timeout),
         )
         return self._verdict(key, reply, now)
 
@@ -562,7 +567,7 @@ class RedisCircuitStore:
     ) -> CircuitChange | None:
         """Count an admitted attempt's outcome; the change it made, or ``None``."""
         key = admission.key
-        reply = self.store._run(  # noqa: SLF001
+        reply = self.store._run(
             "record",
             _CIRCUIT["record"],
             self._key(key),
@@ -574,7 +579,7 @@ class RedisCircuitStore:
     def release(self, admission: Admission, timeout: float | None = None) -> None:
         """Give back a probe's slot (an attempt that ended without an outcome)."""
         if admission.probe:
-            self.store._run(  # noqa: SLF001
+            self.store._run(
                 "release",
                 _CIRCUIT["release"],
                 self._key(admission.key),
@@ -584,7 +589,7 @@ class RedisCircuitStore:
 
     def isolate(self, key: str) -> CircuitChange | None:
         """Open ``key``'s breaker by hand, for every process, until ``reset``."""
-        reply = self.store._run(  # noqa: SLF001
+        reply = self.store._run(
             "isolate",
             _CIRCUIT["isolate"],
             self._key(key),
@@ -595,17 +600,25 @@ class RedisCircuitStore:
 
     def reset(self, key: str) -> CircuitChange | None:
         """Close ``key``'s breaker for every process and forget its counts."""
-        reply = self.store._run(  # noqa: SLF001
-            "reset", _CIRCUIT["reset"], self._key(key), self._argv(0.0), self.store.timeout
+        reply = self.store._run(
+            "reset",
+            _CIRCUIT["reset"],
+            self._key(key),
+            self._argv(0.0),
+            self.store.timeout,
         )
         return self._changed(key, reply, None, 0.0)
 
     def status(self, key: str, now: float) -> CircuitStatus:
         """``key``'s state in Redis (with the sync client), else as last seen here."""
-        if self.store._sync is None:  # noqa: SLF001
+        if self.store._sync is None:
             return self.peek(key, now)
-        reply = self.store._run(  # noqa: SLF001
-            "status", _CIRCUIT["status"], self._key(key), self._argv(now), self.store.timeout
+        reply = self.store._run(
+            "status",
+            _CIRCUIT["status"],
+            self._key(key),
+            self._argv(now),
+            self.store.timeout,
         )
         return self._status(key, reply)
 
@@ -628,7 +641,7 @@ class RedisCircuitStore:
 
     def keys(self) -> list[str]:
         """Keys in Redis (``SCAN``, with the sync client), else the keys seen here."""
-        client = self.store._sync  # noqa: SLF001
+        client = self.store._sync
         if client is None:
             return list(self._seen)
         start = len(self._key(""))
@@ -641,8 +654,12 @@ class RedisCircuitStore:
         self, key: str, now: float, timeout: float | None = None
     ) -> Admission | Refusal:
         """``admit`` with the async client."""
-        reply = await self.store._arun(  # noqa: SLF001
-            "admit", _CIRCUIT["admit"], self._key(key), self._argv(now), self._t(timeout)
+        reply = await self.store._arun(
+            "admit",
+            _CIRCUIT["admit"],
+            self._key(key),
+            self._argv(now),
+            self._t(timeout),
         )
         return self._verdict(key, reply, now)
 
@@ -656,7 +673,7 @@ class RedisCircuitStore:
     ) -> CircuitChange | None:
         """``record`` with the async client."""
         key = admission.key
-        reply = await self.store._arun(  # noqa: SLF001
+        reply = await self.store._arun(
             "record",
             _CIRCUIT["record"],
             self._key(key),
@@ -665,7 +682,9 @@ class RedisCircuitStore:
         )
         return self._changed(key, reply, outcome, now)
 
-    async def arelease(self, admission: Admission, timeout: float | None = None) -> None:
+    async def arelease(
+        self, admission: Admission, timeout: float | None = None
+    ) -> None:
         """
         ``release`` with the async client, shielded from the caller's cancellation.
 
@@ -674,7 +693,7 @@ class RedisCircuitStore:
         """
         if admission.probe:
             with anyio.CancelScope(shield=True):
-                await self.store._arun(  # noqa: SLF001
+                await self.store._arun(
                     "release",
                     _CIRCUIT["release"],
                     self._key(admission.key),
@@ -684,7 +703,7 @@ class RedisCircuitStore:
 
     async def aisolate(self, key: str) -> CircuitChange | None:
         """``isolate`` with the async client."""
-        reply = await self.store._arun(  # noqa: SLF001
+        reply = await self.store._arun(
             "isolate",
             _CIRCUIT["isolate"],
             self._key(key),
@@ -695,14 +714,22 @@ class RedisCircuitStore:
 
     async def areset(self, key: str) -> CircuitChange | None:
         """``reset`` with the async client."""
-        reply = await self.store._arun(  # noqa: SLF001
-            "reset", _CIRCUIT["reset"], self._key(key), self._argv(0.0), self.store.timeout
+        reply = await self.store._arun(
+            "reset",
+            _CIRCUIT["reset"],
+            self._key(key),
+            self._argv(0.0),
+            self.store.timeout,
         )
         return self._changed(key, reply, None, 0.0)
 
     async def astatus(self, key: str, now: float) -> CircuitStatus:
         """``key``'s state in Redis, with the async client (one script)."""
-        reply = await self.store._arun(  # noqa: SLF001
-            "status", _CIRCUIT["status"], self._key(key), self._argv(now), self.store.timeout
+        reply = await self.store._arun(
+            "status",
+            _CIRCUIT["status"],
+            self._key(key),
+            self._argv(now),
+            self.store.timeout,
         )
         return self._status(key, reply)

@@ -5,8 +5,8 @@ Every script reads the time from Redis (``TIME``) unless the caller passes one
 (``ARGV[1]`` not empty: the tests drive the scripts with a ``FakeClock`` that way),
 so every process deciding on a key uses one clock, the Redis server's: clock skew
 between the processes does not matter. (With a caller's clock, keys live a minute
-longer than their horizon: that clock is not Redis's.) Numbers go back as strings (Redis turns a Lua
-number into an integer).
+longer than their horizon: that clock is not Redis's.) Numbers go back as strings
+(Redis turns a Lua number into an integer).
 """
 
 from __future__ import annotations
