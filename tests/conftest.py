@@ -212,8 +212,9 @@ def traffic_store(request: pytest.FixtureRequest) -> Iterator[Any]:
     store._caller_clock = True
     try:
         yield store
-        assert not client.connection_pool._in_use_connections
+        assert store.in_use() == 0
     finally:
+        store.close()
         client.close()
 
 

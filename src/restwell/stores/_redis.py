@@ -125,6 +125,22 @@ def store_unavailable(
     )
 
 
+def _own_pool(pool: Any, pool_class: Any, retry: object, timeout: float) -> Any:
+    """A pool like ``pool`` (same connections' settings), without retries."""
+    kwargs = dict(pool.connection_kwargs)
+    for name in ("socket_timeout", "socket_connect_timeout"):
+        given = kwargs.get(name)
+        kwargs[name] = timeout if given is None else min(given, timeout)
+    for name in ("orig_socket_timeout", "orig_socket_connect_timeout"):
+        kwargs.pop(name, None)
+    kwargs["retry"] = retry
+    return pool_class(
+        connection_class=pool.connection_class,
+        max_connections=pool.max_connections,
+        **kwargs,
+    )
+
+
 def _text(value: object) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
@@ -174,9 +190,11 @@ class RedisStore:
         client: A ``redis.asyncio.Redis`` (used by an ``AsyncClient``; asyncio
             only) or a ``redis.Redis`` (used by a ``Client``).
         sync_client: A ``redis.Redis`` as well, when ``client`` is the async one
-            and a ``Client`` shares the store. A sync client must have a
-            ``socket_timeout`` (it bounds connecting and the hand-shake; each
-            decision's reply is bounded as below).
+            and a ``Client`` shares the store. The store takes each client's
+            connection settings (address, TLS, credentials, database) for a pool
+            of its own, without redis-py's retries and with socket timeouts of at
+            most ``timeout``: a refused connection fails a decision at once.
+            ``close()`` / ``aclose()`` close that pool; the clients stay yours.
         prefix: Put before every key (``str``). Default ``"restwell:"``.
         on_error: What a policy does when Redis fails or does not answer within
             the timeout: ``"open"`` (default: admit, as if there were no limit or
@@ -193,16 +211,18 @@ class RedisStore:
             60 s.
 
     Raises:
-        ConfigurationError: No client, a client of another type, a sync client
-            without ``socket_timeout``, an unknown ``on_error``, a non-positive
+        ConfigurationError: No client, a client of another type, an unknown
+            ``on_error``, a non-positive
             ``timeout`` or ``probe_lease``, or a ``prefix`` that is not a ``str``.
     """
 
     __slots__ = (
+        "_apool",
         "_async",
         "_caller_clock",
         "_errors",
         "_no_script",
+        "_spool",
         "_sync",
         "on_error",
         "prefix",
@@ -223,7 +243,10 @@ class RedisStore:
         try:
             import redis as redis_sync  # optional dependency
             import redis.asyncio as redis_async
+            from redis.asyncio.retry import Retry as AsyncRetry
+            from redis.backoff import NoBackoff
             from redis.exceptions import NoScriptError, RedisError
+            from redis.retry import Retry
         except ImportError:  # pragma: no cover - the tests install it
             raise ConfigurationError(
                 "RedisStore needs redis-py: pip install 'restwell[redis]'"
@@ -248,15 +271,6 @@ class RedisStore:
                 "RedisStore needs a client: RedisStore(redis.asyncio.Redis(...)) for "
                 "an AsyncClient, RedisStore(redis.Redis(socket_timeout=0.25)) for a "
                 "Client"
-            )
-        if (
-            self._sync is not None
-            and not self._sync.connection_pool.connection_kwargs.get("socket_timeout")
-        ):
-            raise ConfigurationError(
-                "RedisStore: the sync redis.Redis client has no socket_timeout, so a "
-                "Redis that accepts and never answers could hang a call; make it with "
-                "redis.Redis(..., socket_timeout=0.25, socket_connect_timeout=0.25)"
             )
         if not isinstance(prefix, str):
             raise ConfigurationError(
@@ -283,6 +297,26 @@ class RedisStore:
             TimeoutError,
         )
         self._no_script = NoScriptError
+        # Pools of our own, built from the clients' settings (address, TLS,
+        # credentials, database) but without redis-py's connection retries and
+        # with the store's timeout: a dead Redis fails a decision at once, a
+        # silent one within the timeout.
+        self._apool: redis.asyncio.ConnectionPool | None = None
+        self._spool: redis.ConnectionPool | None = None
+        if self._async is not None:
+            self._apool = _own_pool(
+                self._async.connection_pool,
+                redis_async.ConnectionPool,
+                AsyncRetry(NoBackoff(), 0),
+                self.timeout,
+            )
+        if self._sync is not None:
+            self._spool = _own_pool(
+                self._sync.connection_pool,
+                redis_sync.ConnectionPool,
+                Retry(NoBackoff(), 0),
+                self.timeout,
+            )
         # Tests only: pass the policy's ``now`` to the scripts instead of TIME.
         self._caller_clock = False
 
@@ -294,6 +328,25 @@ class RedisStore:
             f"RedisStore({worlds}, prefix={self.prefix!r}, on_error={self.on_error!r},"
             f" timeout={self.timeout:g})"
         )
+
+    def in_use(self) -> int:
+        """Connections of the store's own pools now in use (0 between decisions)."""
+        return sum(
+            len(pool._in_use_connections)
+            for pool in (self._apool, self._spool)
+            if pool is not None
+        )
+
+    def close(self) -> None:
+        """Close the store's sync connections (the clients given stay open)."""
+        if self._spool is not None:
+            self._spool.disconnect()
+
+    async def aclose(self) -> None:
+        """Close the store's connections, async and sync (the clients stay open)."""
+        if self._apool is not None:
+            await self._apool.disconnect()
+        self.close()
 
     # -- time and running ----------------------------------------------------------
     def budget(self, now: float, deadline_at: float | None) -> float:
@@ -329,13 +382,12 @@ class RedisStore:
         args: Sequence[object],
         timeout: float,
     ) -> Any:
-        client = self._async
-        if client is None:
+        pool = self._apool
+        if pool is None:
             raise ConfigurationError(
                 "RedisStore has no redis.asyncio.Redis client, which an AsyncClient "
                 "needs: RedisStore(redis.asyncio.Redis(...))"
             )
-        pool = client.connection_pool
         try:
             async with asyncio.timeout(timeout):
                 conn = await pool.get_connection()  # type: ignore[no-untyped-call]
@@ -359,13 +411,12 @@ class RedisStore:
         args: Sequence[object],
         timeout: float,
     ) -> Any:
-        client = self._sync
-        if client is None:
+        pool = self._spool
+        if pool is None:
             raise ConfigurationError(
                 "RedisStore has no redis.Redis client, which a Client needs: "
-                "RedisStore(..., sync_client=redis.Redis(..., socket_timeout=0.25))"
+                "RedisStore(..., sync_client=redis.Redis(...))"
             )
-        pool = client.connection_pool
         try:
             conn = pool.get_connection()
             try:
