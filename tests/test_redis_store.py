@@ -287,7 +287,7 @@ def test_sync_client_fails_open_with_an_event_and_a_warning(
         port=silent_port,
         socket_timeout=0.05,
         socket_connect_timeout=0.05,
-        password="s3cret-pass",  # noqa: S106
+        password="s3cret-pass",
     )
     store = RedisStore(client, timeout=0.05)
     seen: list[Event] = []
@@ -329,9 +329,11 @@ def test_sync_client_fails_closed_when_told_without_sending(
         else {"circuit_breaker": CircuitBreaker(store=store)}
     )
     error = RateLimitExceeded if policy == "rate" else CircuitOpenError
-    with restwell.Client(transport="httpx", retry=None, **kwargs) as http:
-        with pytest.raises(error, match="store is unavailable") as info:
-            http.get(fault_server.url_for("/closed"))
+    with (
+        restwell.Client(transport="httpx", retry=None, **kwargs) as http,
+        pytest.raises(error, match="store is unavailable") as info,
+    ):
+        http.get(fault_server.url_for("/closed"))
     assert info.value.retry_in == 0.0
     assert fault_server.hits("/closed") == 0
     store.close()
