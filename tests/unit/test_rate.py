@@ -242,3 +242,20 @@ def test_rate_limit_exceeded_carries_retry_in_and_pickles() -> None:
         "http://h",
         "no",
     )
+
+
+def test_bound_and_conclude_split_a_decision_for_an_awaited_store() -> None:
+    """What the rate stage uses with a shared store: the same rules as ``decide``."""
+    limiter = RateLimiter(RateLimit(1), max_wait=2.0)
+    assert limiter.shared is None
+    assert limiter.bound(req(), 0.0) == ("http://127.0.0.1:8000", 2.0)
+    assert limiter.bound(req(), 0.0, deadline_at=0.5) == ("http://127.0.0.1:8000", 0.5)
+    assert limiter.bound(req(), 0.0, deadline_at=9.0)[1] == 2.0
+    fail = RateLimiter(RateLimit(1), mode="fail")
+    assert fail.bound(req(), 0.0, deadline_at=9.0)[1] == 0.0
+    go = RateLimiter.conclude("k", 0.0)
+    assert (go.admitted, go.wait) == (True, 0.0)
+    wait = RateLimiter.conclude("k", 0.25)
+    assert (wait.admitted, wait.wait, wait.key) == (True, 0.25, "k")
+    refused = RateLimiter.conclude("k", -0.5)
+    assert (refused.admitted, refused.wait, refused.key) == (False, 0.5, "k")
