@@ -70,10 +70,20 @@ def reset_stats(port: int) -> None:
         admin.config_resetstat()
 
 
-def connected_clients(port: int) -> int:
-    """Clients connected to the server, this one left out."""
+def connected_clients(port: int, expect: int = 0) -> int:
+    """
+    Clients connected to the server, this one left out.
+
+    Waits (up to 5 s) for ``expect``: the server sees a close a moment after the
+    client has made it.
+    """
+    end = time.monotonic() + 5.0
     with redis.Redis(port=port, socket_timeout=5) as admin:
-        return int(admin.info("clients")["connected_clients"]) - 1
+        while True:
+            n = int(admin.info("clients")["connected_clients"]) - 1
+            if n == expect or time.monotonic() > end:
+                return n
+            time.sleep(0.01)
 
 
 @pytest.fixture
