@@ -133,6 +133,8 @@ RULES: list[tuple[str, str]] = [
     ("aiter_chunks", "iter_chunks"),
     ("asubscribe", "subscribe"),
     ("AsyncHandler", "Handler"),
+    ("AsyncWaiter", "Waiter"),
+    ("await_permit", "wait_permit"),
     ("ASYNC_CANCELLED_AT_DEADLINE", "SYNC_CANCELLED_AT_DEADLINE"),
     ("ASYNC_DEFAULT_TRANSPORT", "SYNC_DEFAULT_TRANSPORT"),
     ("AsyncMiddleware", "Middleware"),

@@ -29,6 +29,7 @@ from ._clock import Clock, SystemClock
 from ._config import UNSET, Timeout
 from ._context import CallContext, CallOptions, ContextKey
 from ._exceptions import (
+    BulkheadFull,
     CircuitOpenError,
     ConfigurationError,
     ConnectError,
@@ -42,6 +43,7 @@ from ._exceptions import (
     PolicyError,
     PoolTimeout,
     ProtocolError,
+    RateLimitExceeded,
     ReadError,
     ReadTimeout,
     RedirectError,
@@ -82,6 +84,7 @@ __all__ = [
     "UNSET",
     "AsyncClient",
     "Attempt",
+    "BulkheadFull",
     "CallContext",
     "CallOptions",
     "CircuitOpenError",
@@ -111,6 +114,7 @@ __all__ = [
     "PolicyError",
     "PoolTimeout",
     "ProtocolError",
+    "RateLimitExceeded",
     "ReadError",
     "ReadTimeout",
     "RedirectError",

@@ -25,6 +25,10 @@ RestwellError
 │   │   └── TooManyRedirects
 │   ├── PolicyError                                  .policy: a resilience policy refused the call
 │   │   ├── DeadlineExceeded(…, TimeoutError)        .deadline, .elapsed (s)
+│   │   ├── RateLimitExceeded                        .retry_in (s), .key: a rate limiter
+│   │   │                                            refused; nothing was sent
+│   │   ├── BulkheadFull                             .max_concurrent, .max_queued: no
+│   │   │                                            permit free; nothing was sent
 │   │   └── CircuitOpenError                         .key, .state, .retry_in (s): the breaker
 │   │                                                refused; nothing was sent
 │   ├── ResponseTooLarge                             .limit, .received (bytes): body above
@@ -49,6 +53,7 @@ if TYPE_CHECKING:
     from ._models import Attempt, Request, Response
 
 __all__ = [
+    "BulkheadFull",
     "CircuitOpenError",
     "ConfigurationError",
     "ConnectError",
@@ -62,6 +67,7 @@ __all__ = [
     "PolicyError",
     "PoolTimeout",
     "ProtocolError",
+    "RateLimitExceeded",
     "ReadError",
     "ReadTimeout",
     "RedirectError",
@@ -349,6 +355,61 @@ class CircuitOpenError(PolicyError):
         self.key = key
         self.state = state
         self.retry_in = retry_in
+
+
+class RateLimitExceeded(PolicyError):
+    """
+    A rate limiter refused the request; it was not sent.
+
+    Raised by the ``rate`` stage in ``"fail"`` mode when the request cannot go now,
+    and in ``"wait"`` mode when the wait would be longer than ``max_wait``. Not
+    retried by the default ``Retry`` policy.
+
+    Attributes:
+        retry_in: Seconds until a request with the same key would be admitted.
+        key: The limiter's key for the request (by default ``scheme://host:port``).
+    """
+
+    policy = "rate"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: Request | None = None,
+        retry_in: float,
+        key: str = "",
+    ) -> None:
+        super().__init__(message, request=request)
+        self.retry_in = retry_in
+        self.key = key
+
+
+class BulkheadFull(PolicyError):
+    """
+    The bulkhead had no permit free and no room in its queue; nothing was sent.
+
+    Also raised when a queued request waited ``max_wait`` seconds in vain. Not
+    retried by the default ``Retry`` policy.
+
+    Attributes:
+        max_concurrent: The bulkhead's limit on concurrent requests.
+        max_queued: Its queue's size.
+    """
+
+    policy = "bulkhead"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: Request | None = None,
+        max_concurrent: int,
+        max_queued: int,
+    ) -> None:
+        super().__init__(message, request=request)
+        self.max_concurrent = max_concurrent
+        self.max_queued = max_queued
 
 
 class HTTPStatusError(RestwellError):

@@ -67,6 +67,8 @@ from .._urls import QueryParams, check_base_url, join_url, same_origin
 from ..instrumentation._events import Event, EventHook
 from ..instrumentation._logging import LoggingHook
 from ..pagination import ItemsPath, PaginationStrategy
+from ..policies._bulkhead import Bulkhead
+from ..policies._bulkhead import as_bulkhead as _as_bulkhead
 from ..policies._circuit import CircuitBreaker
 from ..policies._failover import (
     ROUTED,
@@ -77,6 +79,8 @@ from ..policies._failover import (
 )
 from ..policies._failover import as_failover as _as_failover
 from ..policies._gate import RetryGate
+from ..policies._rate import RateLimit, RateLimiter
+from ..policies._rate import as_rate_limiter as _as_rate_limiter
 from ..policies._retry import Retry
 from ..transports._options import CertTypes, Limits, TransportOptions, VerifyTypes
 from ..transports._registry import ASYNC_DEFAULT_TRANSPORT, make_async_transport
@@ -85,10 +89,12 @@ from ._paginate import apaginate
 from ._stages import (
     AttemptStage,
     BodyStage,
+    BulkheadStage,
     CallStage,
     CircuitStage,
     DeadlineStage,
     FailoverStage,
+    RateStage,
     RedirectStage,
     RetryStage,
     TimeoutStage,
@@ -225,7 +231,8 @@ class AsyncClient:
             attempt (per host by default): when open, the attempt is refused with
             ``CircuitOpenError`` without touching the network, and a call whose
             breaker opens stops retrying. Share one between clients to share its
-            state. Default ``None``: no ``circuit`` stage.
+            state. Default ``None``: no breaker (a call, or a service, resource
+            or handler, may still bring one with ``policies={"circuit": ...}``).
         raise_for_status: *(per call)* Raise ``HTTPStatusError`` for a final
             4xx/5xx response. Default ``False``: the response is returned.
         follow_redirects: *(per call)* Follow 301/302/303/307/308. Default
@@ -249,13 +256,20 @@ class AsyncClient:
         clock: Time source and waiter. Default ``SystemClock()``; tests pass a
             ``restwell.testing.FakeClock``.
         rng: Randomness for jitter. Default a new ``random.Random()``.
+        rate_limit: A ``restwell.policies.RateLimiter`` (GCRA; one or more limits,
+            per host by default; waits within the deadline or fails fast with
+            ``RateLimitExceeded``), or a ``RateLimit`` (or a list of them) for a
+            waiting, per-host limiter. Default ``None``: no rate limit.
+        bulkhead: A ``restwell.policies.Bulkhead`` (most concurrent attempts,
+            optional queue; ``BulkheadFull`` beyond), or an int (most concurrent
+            attempts, no queue). Default ``None``: no limit.
 
     Per call only: ``policies``, a mapping of policy slot → policy (or ``None`` to
-    disable it) for the slots this client has: ``"retry"``, and ``"failover"``
-    with several base URLs (a ``Failover``, a strategy name, or ``None``: the call
-    goes to the first base URL, unrouted), and ``"circuit"`` with a
-    ``circuit_breaker`` (another ``CircuitBreaker``, or ``None``: no breaker for
-    this call).
+    disable it) for the slots this client has: ``"retry"``, ``"rate"`` (a
+    ``RateLimiter`` or ``RateLimit``), ``"bulkhead"`` (a ``Bulkhead`` or an int),
+    ``"failover"`` with several base URLs (a ``Failover``, a strategy name, or
+    ``None``: the call goes to the first base URL, unrouted), and ``"circuit"``
+    (a ``CircuitBreaker``, or ``None``: no breaker for this call).
 
     Raises:
         ConfigurationError: For an invalid argument (the message names it).
@@ -287,6 +301,8 @@ class AsyncClient:
         hooks: Sequence[EventHook] | None = None,
         clock: Clock | None = None,
         rng: Random | None = None,
+        rate_limit: RateLimiter | RateLimit | Sequence[RateLimit] | None = None,
+        bulkhead: Bulkhead | int | None = None,
     ) -> None:
         self._pool: HostPool | None = None
         if base_url is None or isinstance(base_url, str):
@@ -326,7 +342,11 @@ class AsyncClient:
                 "max_redirects": max_redirects,
                 "max_replay_buffer": max_replay_buffer,
                 "max_response_size": max_response_size,
-                "policies": {} if self._pool is None else {"failover": policy},
+                "policies": _client_policies(
+                    None if self._pool is None else policy,
+                    _as_rate_limiter(rate_limit),
+                    _as_bulkhead(bulkhead),
+                ),
             },
         )
         if circuit_breaker is not None:
@@ -338,7 +358,6 @@ class AsyncClient:
             self._options = resolve_options(
                 self._options, {"policies": {"circuit": circuit_breaker}}
             )
-        self._breaker = circuit_breaker
         self._options.retry.warn_if_unbounded(self._options.deadline)
         # The User-Agent is the transport's default (restwell/x.y), so a plain
         # request carries no headers of its own: nothing to merge per call.
@@ -368,8 +387,8 @@ class AsyncClient:
             emitted.update(stage.EMITS)
         if self._pool is not None:
             emitted.update(FailoverStage.EMITS)
-        if circuit_breaker is not None:
-            emitted.update(CircuitStage.EMITS)
+        for _, stage in _TRAFFIC:  # a call may bring any of them (policies=)
+            emitted.update(stage.EMITS)
         for _, m in self._middleware:
             for cls in getattr(m, "emits", ()):
                 if not (isinstance(cls, type) and issubclass(cls, Event)):
@@ -392,17 +411,23 @@ class AsyncClient:
             call_middleware=any(not p.per_attempt for p, _ in self._middleware),
             hosts=self._pool,
         )
-        self._chains: dict[tuple[bool, bool], AsyncHandler] = {}
-        self._default_chain = self._chain(self._options.follow_redirects, False)
+        self._chains: dict[tuple[bool, bool, tuple[str, ...]], AsyncHandler] = {}
+        self._default_chain = self._chain(
+            self._options.follow_redirects, False, _traffic(self._options)
+        )
         self._policy_slots = frozenset(
-            {"retry"} if self._pool is None else {"retry", "failover"}
-        ) | ({"circuit"} if circuit_breaker is not None else set())
+            {"retry", *_TRAFFIC_SLOTS}
+            if self._pool is None
+            else {"retry", "failover", *_TRAFFIC_SLOTS}
+        )
         self._closed = False
 
     # -- the pipeline ----------------------------------------------------------------
-    def _chain(self, follow_redirects: bool, stream: bool) -> AsyncHandler:
+    def _chain(
+        self, follow_redirects: bool, stream: bool, traffic: tuple[str, ...] = ()
+    ) -> AsyncHandler:
         """The chain for a call shape, composed once and cached."""
-        key = (follow_redirects, stream)
+        key = (follow_redirects, stream, traffic)
         cached = self._chains.get(key)
         if cached is not None:
             return cached
@@ -414,8 +439,9 @@ class AsyncClient:
             stages["redirects"] = _wrap(RedirectStage, env)
         if self._pool is not None:
             stages["failover"] = _wrap(FailoverStage, env)
-        if self._breaker is not None:
-            stages["circuit"] = _wrap(CircuitStage, env)
+        for slot, stage in _TRAFFIC:
+            if slot in traffic:
+                stages[slot] = _wrap(stage, env)
         if not stream:
             stages["body"] = _wrap(BodyStage, env)
         transport: AsyncHandler = self._transport.send
@@ -452,6 +478,20 @@ class AsyncClient:
         if policy is not None and type(policy) is not Failover:  # a name: coerce
             failover = _as_failover(policy, 'policies={"failover": ...}')
             resolved = resolve_options(resolved, {"policies": {"failover": failover}})
+        policies = resolved.policies
+        rate = policies.get("rate")
+        bulkhead = policies.get("bulkhead")
+        if (rate is not None and type(rate) is not RateLimiter) or (
+            bulkhead is not None and type(bulkhead) is not Bulkhead
+        ):
+            coerced = {
+                "rate": _as_rate_limiter(rate, 'policies={"rate": ...}'),
+                "bulkhead": _as_bulkhead(bulkhead, 'policies={"bulkhead": ...}'),
+            }
+            resolved = resolve_options(
+                resolved,
+                {"policies": {k: v for k, v in coerced.items() if k in policies}},
+            )
         return resolved
 
     async def _run(
@@ -469,7 +509,9 @@ class AsyncClient:
         )
         if options is self._options and not stream:
             return await self._default_chain(request)
-        return await self._chain(options.follow_redirects, stream)(request)
+        return await self._chain(options.follow_redirects, stream, _traffic(options))(
+            request
+        )
 
     # -- lifecycle -----------------------------------------------------------------
     @property
@@ -1140,3 +1182,30 @@ def _middleware(middleware: Any) -> Callable[[AsyncHandler], AsyncHandler]:
         return handler
 
     return wrap
+
+
+# The traffic-control stages: in a chain only when its call has their policy.
+_TRAFFIC: tuple[tuple[str, Any], ...] = (
+    ("circuit", CircuitStage),
+    ("rate", RateStage),
+    ("bulkhead", BulkheadStage),
+)
+
+
+_TRAFFIC_SLOTS = tuple(slot for slot, _ in _TRAFFIC)
+
+
+def _traffic(options: CallOptions) -> tuple[str, ...]:
+    """The traffic-control slots ``options`` has a policy for (a chain's key)."""
+    policies = options.policies
+    if not policies:
+        return ()
+    return tuple(slot for slot, _ in _TRAFFIC if policies.get(slot) is not None)
+
+
+def _client_policies(
+    failover: Failover | None, rate: RateLimiter | None, bulkhead: Bulkhead | None
+) -> dict[str, object]:
+    """The client's own ``policies``: only the slots it has a policy for."""
+    given = {"failover": failover, "rate": rate, "bulkhead": bulkhead}
+    return {slot: policy for slot, policy in given.items() if policy is not None}

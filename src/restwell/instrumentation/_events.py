@@ -19,6 +19,8 @@ that wants an event none of its stages emits. The built-in stages emit:
 | ``retry`` | ``RetryScheduled``, ``RetryAfterIgnored``, ``RetryVetoed`` |
 | ``attempt`` | ``RequestSent``; then ``ResponseReceived`` or ``AttemptFailed`` |
 | ``failover`` | ``HostMarkedDown``, ``HostRecovered`` (several base URLs only) |
+| ``rate`` | ``RateLimited`` (with a rate limiter only) |
+| ``bulkhead`` | ``BulkheadRejected`` (with a bulkhead only) |
 | ``circuit`` | ``CircuitOpened``, ``CircuitHalfOpened``, ``CircuitClosed`` |
 
 Every event carries the ``call_id`` of its call and an attempt number.
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ALL_EVENTS",
     "AttemptFailed",
+    "BulkheadRejected",
     "CallFailed",
     "CallStarted",
     "CallSucceeded",
@@ -46,6 +49,7 @@ __all__ = [
     "EventHook",
     "HostMarkedDown",
     "HostRecovered",
+    "RateLimited",
     "RequestSent",
     "ResponseReceived",
     "RetryAfterIgnored",
@@ -308,8 +312,51 @@ class CircuitClosed(Event):
     reason: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RateLimited(Event):
+    """
+    A rate limiter made an attempt wait, or refused it.
+
+    Fired by the ``rate`` stage before the wait (or the refusal); an attempt that
+    goes at once fires nothing.
+
+    Attributes:
+        key: The limiter's key for the request (by default ``scheme://host:port``).
+        wait: Admitted: seconds the attempt waits. Refused: seconds until it
+            would have been admitted.
+        admitted: ``True``: it waits, then goes. ``False``: refused
+            (``RateLimitExceeded``, or ``DeadlineExceeded`` when the wait would
+            pass the deadline).
+    """
+
+    key: str
+    wait: float
+    admitted: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BulkheadRejected(Event):
+    """
+    A bulkhead refused an attempt: no permit free, and no room (or time) to queue.
+
+    Fired by the ``bulkhead`` stage just before it raises ``BulkheadFull`` (or
+    ``DeadlineExceeded`` when the deadline ended the wait in the queue).
+
+    Attributes:
+        max_concurrent: The bulkhead's limit on concurrent requests.
+        max_queued: Its queue's size.
+        reason: Why, in words (``"queue full"``, ``"waited 5 s in the queue"``).
+    """
+
+    max_concurrent: int
+    max_queued: int
+    reason: str
+
+
 ALL_EVENTS: frozenset[type[Event]] = frozenset(
     {
+        RateLimited,
+        BulkheadRejected,
         CircuitOpened,
         CircuitHalfOpened,
         CircuitClosed,

@@ -5,7 +5,9 @@ A ``CircuitBreaker`` (per host by default) is driven by the ``circuit`` stage, o
 per attempt; an open breaker is also a retry gate.
 
 Failover across several base URLs (``Failover`` deciding over a ``HostPool``) is
-driven by the ``failover`` stage, once per attempt.
+driven by the ``failover`` stage, once per attempt; so are rate limiting
+(``RateLimiter``: GCRA over one or more ``RateLimit``, by the ``rate`` stage) and the
+concurrency limit (``Bulkhead``, by the ``bulkhead`` stage).
 
 A driver (the client's retry loop) asks ``Retry.next(state, outcome, now, wall, rng)``
 and acts on the ``Sleep | Return | Raise`` it gets. Everything here is tested with a
@@ -45,6 +47,7 @@ from ._backoff import (
     Fibonacci,
     Linear,
 )
+from ._bulkhead import DEFAULT_MAX_CONCURRENT, Bulkhead
 from ._circuit import (
     DEFAULT_CIRCUIT_FAILURE,
     Admission,
@@ -76,6 +79,16 @@ from ._predicates import (
     on_response,
     on_status,
 )
+from ._rate import (
+    RATE_MODES,
+    MemoryRateStore,
+    RateDecision,
+    RateLimit,
+    RateLimiter,
+    RateMode,
+    RateStore,
+    per_host,
+)
 from ._retry import NEVER_SENT_ERRORS, Retry, RetryState
 from ._retry_after import RetryAfter, parse_http_date, parse_retry_after
 
@@ -85,6 +98,7 @@ __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_MARK_DOWN",
     "DEFAULT_MAX_ATTEMPTS",
+    "DEFAULT_MAX_CONCURRENT",
     "DEFAULT_MAX_REDIRECTS",
     "DEFAULT_MAX_REPLAY_BUFFER",
     "DEFAULT_MAX_RESPONSE_SIZE",
@@ -95,9 +109,11 @@ __all__ = [
     "FAILOVER_STRATEGIES",
     "IDEMPOTENT_METHODS",
     "NEVER_SENT_ERRORS",
+    "RATE_MODES",
     "Admission",
     "Backoff",
     "BackoffStrategy",
+    "Bulkhead",
     "CircuitBreaker",
     "CircuitChange",
     "CircuitGate",
@@ -118,9 +134,15 @@ __all__ = [
     "HostPool",
     "Jitter",
     "Linear",
+    "MemoryRateStore",
     "NoJitter",
     "Predicate",
     "Raise",
+    "RateDecision",
+    "RateLimit",
+    "RateLimiter",
+    "RateMode",
+    "RateStore",
     "Refusal",
     "Retry",
     "RetryAfter",
@@ -135,6 +157,7 @@ __all__ = [
     "origin_key",
     "parse_http_date",
     "parse_retry_after",
+    "per_host",
 ]
 
 set_public_module(globals())

@@ -10,10 +10,12 @@ as ``stage(request)``; it reads and writes ``request.context`` (a
 
 from ._attempt import AttemptStage
 from ._body import BodyStage
+from ._bulkhead import BulkheadStage
 from ._call import CallStage
 from ._circuit import CircuitStage
 from ._deadline import DeadlineStage
 from ._failover import FailoverStage
+from ._rate import RateStage
 from ._redirects import RedirectStage
 from ._retry import RetryStage
 from ._timeout import TimeoutStage
@@ -21,10 +23,12 @@ from ._timeout import TimeoutStage
 __all__ = [
     "AttemptStage",
     "BodyStage",
+    "BulkheadStage",
     "CallStage",
     "CircuitStage",
     "DeadlineStage",
     "FailoverStage",
+    "RateStage",
     "RedirectStage",
     "RetryStage",
     "TimeoutStage",

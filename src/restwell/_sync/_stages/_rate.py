@@ -1,0 +1,110 @@
+# GENERATED from src/restwell/_async/_stages/_rate.py: do not edit.
+# Edit the source, then run scripts/unasync.py (or `make format`).
+"""
+The ``rate`` stage: waits for a rate limiter's slot, or refuses the attempt.
+
+In the chain only when the call has a rate limiter (``Client(rate_limit=...)``
+or ``policies={"rate": ...}``). Per attempt, below ``circuit`` (an open breaker
+refuses before a slot is spent) and above ``bulkhead`` and ``timeout`` (the wait
+holds no concurrency permit, and the attempt's timeout is computed after it). The
+call's ``RateLimiter`` (``ctx.options.policies["rate"]``) decides at ``now``: go,
+wait ``t`` seconds (the slot is reserved, so waiters queue in order), or refuse.
+A wait never passes the deadline: one that would raises ``DeadlineExceeded`` at
+once, without sleeping. ``"fail"`` mode, or a wait beyond ``max_wait``, raises
+``RateLimitExceeded(retry_in=...)``. Nothing is sent in either case.
+
+Reads ``ctx.options.policies``, ``ctx.deadline_at``; emits ``RateLimited``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from ..._exceptions import RateLimitExceeded
+from ..._hooks import emit
+from ..._middleware import Handler
+from ..._models import Request, Response
+from ..._pipeline import StageEnv
+from ..._redact import redact_url
+from ...instrumentation._events import RateLimited
+from ...policies._rate import RateDecision, RateLimiter
+from ._timeout import deadline_error
+
+__all__ = ["RateStage"]
+
+
+class RateStage:
+    """Paces attempts with the call's ``RateLimiter`` (see the module docstring)."""
+
+    name = "rate"
+    EMITS = (RateLimited,)
+    __slots__ = ("_hooks", "_monotonic", "_next", "_sleep")
+
+    def __init__(self, call_next: Handler, env: StageEnv) -> None:
+        self._next = call_next
+        self._monotonic = env.monotonic
+        self._sleep = env.clock.sleep
+        self._hooks = env.events.hooks(RateLimited)
+
+    def __call__(self, request: Request) -> Response[Any]:
+        ctx = request.context
+        limiter = cast("RateLimiter | None", ctx.options.policies.get("rate"))
+        if limiter is None:
+            return self._next(request)
+        now = self._monotonic()
+        deadline_at = ctx.deadline_at
+        decision = limiter.decide(request, now, deadline_at)
+        if decision.wait:
+            if self._hooks:
+                self._emit(request, decision)
+            if not decision.admitted:
+                raise self._refusal(request, limiter, decision, now, deadline_at)
+            self._sleep(decision.wait)
+        return self._next(request)
+
+    @staticmethod
+    def _refusal(
+        request: Request,
+        limiter: RateLimiter,
+        decision: RateDecision,
+        now: float,
+        deadline_at: float | None,
+    ) -> Exception:
+        wait = decision.wait
+        if (
+            limiter.mode == "wait"
+            and deadline_at is not None
+            and now + wait > deadline_at
+            and (limiter.max_wait is None or deadline_at - now <= limiter.max_wait)
+        ):
+            return deadline_error(
+                request,
+                now,
+                f"would pass during a rate limiter's wait of {wait:.3g} s before "
+                f"attempt {request.attempt}",
+            )
+        why = (
+            "no slot free now (mode='fail')"
+            if limiter.mode == "fail"
+            else f"the wait is longer than max_wait={limiter.max_wait:g} s"
+        )
+        return RateLimitExceeded(
+            f"rate limit for {redact_url(decision.key)}: {why}; next slot in "
+            f"{wait:.3g} s ({request.method} {redact_url(request.url)} not sent)",
+            request=request,
+            retry_in=wait,
+            key=decision.key,
+        )
+
+    def _emit(self, request: Request, decision: RateDecision) -> None:
+        emit(
+            self._hooks,
+            RateLimited(
+                request=request,
+                attempt=request.attempt,
+                call_id=request.context.call_id,
+                key=decision.key,
+                wait=decision.wait,
+                admitted=decision.admitted,
+            ),
+        )
