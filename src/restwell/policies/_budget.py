@@ -204,7 +204,9 @@ class MemoryBudgetStore:
         """See ``BudgetStore.deposit``."""
         index = math.floor(now * budget._per_second)
         with self._lock:
-            w = self._window(key, index, budget.buckets)
+            w = self._windows.get(key)
+            if w is None or w.head != index:  # the common case skips a call
+                w = self._window(key, index, budget.buckets)
             w.slot_requests[w.slot] += 1
             w.requests += 1
 
@@ -292,7 +294,9 @@ class RetryBudget:
         key: ``(request) -> Hashable``: which calls share a budget. Default
             ``origin_key``: one budget per ``scheme://host:port`` (credentials in
             the URL are left out: the key appears in reasons). ``None``: one budget
-            for every host (key ``GLOBAL_BUDGET_KEY``).
+            for every host (key ``GLOBAL_BUDGET_KEY``). The key is taken above the
+            ``failover`` stage: with several base URLs, a call to a relative URL is
+            keyed by the first base URL's origin (one budget for the service).
         buckets: Slices the window is counted in (``int`` >= 1). Default 10.
         store: Where the counts live (a ``BudgetStore``). Default a new
             ``MemoryBudgetStore`` (this process).
