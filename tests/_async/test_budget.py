@@ -50,6 +50,12 @@ def make(clock: FakeClock, **kwargs: Any) -> restwell.AsyncClient:
     return restwell.AsyncClient(clock=clock, transport="httpx", rng=Random(7), **kwargs)
 
 
+def in_use(client: restwell.AsyncClient) -> int:
+    """The httpcore connections of ``client``'s pool that a request still holds."""
+    pool = client.transport.client._transport._pool  # type: ignore[attr-defined]
+    return sum(1 for c in pool.connections if not (c.is_idle() or c.is_closed()))
+
+
 @pytest.mark.anyio
 @pytest.mark.parametrize(
     ("budget", "most"),
@@ -81,6 +87,7 @@ async def test_a_retry_storm_is_capped_by_the_budget(
         for _ in range(CALLS):
             r = await client.get(fault_server.url_for("/storm"))
             assert r.status_code == 503
+        assert in_use(client) == 0  # every vetoed call gave its connection back
     sent = fault_server.hits("/storm")
     vetoed = recorder.of(RetryVetoed)
     failed = recorder.of(CallFailed)
@@ -134,6 +141,11 @@ async def test_a_spent_budget_says_why_in_the_events_and_attempts(
     async with make(clock, retry_budget=budget, hooks=[recorder]) as client:
         first = await client.get(fault_server.url_for("/x"))
         r = await client.get(fault_server.url_for("/x"))
+        with pytest.raises(restwell.HTTPStatusError) as info:  # raised, not returned
+            await client.get(fault_server.url_for("/x"), raise_for_status=True)
+        assert in_use(client) == 0
+    assert len(info.value.response.attempts) == 1
+    assert "retry budget exhausted" in info.value.response.attempts[-1].reason
     assert len(first.attempts) == 2  # the one retry of the floor, then vetoed
     assert [a.status_code for a in r.attempts] == [503]
     reason = (
@@ -148,11 +160,12 @@ async def test_a_spent_budget_says_why_in_the_events_and_attempts(
     assert [(e.gate, e.attempt) for e in vetoed] == [
         ("retry budget", 2),
         ("retry budget", 1),
+        ("retry budget", 1),
     ]
-    assert vetoed[-1].reason == reason
-    assert vetoed[-1].outcome.status_code == 503
-    assert vetoed[-1].call_id == r.request.context.call_id
-    failed = recorder.of(CallFailed)[-1]
+    assert vetoed[1].reason == reason
+    assert vetoed[1].outcome.status_code == 503
+    assert vetoed[1].call_id == r.request.context.call_id
+    failed = recorder.of(CallFailed)[1]
     assert (failed.reason, failed.gave_up) == (r.request.context.reason, True)
 
 
