@@ -27,6 +27,7 @@ from ._events import (
     RetryAfterIgnored,
     RetryScheduled,
     RetryVetoed,
+    StoreUnavailable,
 )
 from ._logging import LoggingHook
 
@@ -52,6 +53,7 @@ __all__ = [
     "RetryAfterIgnored",
     "RetryScheduled",
     "RetryVetoed",
+    "StoreUnavailable",
     "is_sensitive_name",
     "redact_headers",
     "redact_url",
