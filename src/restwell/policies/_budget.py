@@ -107,18 +107,20 @@ class BudgetStore(Protocol):
     process; a shared store must ignore it and read one clock for all processes
     (monotonic clocks of two processes are not comparable).
 
-    ``restwell.stores.RedisBudgetStore`` (what ``RetryBudget(store=RedisStore(...))``
-    uses), one Lua script per method (``EVALSHA``, one round trip), keeps per key
-    one hash ``{prefix}budget:{key}:{window}/{buckets}`` with fields ``d:<i>`` and ``w:<i>`` (requests
-    and retries of slice ``i``), and in the script:
+    ``restwell.stores.RedisBudgetStore`` (what
+    ``RetryBudget(store=RedisStore(...))`` uses), one Lua script per method
+    (``EVALSHA``, one round trip), keeps per key one hash
+    ``{prefix}budget:{key}:{window}/{buckets}`` with fields ``d:<i>`` and ``w:<i>``
+    (requests and retries of slice ``i``), and in the script:
 
     1. reads the server's clock (``TIME``; scripts may since Redis 5, effects
        replication) and computes the current slice ``i = floor(t * buckets /
        window)``;
-    2. ``deposit``: ``HINCRBY d:<i> 1``;
-    3. ``withdraw``: ``HGETALL``, sums ``d:<j>`` and ``w:<j>`` over ``i - buckets <
-       j <= i``, and when ``w + 1 <= reserve + ratio * d`` does ``HINCRBY w:<i> 1``;
-       returns ``{allowed, d, w}``;
+    2. ``HGETALL``s the hash (at most about ``2 * buckets`` fields) and sums
+       ``d:<j>`` and ``w:<j>`` over the slices ``j > i - buckets``;
+    3. ``deposit``: ``HINCRBY d:<i> 1``; ``withdraw``: when ``w + 1 <= reserve +
+       ratio * d``, ``HINCRBY w:<i> 1``; both return ``{allowed, d, w}``;
+       ``balance`` returns it and writes nothing;
     4. ``HDEL``s the fields of slices ``j <= i - buckets`` it saw, and ``PEXPIRE``s
        the key ``window`` seconds ahead (a quiet key disappears).
 
@@ -391,7 +393,7 @@ class RetryBudget:
             raise ConfigurationError(
                 f"RetryBudget(store={store!r}) is not a BudgetStore: it needs "
                 "deposit(), withdraw() and balance() (see MemoryBudgetStore), or "
-                "pass a restwell.stores.RedisStore"
+                "pass a RedisStore (restwell.stores)"
             )
         self.key = key
         """Which calls share a budget (``None``: all of them)."""

@@ -29,6 +29,7 @@ import anyio
 from .._config import seconds
 from .._exceptions import ConfigurationError, RestwellError
 from ..instrumentation._events import StoreUnavailable
+from ..policies._budget import BudgetBalance
 from ..policies._circuit import (
     Admission,
     CircuitChange,
@@ -36,7 +37,6 @@ from ..policies._circuit import (
     CircuitStatus,
     Refusal,
 )
-from ..policies._budget import BudgetBalance
 from ._scripts import BUDGET_SCRIPT, CIRCUIT_SCRIPTS, RATE_SCRIPT
 
 if TYPE_CHECKING:
@@ -867,7 +867,7 @@ class RedisBudgetStore:
         budget: RetryBudget,
         timeout: float | None = None,
     ) -> BudgetBalance:
-        """Decide one retry for ``key``, counted if allowed (``BudgetStore.withdraw``)."""
+        """Decide a retry for ``key``, counted if allowed (``BudgetStore.withdraw``)."""
         reply = self.store._run(
             "withdraw", _BUDGET, self.key(key), self._argv(now, "w"), self._t(timeout)
         )
