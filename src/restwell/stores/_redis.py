@@ -1,12 +1,13 @@
 """
-``RedisStore``: rate limiter and circuit breaker state shared through Redis.
+``RedisStore``: rate limiter, circuit breaker and retry budget state, in Redis.
 
-One store serves both policies: ``RateLimiter(..., store=store)`` and
-``CircuitBreaker(..., store=store)``. Each decision is one Lua script run by Redis
-(``EVALSHA``; on ``NOSCRIPT``, once per server, the script itself with ``EVAL``), so
-each decision is one round trip and atomic across every process and machine that
-shares the server. The scripts read the time from Redis (``TIME``), so the clocks of
-the processes, and their skew, do not matter.
+One store serves the three policies: ``RateLimiter(..., store=store)``,
+``CircuitBreaker(..., store=store)`` and ``RetryBudget(store=store)``. Each
+decision is one Lua script run by Redis (``EVALSHA``; on ``NOSCRIPT``, once per
+server, the script itself with ``EVAL``), so each decision is one round trip and
+atomic across every process and machine that shares the server. The scripts read
+the time from Redis (``TIME``), so the clocks of the processes, and their skew,
+do not matter.
 
 redis-py is an optional dependency (``pip install restwell[redis]``); this module
 does not import it: the user passes a client (``redis.asyncio.Redis`` for an
@@ -167,12 +168,14 @@ _BUDGET = _Script(BUDGET_SCRIPT)
 
 class RedisStore:
     """
-    Rate limiter and circuit breaker state in Redis, shared by many processes.
+    Rate limiter, circuit breaker and retry budget state in Redis, shared widely.
+
+    Shared by every process (and machine) using the server and ``prefix``.
 
     ``store = RedisStore(redis.asyncio.Redis(port=6379))``, then
-    ``RateLimiter(RateLimit(10), store=store)`` or ``CircuitBreaker(store=store)``:
-    every process that uses the same server and ``prefix`` shares one set of
-    limits and one breaker per key.
+    ``RateLimiter(RateLimit(10), store=store)``, ``CircuitBreaker(store=store)`` or
+    ``RetryBudget(store=store)``: every process that uses the same server and
+    ``prefix`` shares one set of limits, one breaker and one retry budget per key.
 
     Each decision is one Lua script, one round trip (``EVALSHA``; the first use
     on a server that does not know the script sends it with ``EVAL``), atomic on
@@ -190,7 +193,9 @@ class RedisStore:
     ``{prefix}circuit:{key}`` (a hash; it expires ``window`` seconds after the
     last outcome while closed, after the break plus ``window`` while open, after
     ``probe_lease`` plus ``window`` while half-open). An isolated breaker's key
-    is the one that does not expire: isolation lasts until ``reset``.
+    is the one that does not expire: isolation lasts until ``reset``. The retry
+    budget's keys are ``{prefix}budget:{key}:{window}/{buckets}`` (see
+    ``RedisBudgetStore``; one script per deposit, withdrawal or balance).
 
     Args:
         client: A ``redis.asyncio.Redis`` (used by an ``AsyncClient``; asyncio
@@ -204,9 +209,10 @@ class RedisStore:
         prefix: Put before every key (``str``). Default ``"restwell:"``.
         on_error: What a policy does when Redis fails or does not answer within
             the timeout: ``"open"`` (default: admit, as if there were no limit or
-            breaker) or ``"closed"`` (refuse: ``RateLimitExceeded`` or
-            ``CircuitOpenError`` with ``retry_in=0``). Either way the stage emits a
-            ``StoreUnavailable`` event and logs a WARNING (logger
+            breaker; a budget skips the deposit and allows the retry) or
+            ``"closed"`` (refuse: ``RateLimitExceeded`` or ``CircuitOpenError``
+            with ``retry_in=0``; a budget vetoes the retry). Either way the
+            stage emits a ``StoreUnavailable`` event and logs a WARNING (logger
             ``restwell.stores``; no address, no credentials).
         timeout: The longest wait for one decision, in seconds (or a
             ``timedelta``), further bounded by the call's deadline (a decision may
