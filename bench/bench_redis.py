@@ -3,7 +3,8 @@
 What sharing state through Redis costs: decisions per second, and µs per request.
 
 1. The policies alone, in a tight loop: a rate limiter's decision (``reserve``,
-   two limits) and a circuit breaker's (``allow`` + ``record`` of a success),
+   two limits), a circuit breaker's (``allow`` + ``record`` of a success) and a
+   retry budget's (``deposit`` + ``withdraw``: a call and its retry decision),
    with the in-memory store and with ``RedisStore`` on a redis-server on
    loopback (sync client: one round trip per decision).
 2. A whole call through ``AsyncClient`` over ``AsyncMockTransport`` (no HTTP, so
@@ -37,7 +38,7 @@ import redis.asyncio
 
 import restwell
 from restwell import Request, Response
-from restwell.policies import CircuitBreaker, RateLimit, RateLimiter
+from restwell.policies import CircuitBreaker, RateLimit, RateLimiter, RetryBudget
 from restwell.stores import RedisStore
 from restwell.testing import AsyncMockTransport
 
@@ -84,8 +85,8 @@ def per_second(fn: Callable[[], object], n: int) -> float:
     return best
 
 
-def decisions(n: int, store: RedisStore | None) -> tuple[float, float]:
-    """(rate decisions/s, breaker decisions/s) with ``store`` (None: memory)."""
+def decisions(n: int, store: RedisStore | None) -> tuple[float, float, float]:
+    """(rate, breaker, budget decisions/s) with ``store`` (None: memory)."""
     limiter = RateLimiter(LIMITS, store=store)
     request = Request("GET", "http://127.0.0.1:8080/x")
     breaker = CircuitBreaker(store=store)
@@ -95,9 +96,17 @@ def decisions(n: int, store: RedisStore | None) -> tuple[float, float]:
     def one_breaker() -> None:
         breaker.record(breaker.allow(key, 0.0), ok, 0.0)  # type: ignore[arg-type]  # closed
 
+    budget = RetryBudget(ratio=1.0, store=store)
+    counts = budget.store
+
+    def one_budget() -> None:
+        counts.deposit(key, 0.0, budget)
+        counts.withdraw(key, 0.0, budget)
+
     return (
         per_second(lambda: limiter.decide(request, 0.0), n),
         per_second(one_breaker, n),
+        per_second(one_budget, n),
     )
 
 
@@ -125,6 +134,8 @@ async def calls(n: int, port: int) -> dict[str, float]:
         "rate, Redis": lambda: {"rate_limit": RateLimiter(LIMITS, store=store)},
         "circuit, memory": lambda: {"circuit_breaker": CircuitBreaker()},
         "circuit, Redis": lambda: {"circuit_breaker": CircuitBreaker(store=store)},
+        "budget, memory": lambda: {"retry_budget": RetryBudget()},
+        "budget, Redis": lambda: {"retry_budget": RetryBudget(store=store)},
     }
     best = dict.fromkeys(variants, float("inf"))
     for _ in range(REPEATS):  # interleaved, so drift hits all alike
@@ -147,8 +158,8 @@ def main() -> None:
     try:
         client = redis.Redis(port=port)
         store = RedisStore(client, prefix="bench:")
-        mem_rate, mem_circuit = decisions(args.n * 10, None)
-        redis_rate, redis_circuit = decisions(args.n, store)
+        mem_rate, mem_circuit, mem_budget = decisions(args.n * 10, None)
+        redis_rate, redis_circuit, redis_budget = decisions(args.n, store)
         store.close()
         client.close()
         us = asyncio.run(calls(args.n, port))
@@ -161,6 +172,8 @@ def main() -> None:
     print(f"  rate (2 limits), Redis:   {redis_rate:>12,.0f}/s")
     print(f"  circuit (allow+record), memory: {mem_circuit:>12,.0f}/s")
     print(f"  circuit (allow+record), Redis:  {redis_circuit:>12,.0f}/s")
+    print(f"  budget (deposit+withdraw), memory: {mem_budget:>12,.0f}/s")
+    print(f"  budget (deposit+withdraw), Redis:  {redis_budget:>12,.0f}/s")
     print("AsyncClient call over a mock transport (wall µs per call):")
     for name, value in us.items():
         added = "" if name == "none" else f"  (+{value - us['none']:.1f} µs)"

@@ -146,6 +146,8 @@ RULES: list[tuple[str, str]] = [
     ("aadmit", "admit"),
     ("arecord", "record"),
     ("arelease", "release"),
+    ("adeposit", "deposit"),
+    ("awithdraw", "withdraw"),
 ]
 # Regexes applied in order, before RULES.
 SYNTAX: list[tuple[str, str]] = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Hashable
 from datetime import timedelta
 from typing import Any
@@ -26,6 +27,14 @@ from restwell.testing import FakeClock
 A = "http://127.0.0.1:8001"
 B = "http://127.0.0.1:8002"
 RETRY = Sleep(0.5, "status 503 is retryable")
+
+
+@pytest.fixture
+def store(traffic_store: Any) -> Any:
+    """The ``traffic_store`` (memory, then Redis), with keys of this test's own."""
+    if traffic_store is not None:
+        traffic_store.prefix = f"{traffic_store.prefix}{uuid.uuid4().hex}:"
+    return traffic_store
 
 
 def junk(value: object) -> Any:
@@ -98,8 +107,12 @@ def test_bad_arguments_say_what_and_how(kwargs: dict[str, Any], words: str) -> N
     assert words in str(info.value)
 
 
-def test_the_floor_allows_min_per_second_times_window_with_no_requests() -> None:
-    budget = RetryBudget(ratio=0.2, min_retries_per_second=1.0, window=10.0)
+def test_the_floor_allows_min_per_second_times_window_with_no_requests(
+    store: Any,
+) -> None:
+    budget = RetryBudget(
+        store=store, ratio=0.2, min_retries_per_second=1.0, window=10.0
+    )
     assert retries(budget, 0.0, 15) == 10  # 1/s x 10 s, and no more
     verdict = budget.review(RETRY, request=req(), attempt=1, now=0.0)
     assert verdict == Veto(
@@ -108,8 +121,8 @@ def test_the_floor_allows_min_per_second_times_window_with_no_requests() -> None
     )
 
 
-def test_the_ratio_allows_a_share_of_the_requests_in_the_window() -> None:
-    budget = RetryBudget(ratio=0.2, min_retries_per_second=0.0)
+def test_the_ratio_allows_a_share_of_the_requests_in_the_window(store: Any) -> None:
+    budget = RetryBudget(store=store, ratio=0.2, min_retries_per_second=0.0)
     assert retries(budget, 0.0, 1) == 0  # no request yet: nothing to spend
     deposit(budget, 0.0, 10)
     assert retries(budget, 0.0, 5) == 2  # 20 % of 10
@@ -120,22 +133,28 @@ def test_the_ratio_allows_a_share_of_the_requests_in_the_window() -> None:
     assert budget.balance(A, 0.0) == BudgetBalance(False, 15, 3, 3.0)
 
 
-def test_floor_and_ratio_add_up() -> None:
-    budget = RetryBudget(ratio=0.5, min_retries_per_second=0.3, window=10.0)
+def test_floor_and_ratio_add_up(store: Any) -> None:
+    budget = RetryBudget(
+        store=store, ratio=0.5, min_retries_per_second=0.3, window=10.0
+    )
     deposit(budget, 0.0, 4)
     assert retries(budget, 0.0, 10) == 5  # 0.3 x 10 + 0.5 x 4
     assert budget.balance(A, 0.0).allowance == 5.0
 
 
-def test_a_ratio_whose_product_is_not_exact_in_floating_point_still_counts() -> None:
-    budget = RetryBudget(ratio=0.29, min_retries_per_second=0.0)
+def test_a_ratio_whose_product_is_not_exact_in_floating_point_still_counts(
+    store: Any,
+) -> None:
+    budget = RetryBudget(store=store, ratio=0.29, min_retries_per_second=0.0)
     deposit(budget, 0.0, 100)  # 0.29 * 100 == 28.999999999999996
     assert retries(budget, 0.0, 40) == 29
 
 
-def test_requests_leave_the_window_a_slice_at_a_time() -> None:
+def test_requests_leave_the_window_a_slice_at_a_time(store: Any) -> None:
     """10 slices of 1 s: a request at 0.5 s counts until 10.0 s, not after."""
-    budget = RetryBudget(ratio=1.0, min_retries_per_second=0.0, window=10.0)
+    budget = RetryBudget(
+        store=store, ratio=1.0, min_retries_per_second=0.0, window=10.0
+    )
     deposit(budget, 0.5, 3)
     deposit(budget, 4.2, 2)
     assert budget.balance(A, 9.999).requests == 5
@@ -145,9 +164,11 @@ def test_requests_leave_the_window_a_slice_at_a_time() -> None:
     assert retries(budget, 10.0, 5) == 2
 
 
-def test_retries_leave_the_window_too_and_the_budget_refills() -> None:
+def test_retries_leave_the_window_too_and_the_budget_refills(store: Any) -> None:
     clock = FakeClock()
-    budget = RetryBudget(ratio=0.0, min_retries_per_second=0.5, window=10.0)
+    budget = RetryBudget(
+        store=store, ratio=0.0, min_retries_per_second=0.5, window=10.0
+    )
     assert retries(budget, clock.monotonic(), 10) == 5
     clock.advance(9.9)
     assert retries(budget, clock.monotonic(), 1) == 0  # still in the window
@@ -156,9 +177,11 @@ def test_retries_leave_the_window_too_and_the_budget_refills() -> None:
     assert budget.balance(A, clock.monotonic()) == BudgetBalance(False, 0, 5, 5.0)
 
 
-def test_a_sliding_window_counts_only_the_last_window_seconds() -> None:
+def test_a_sliding_window_counts_only_the_last_window_seconds(store: Any) -> None:
     """One request per second for 30 s: the window always holds the last 10."""
-    budget = RetryBudget(ratio=1.0, min_retries_per_second=0.0, window=10.0)
+    budget = RetryBudget(
+        store=store, ratio=1.0, min_retries_per_second=0.0, window=10.0
+    )
     for t in range(30):
         deposit(budget, t + 0.5, 1)
         assert budget.balance(A, t + 0.5).requests == min(t + 1, 10)
@@ -176,8 +199,10 @@ def test_a_clock_read_a_little_earlier_by_another_thread_counts_in_the_newest() 
     assert budget.balance(A, 15.0).requests == 0
 
 
-def test_each_host_has_its_own_budget_by_default() -> None:
-    budget = RetryBudget(ratio=0.0, min_retries_per_second=0.2, window=10.0)
+def test_each_host_has_its_own_budget_by_default(store: Any) -> None:
+    budget = RetryBudget(
+        store=store, ratio=0.0, min_retries_per_second=0.2, window=10.0
+    )
     assert retries(budget, 0.0, 5, A) == 2
     assert retries(budget, 0.0, 5, B) == 2  # A's spent budget does not stop B
     assert budget.key_of(req(A)) == A
@@ -186,8 +211,8 @@ def test_each_host_has_its_own_budget_by_default() -> None:
     assert budget.balance(A, 0.0).retries == 2
 
 
-def test_one_budget_for_every_host_with_key_none() -> None:
-    budget = RetryBudget(ratio=0.0, min_retries_per_second=0.2, key=None)
+def test_one_budget_for_every_host_with_key_none(store: Any) -> None:
+    budget = RetryBudget(store=store, ratio=0.0, min_retries_per_second=0.2, key=None)
     assert retries(budget, 0.0, 1, A) + retries(budget, 0.0, 5, B) == 2
     assert budget.key_of(req(B)) == GLOBAL_BUDGET_KEY
     deposit(budget, 0.0, 3, A)
@@ -197,18 +222,20 @@ def test_one_budget_for_every_host_with_key_none() -> None:
     assert verdict.reason.startswith("retry budget exhausted for all hosts: 2 retries")
 
 
-def test_a_key_function_groups_calls_its_own_way() -> None:
+def test_a_key_function_groups_calls_its_own_way(store: Any) -> None:
     def by_path(request: Request) -> Hashable:
         return request.url.rsplit("/", 1)[-1]
 
-    budget = RetryBudget(ratio=0.0, min_retries_per_second=0.1, key=by_path)
+    budget = RetryBudget(
+        store=store, ratio=0.0, min_retries_per_second=0.1, key=by_path
+    )
     assert retries(budget, 0.0, 3, A) == 1
     assert budget.review(RETRY, request=req(B), attempt=1, now=0.0) != RETRY
     assert budget.review(RETRY, request=req(A, "/z"), attempt=1, now=0.0) is RETRY
 
 
-def test_balance_reads_without_changing_anything() -> None:
-    budget = RetryBudget(ratio=0.5, min_retries_per_second=0.0)
+def test_balance_reads_without_changing_anything(store: Any) -> None:
+    budget = RetryBudget(store=store, ratio=0.5, min_retries_per_second=0.0)
     deposit(budget, 0.0, 2)
     before = budget.balance(A, 0.0)
     assert before == BudgetBalance(True, 2, 0, 1.0)
@@ -217,8 +244,8 @@ def test_balance_reads_without_changing_anything() -> None:
     assert retries(budget, 0.0, 3) == 1
 
 
-def test_singular_words_in_the_reason() -> None:
-    budget = RetryBudget(ratio=1.0, min_retries_per_second=0.0)
+def test_singular_words_in_the_reason(store: Any) -> None:
+    budget = RetryBudget(store=store, ratio=1.0, min_retries_per_second=0.0)
     deposit(budget, 0.0, 1)
     assert retries(budget, 0.0, 1) == 1
     verdict = budget.review(RETRY, request=req(), attempt=2, now=0.0)

@@ -341,18 +341,21 @@ class StoreUnavailable(Event):
     """
     A policy's shared store (Redis) failed or did not answer in time.
 
-    Fired by the ``rate`` or ``circuit`` stage, with a WARNING log line (logger
-    ``restwell.stores``), before it applies the store's ``on_error``.
+    Fired by the ``rate``, ``circuit`` or ``retry`` stage, with a WARNING log line
+    (logger ``restwell.stores``), before it applies the store's ``on_error``.
 
     Attributes:
-        policy: ``"rate"`` or ``"circuit"``.
+        policy: ``"rate"``, ``"circuit"`` or ``"budget"`` (a ``RetryBudget``).
         operation: The decision that failed: ``"reserve"``, ``"admit"``,
-            ``"record"`` or ``"release"``.
+            ``"record"``, ``"release"``, ``"deposit"`` or ``"withdraw"``.
         error: What went wrong, in words (the error's type, or the timeout in
             seconds; never an address or a credential).
         fallback: ``"open"``: the attempt went ahead unguarded (or, for
-            ``record``/``release``, the outcome was not counted). ``"closed"``:
-            it was refused (``RateLimitExceeded`` or ``CircuitOpenError``).
+            ``record``/``release``, the outcome was not counted; for
+            ``withdraw``, the retry was allowed). ``"closed"``:
+            it was refused (``RateLimitExceeded`` or ``CircuitOpenError``; for
+            ``withdraw``, the retry was vetoed). A failed ``deposit`` is always
+            ``"open"``: the call goes on, uncounted.
     """
 
     policy: str

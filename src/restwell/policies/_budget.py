@@ -37,7 +37,9 @@ each call it starts (``record_request``). When the budget is spent the retry is
 vetoed: the call ends with its last response or error, a ``RetryVetoed`` event and
 the reason (``"retry budget exhausted for http://h: ..."``) in the call's last
 ``Attempt`` and completion event. State lives behind ``BudgetStore``; the in-process
-``MemoryBudgetStore`` is the default.
+``MemoryBudgetStore`` is the default, and ``RetryBudget(store=RedisStore(...))``
+shares one budget per key between processes (``restwell.stores``: one Lua script
+per deposit and per retry decision, on Redis's clock).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from ._gate import Veto
 
 if TYPE_CHECKING:
     from .._models import Request
+    from ..stores._redis import RedisBudgetStore, RedisStore
     from ._decision import Sleep
 
 __all__ = [
@@ -104,23 +107,26 @@ class BudgetStore(Protocol):
     process; a shared store must ignore it and read one clock for all processes
     (monotonic clocks of two processes are not comparable).
 
-    A Redis store, one Lua script per method (``EVALSHA``, one round trip), keeps
-    per key one hash ``{prefix}:{key}`` with fields ``d:<i>`` and ``w:<i>`` (requests
-    and retries of slice ``i``), and in the script:
+    ``restwell.stores.RedisBudgetStore`` (what
+    ``RetryBudget(store=RedisStore(...))`` uses), one Lua script per method
+    (``EVALSHA``, one round trip), keeps per key one hash
+    ``{prefix}budget:{key}:{window}/{buckets}`` with fields ``d:<i>`` and ``w:<i>``
+    (requests and retries of slice ``i``), and in the script:
 
     1. reads the server's clock (``TIME``; scripts may since Redis 5, effects
        replication) and computes the current slice ``i = floor(t * buckets /
        window)``;
-    2. ``deposit``: ``HINCRBY d:<i> 1``;
-    3. ``withdraw``: ``HGETALL``, sums ``d:<j>`` and ``w:<j>`` over ``i - buckets <
-       j <= i``, and when ``w + 1 <= reserve + ratio * d`` does ``HINCRBY w:<i> 1``;
-       returns ``{allowed, d, w}``;
+    2. ``HGETALL``s the hash (at most about ``2 * buckets`` fields) and sums
+       ``d:<j>`` and ``w:<j>`` over the slices ``j > i - buckets``;
+    3. ``deposit``: ``HINCRBY d:<i> 1``; ``withdraw``: when ``w + 1 <= reserve +
+       ratio * d``, ``HINCRBY w:<i> 1``; both return ``{allowed, d, w}``;
+       ``balance`` returns it and writes nothing;
     4. ``HDEL``s the fields of slices ``j <= i - buckets`` it saw, and ``PEXPIRE``s
        the key ``window`` seconds ahead (a quiet key disappears).
 
-    Deposits are not decisions: such a store may also add them up in the process
-    and send them with the next ``withdraw`` (or every few milliseconds), so a call
-    that does not retry costs no round trip.
+    (Deposits are not decisions: a store could also add them up in the process and
+    send them with the next ``withdraw``; ``RedisBudgetStore`` does not, so each
+    call costs one round trip and every process sees every deposit at once.)
     """
 
     def deposit(self, key: Hashable, now: float, budget: RetryBudget) -> None:
@@ -304,20 +310,31 @@ class RetryBudget:
             ``failover`` stage: with several base URLs, a call to a relative URL is
             keyed by the first base URL's origin (one budget for the service).
         buckets: Slices the window is counted in (``int`` >= 1). Default 10.
-        store: Where the counts live (a ``BudgetStore``). Default a new
-            ``MemoryBudgetStore`` (this process).
+        store: Where the counts live: a ``BudgetStore``, or a
+            ``restwell.stores.RedisStore`` to share the budget between processes
+            (one Lua script per call's deposit and per retry decision, on the
+            Redis server's clock; the budget of a key is shared by every budget
+            with the same key, ``window`` and ``buckets`` on that server and
+            prefix). When Redis fails or does not answer within the store's
+            timeout (bounded by the call's deadline), the retry stage emits
+            ``StoreUnavailable``, logs a WARNING and, with ``on_error="open"``
+            (the default), skips the deposit and allows the retry; with
+            ``"closed"`` it skips the deposit and vetoes the retry. Default a
+            new ``MemoryBudgetStore`` (this process).
 
     Attributes:
         reserve: ``min_retries_per_second * window``: the retries the floor allows
             in a window (``float``).
         name: ``"retry budget"``: how ``RetryVetoed`` and reasons name the gate.
+        shared: The ``RedisBudgetStore`` the retry stage awaits when ``store`` is
+            a ``RedisStore``; else ``None``.
 
     Raises:
         ConfigurationError: If ``ratio`` or ``min_retries_per_second`` is negative
             or not a finite number, both are 0 (no retry could ever go: use
             ``retry=None``), ``window`` is not a positive duration, ``buckets`` is
             not an int >= 1, ``key`` is neither callable nor ``None``, or ``store``
-            lacks ``deposit``/``withdraw``/``balance``.
+            is neither a ``RedisStore`` nor has ``deposit``/``withdraw``/``balance``.
     """
 
     __slots__ = (
@@ -328,6 +345,7 @@ class RetryBudget:
         "min_retries_per_second",
         "ratio",
         "reserve",
+        "shared",
         "store",
         "window",
     )
@@ -341,7 +359,7 @@ class RetryBudget:
         *,
         key: Callable[[Request], Hashable] | None = origin_key,
         buckets: int = 10,
-        store: BudgetStore | None = None,
+        store: BudgetStore | RedisStore | None = None,
     ) -> None:
         self.ratio = _ratio(ratio, "ratio")
         self.min_retries_per_second = _ratio(
@@ -363,20 +381,36 @@ class RetryBudget:
                 f"RetryBudget(key={key!r}) must be a function request -> key "
                 "(default origin_key: per host), or None for one budget"
             )
-        if store is not None and not all(
-            callable(getattr(store, m, None))
-            for m in ("deposit", "withdraw", "balance")
+        redis = callable(getattr(store, "retry_budget", None))
+        if (
+            store is not None
+            and not redis
+            and not all(
+                callable(getattr(store, m, None))
+                for m in ("deposit", "withdraw", "balance")
+            )
         ):
             raise ConfigurationError(
                 f"RetryBudget(store={store!r}) is not a BudgetStore: it needs "
-                "deposit(), withdraw() and balance() (see MemoryBudgetStore)"
+                "deposit(), withdraw() and balance() (see MemoryBudgetStore), or "
+                "pass a RedisStore (restwell.stores)"
             )
         self.key = key
         """Which calls share a budget (``None``: all of them)."""
         self._key = key
         self.reserve = self.min_retries_per_second * self.window
-        self.store: BudgetStore = MemoryBudgetStore() if store is None else store
         self._per_second = self.buckets / self.window  # slices per second
+        self.shared: RedisBudgetStore | None = (
+            cast("RedisStore", store).retry_budget(self) if redis else None
+        )
+        """The Redis-backed counts the retry stage awaits, or ``None``."""
+        self.store: BudgetStore = (
+            MemoryBudgetStore()
+            if store is None
+            else self.shared
+            if self.shared is not None
+            else cast(BudgetStore, store)
+        )
 
     def key_of(self, request: Request) -> Hashable:
         """``request``'s budget key (``GLOBAL_BUDGET_KEY`` with ``key=None``)."""
@@ -406,7 +440,15 @@ class RetryBudget:
             the key, the retries and requests in the window and the allowance.
         """
         key = self.key_of(request)
-        b = self.store.withdraw(key, now, self)
+        return self.verdict(key, self.store.withdraw(key, now, self), retry)
+
+    def verdict(self, key: Hashable, b: BudgetBalance, retry: Sleep) -> Sleep | Veto:
+        """
+        ``retry`` when the withdrawal ``b`` for ``key`` was allowed, else a ``Veto``.
+
+        Its reason gives the key, the retries and requests in the window and the
+        allowance (the retry stage uses it after an awaited shared withdrawal).
+        """
         if b.allowed:
             return retry
         return Veto(

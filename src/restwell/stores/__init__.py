@@ -1,8 +1,9 @@
 """
 Stores: where the traffic policies keep state shared between processes.
 
-``RedisStore`` keeps a ``RateLimiter``'s and a ``CircuitBreaker``'s state in Redis
-(redis-py, ``pip install 'restwell[redis]'``): pass it as ``store=`` to either. Each
+``RedisStore`` keeps a ``RateLimiter``'s, a ``CircuitBreaker``'s and a
+``RetryBudget``'s state in Redis (redis-py, ``pip install 'restwell[redis]'``): pass
+it as ``store=`` to any of them. Each
 decision is one atomic Lua script, one round trip; Redis ``TIME`` is the clock. When
 Redis fails or is slow, the policy fails open (default) or closed, within the
 call's deadline, with a ``StoreUnavailable`` event and a WARNING log line. See
@@ -16,6 +17,7 @@ from ._redis import (
     DEFAULT_STORE_TIMEOUT,
     ON_ERROR,
     OnError,
+    RedisBudgetStore,
     RedisCircuitStore,
     RedisStore,
     StoreUnavailableError,
@@ -25,6 +27,7 @@ __all__ = [
     "DEFAULT_STORE_TIMEOUT",
     "ON_ERROR",
     "OnError",
+    "RedisBudgetStore",
     "RedisCircuitStore",
     "RedisStore",
     "StoreUnavailableError",

@@ -1,12 +1,13 @@
 """
-``RedisStore``: rate limiter and circuit breaker state shared through Redis.
+``RedisStore``: rate limiter, circuit breaker and retry budget state, in Redis.
 
-One store serves both policies: ``RateLimiter(..., store=store)`` and
-``CircuitBreaker(..., store=store)``. Each decision is one Lua script run by Redis
-(``EVALSHA``; on ``NOSCRIPT``, once per server, the script itself with ``EVAL``), so
-each decision is one round trip and atomic across every process and machine that
-shares the server. The scripts read the time from Redis (``TIME``), so the clocks of
-the processes, and their skew, do not matter.
+One store serves the three policies: ``RateLimiter(..., store=store)``,
+``CircuitBreaker(..., store=store)`` and ``RetryBudget(store=store)``. Each
+decision is one Lua script run by Redis (``EVALSHA``; on ``NOSCRIPT``, once per
+server, the script itself with ``EVAL``), so each decision is one round trip and
+atomic across every process and machine that shares the server. The scripts read
+the time from Redis (``TIME``), so the clocks of the processes, and their skew,
+do not matter.
 
 redis-py is an optional dependency (``pip install restwell[redis]``); this module
 does not import it: the user passes a client (``redis.asyncio.Redis`` for an
@@ -29,6 +30,7 @@ import anyio
 from .._config import seconds
 from .._exceptions import ConfigurationError, RestwellError
 from ..instrumentation._events import StoreUnavailable
+from ..policies._budget import BudgetBalance
 from ..policies._circuit import (
     Admission,
     CircuitChange,
@@ -36,13 +38,14 @@ from ..policies._circuit import (
     CircuitStatus,
     Refusal,
 )
-from ._scripts import CIRCUIT_SCRIPTS, RATE_SCRIPT
+from ._scripts import BUDGET_SCRIPT, CIRCUIT_SCRIPTS, RATE_SCRIPT
 
 if TYPE_CHECKING:
     import redis
     import redis.asyncio
 
     from .._models import Request, Response
+    from ..policies._budget import RetryBudget
     from ..policies._circuit import CircuitBreaker
     from ..policies._rate import RateLimit
 
@@ -50,6 +53,7 @@ __all__ = [
     "DEFAULT_STORE_TIMEOUT",
     "ON_ERROR",
     "OnError",
+    "RedisBudgetStore",
     "RedisStore",
     "StoreUnavailableError",
 ]
@@ -73,14 +77,16 @@ class StoreUnavailableError(RestwellError):
     """
     A shared store (Redis) did not answer a decision in time, or failed.
 
-    The ``rate`` and ``circuit`` stages catch it and apply the store's ``on_error``
-    (admit, or refuse), with a ``StoreUnavailable`` event and a WARNING log line;
-    it reaches the caller only from a direct call (``breaker.isolate(key)``, ...).
+    The ``rate``, ``circuit`` and ``retry`` stages catch it and apply the store's
+    ``on_error`` (admit, or refuse), with a ``StoreUnavailable`` event and a
+    WARNING log line; it reaches the caller only from a direct call
+    (``breaker.isolate(key)``, ``budget.balance(key, now)``, ...).
     The message names the operation and the error's type, never the server's
     address or credentials.
 
     Attributes:
-        operation: The decision that failed (``"reserve"``, ``"admit"``, ...).
+        operation: The decision that failed (``"reserve"``, ``"admit"``,
+            ``"deposit"``, ``"withdraw"``, ...).
     """
 
     def __init__(self, message: str, *, operation: str) -> None:
@@ -100,7 +106,7 @@ def store_unavailable(
 
     Args:
         request: The attempt's request.
-        policy: ``"rate"`` or ``"circuit"``.
+        policy: ``"rate"``, ``"circuit"`` or ``"budget"``.
         store: The store that failed.
         exc: What failed (its message names no address or credential).
         fallback: What the policy did; default the store's ``on_error``.
@@ -157,16 +163,19 @@ class _Script:
 
 _RATE = _Script(RATE_SCRIPT)
 _CIRCUIT = {op: _Script(src) for op, src in CIRCUIT_SCRIPTS.items()}
+_BUDGET = _Script(BUDGET_SCRIPT)
 
 
 class RedisStore:
     """
-    Rate limiter and circuit breaker state in Redis, shared by many processes.
+    Rate limiter, circuit breaker and retry budget state in Redis, shared widely.
+
+    Shared by every process (and machine) using the server and ``prefix``.
 
     ``store = RedisStore(redis.asyncio.Redis(port=6379))``, then
-    ``RateLimiter(RateLimit(10), store=store)`` or ``CircuitBreaker(store=store)``:
-    every process that uses the same server and ``prefix`` shares one set of
-    limits and one breaker per key.
+    ``RateLimiter(RateLimit(10), store=store)``, ``CircuitBreaker(store=store)`` or
+    ``RetryBudget(store=store)``: every process that uses the same server and
+    ``prefix`` shares one set of limits, one breaker and one retry budget per key.
 
     Each decision is one Lua script, one round trip (``EVALSHA``; the first use
     on a server that does not know the script sends it with ``EVAL``), atomic on
@@ -184,7 +193,9 @@ class RedisStore:
     ``{prefix}circuit:{key}`` (a hash; it expires ``window`` seconds after the
     last outcome while closed, after the break plus ``window`` while open, after
     ``probe_lease`` plus ``window`` while half-open). An isolated breaker's key
-    is the one that does not expire: isolation lasts until ``reset``.
+    is the one that does not expire: isolation lasts until ``reset``. The retry
+    budget's keys are ``{prefix}budget:{key}:{window}/{buckets}`` (see
+    ``RedisBudgetStore``; one script per deposit, withdrawal or balance).
 
     Args:
         client: A ``redis.asyncio.Redis`` (used by an ``AsyncClient``; asyncio
@@ -198,9 +209,10 @@ class RedisStore:
         prefix: Put before every key (``str``). Default ``"restwell:"``.
         on_error: What a policy does when Redis fails or does not answer within
             the timeout: ``"open"`` (default: admit, as if there were no limit or
-            breaker) or ``"closed"`` (refuse: ``RateLimitExceeded`` or
-            ``CircuitOpenError`` with ``retry_in=0``). Either way the stage emits a
-            ``StoreUnavailable`` event and logs a WARNING (logger
+            breaker; a budget skips the deposit and allows the retry) or
+            ``"closed"`` (refuse: ``RateLimitExceeded`` or ``CircuitOpenError``
+            with ``retry_in=0``; a budget vetoes the retry). Either way the
+            stage emits a ``StoreUnavailable`` event and logs a WARNING (logger
             ``restwell.stores``; no address, no credentials).
         timeout: The longest wait for one decision, in seconds (or a
             ``timedelta``), further bounded by the call's deadline (a decision may
@@ -495,6 +507,11 @@ class RedisStore:
         """The breaker's view of this store (``CircuitBreaker(store=...)`` calls it)."""
         return RedisCircuitStore(self, breaker)
 
+    # -- retry budget ----------------------------------------------------------------
+    def retry_budget(self, budget: RetryBudget) -> RedisBudgetStore:
+        """The budget's view of this store (``RetryBudget(store=...)`` calls it)."""
+        return RedisBudgetStore(self, budget)
+
 
 def _change(reply: list[Any], key: str, outcome: object = None) -> CircuitChange | None:
     if not reply:
@@ -784,3 +801,132 @@ class RedisCircuitStore:
             self.store.timeout,
         )
         return self._status(key, reply)
+
+
+class RedisBudgetStore:
+    """
+    One ``RetryBudget``'s counts in a ``RedisStore`` (made by ``store.retry_budget``).
+
+    A ``BudgetStore`` (``deposit``, ``withdraw``, ``balance``, with the sync client)
+    and its async twin (``adeposit``, ``awithdraw``, ``abalance``), each one Lua
+    script, one round trip, on the server's clock (``TIME``; the ``now`` given is
+    ignored). Per budget key one hash ``{prefix}budget:{key}:{window}/{buckets}``
+    with fields ``d:<i>`` and ``w:<i>`` (requests and retries of slice ``i``); each
+    write deletes the slices that left the window and makes the key expire
+    ``window`` seconds later. Budgets with the same key, window and buckets share
+    their counts across processes (their ``ratio`` and floor may differ: each
+    decides with its own).
+
+    Each method raises ``StoreUnavailableError`` when Redis fails or does not
+    answer within ``timeout`` (seconds; default the store's); the retry stage
+    catches it and applies the store's ``on_error``.
+    """
+
+    __slots__ = ("_args", "_suffix", "store")
+
+    def __init__(self, store: RedisStore, budget: RetryBudget) -> None:
+        self.store = store
+        """The ``RedisStore``."""
+        self._suffix = f":{budget.window:g}/{budget.buckets}"
+        self._args: list[object] = [
+            repr(budget._per_second),
+            budget.buckets,
+            repr(budget.reserve),
+            repr(budget.ratio),
+            repr(budget.window),
+        ]
+
+    def key(self, key: Hashable) -> str:
+        """The Redis key of budget key ``key``."""
+        return f"{self.store.prefix}budget:{key}{self._suffix}"
+
+    def _argv(self, now: float, op: str) -> list[object]:
+        return [self.store._now_arg(now), op, *self._args]
+
+    def _t(self, timeout: float | None) -> float:
+        return self.store.timeout if timeout is None else timeout
+
+    @staticmethod
+    def _balance(reply: list[Any], budget: RetryBudget) -> BudgetBalance:
+        allowed, requests, retries = (int(x) for x in reply)
+        return BudgetBalance(
+            allowed == 1, requests, retries, budget.reserve + budget.ratio * requests
+        )
+
+    # -- sync ------------------------------------------------------------------------
+    def deposit(
+        self,
+        key: Hashable,
+        now: float,
+        budget: RetryBudget,
+        timeout: float | None = None,
+    ) -> None:
+        """Count one request for ``key`` (``BudgetStore.deposit``; one script)."""
+        self.store._run(
+            "deposit", _BUDGET, self.key(key), self._argv(now, "d"), self._t(timeout)
+        )
+
+    def withdraw(
+        self,
+        key: Hashable,
+        now: float,
+        budget: RetryBudget,
+        timeout: float | None = None,
+    ) -> BudgetBalance:
+        """Decide a retry for ``key``, counted if allowed (``BudgetStore.withdraw``)."""
+        reply = self.store._run(
+            "withdraw", _BUDGET, self.key(key), self._argv(now, "w"), self._t(timeout)
+        )
+        return self._balance(reply, budget)
+
+    def balance(
+        self,
+        key: Hashable,
+        now: float,
+        budget: RetryBudget,
+        timeout: float | None = None,
+    ) -> BudgetBalance:
+        """``key``'s counts in Redis, changing nothing (``BudgetStore.balance``)."""
+        reply = self.store._run(
+            "balance", _BUDGET, self.key(key), self._argv(now, "b"), self._t(timeout)
+        )
+        return self._balance(reply, budget)
+
+    # -- async -----------------------------------------------------------------------
+    async def adeposit(
+        self,
+        key: Hashable,
+        now: float,
+        budget: RetryBudget,
+        timeout: float | None = None,
+    ) -> None:
+        """``deposit`` with the async client."""
+        await self.store._arun(
+            "deposit", _BUDGET, self.key(key), self._argv(now, "d"), self._t(timeout)
+        )
+
+    async def awithdraw(
+        self,
+        key: Hashable,
+        now: float,
+        budget: RetryBudget,
+        timeout: float | None = None,
+    ) -> BudgetBalance:
+        """``withdraw`` with the async client."""
+        reply = await self.store._arun(
+            "withdraw", _BUDGET, self.key(key), self._argv(now, "w"), self._t(timeout)
+        )
+        return self._balance(reply, budget)
+
+    async def abalance(
+        self,
+        key: Hashable,
+        now: float,
+        budget: RetryBudget,
+        timeout: float | None = None,
+    ) -> BudgetBalance:
+        """``balance`` with the async client."""
+        reply = await self.store._arun(
+            "balance", _BUDGET, self.key(key), self._argv(now, "b"), self._t(timeout)
+        )
+        return self._balance(reply, budget)

@@ -11,7 +11,7 @@ longer than their horizon: that clock is not Redis's.) Numbers go back as string
 
 from __future__ import annotations
 
-__all__ = ["CIRCUIT_SCRIPTS", "RATE_SCRIPT"]
+__all__ = ["BUDGET_SCRIPT", "CIRCUIT_SCRIPTS", "RATE_SCRIPT"]
 
 _NOW = """
 local now
@@ -270,3 +270,53 @@ CIRCUIT_SCRIPTS: dict[str, str] = {
     "status": _CIRCUIT + _STATUS,
 }
 """The breaker's scripts by operation, each one atomic decision."""
+
+# The retry budget (see restwell.policies._budget, whose MemoryBudgetStore this
+# script mirrors): KEYS[1] a hash with fields "d:<i>" and "w:<i>", the requests
+# (deposits) and retries (withdrawals) of slice i = floor(now * buckets / window).
+# ARGV: now, op ("d" deposit, "w" withdraw, "b" balance: read-only), slices per
+# second, buckets, reserve (min_retries_per_second * window), ratio, window.
+# Slices j <= i - buckets have left the window: not counted, and deleted (every
+# write). A slice ahead of i (the server's clock stepped back) still counts.
+# Returns {allowed (0/1), requests, retries} in the window, after the decision.
+# The key expires ``window`` seconds after its last write: an absent key is an
+# empty window.
+BUDGET_SCRIPT = (
+    _NOW
+    + """
+local op = ARGV[2]
+local n = tonumber(ARGV[4])
+local reserve = tonumber(ARGV[5])
+local ratio = tonumber(ARGV[6])
+local i = math.floor(now * tonumber(ARGV[3]))
+local h = redis.call("HGETALL", KEYS[1])
+local d, w = 0, 0
+local old = {}
+for j = 1, #h, 2 do
+  local f = h[j]
+  if tonumber(string.sub(f, 3)) <= i - n then
+    old[#old + 1] = f
+  elseif string.byte(f, 1) == 100 then
+    d = d + tonumber(h[j + 1])
+  else
+    w = w + tonumber(h[j + 1])
+  end
+end
+local slot = string.format("%.0f", i)
+local allowed = 0
+if op == "d" then
+  redis.call("HINCRBY", KEYS[1], "d:" .. slot, 1)
+  d = d + 1
+else
+  if w + 1 <= reserve + ratio * d + 1e-9 then allowed = 1 end
+  if op == "b" then return {allowed, d, w} end
+  if allowed == 1 then
+    redis.call("HINCRBY", KEYS[1], "w:" .. slot, 1)
+    w = w + 1
+  end
+end
+if #old > 0 then redis.call("HDEL", KEYS[1], unpack(old)) end
+redis.call("PEXPIRE", KEYS[1], math.ceil(tonumber(ARGV[7]) * 1000) + slack)
+return {allowed, d, w}
+"""
+)

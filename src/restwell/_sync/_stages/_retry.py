@@ -13,6 +13,13 @@ first attempt it tells the retry budget, if any, of the call (``record_request``
 deposit), whether or not the call will retry. Emits ``RetryScheduled`` (before the
 sleep; a context manager a hook returns spans it), ``RetryAfterIgnored`` and
 ``RetryVetoed``. Writes ``ctx.reason`` and ``ctx.gave_up``.
+
+With a budget on a ``RedisStore`` (``budget.shared``) the stage awaits the store:
+one round trip for the deposit, one per retry decision, each bounded by the
+store's timeout and the call's deadline. When Redis fails it emits
+``StoreUnavailable`` (policy ``"budget"``) and logs a WARNING: a failed deposit is
+skipped; a failed withdrawal allows the retry (``on_error="open"``) or vetoes it
+(``"closed"``).
 """
 
 from __future__ import annotations
@@ -26,11 +33,17 @@ from ..._hooks import emit, enter_spans, exit_spans
 from ..._middleware import Handler
 from ..._models import Attempt, Request, Response
 from ..._pipeline import StageEnv
-from ...instrumentation._events import RetryAfterIgnored, RetryScheduled, RetryVetoed
+from ...instrumentation._events import (
+    RetryAfterIgnored,
+    RetryScheduled,
+    RetryVetoed,
+    StoreUnavailable,
+)
 from ...policies._budget import RetryBudget
 from ...policies._circuit import CIRCUIT_ATTEMPT, CIRCUIT_GATE
 from ...policies._decision import Decision, Raise, Return, Sleep
 from ...policies._gate import RetryGate, Veto
+from ...stores._redis import RedisBudgetStore, StoreUnavailableError, store_unavailable
 
 __all__ = ["RetryStage", "give_up_note"]
 
@@ -41,9 +54,10 @@ class RetryStage:
     """Retries per the call's ``Retry`` policy and gates (see the module docstring)."""
 
     name = "retry"
-    EMITS = (RetryScheduled, RetryAfterIgnored, RetryVetoed)
+    EMITS = (RetryScheduled, RetryAfterIgnored, RetryVetoed, StoreUnavailable)
     __slots__ = (
         "_copy_first",
+        "_down",
         "_ignored",
         "_monotonic",
         "_next",
@@ -68,6 +82,7 @@ class RetryStage:
         self._scheduled = env.events.hooks(RetryScheduled)
         self._ignored = env.events.hooks(RetryAfterIgnored)
         self._vetoed = env.events.hooks(RetryVetoed)
+        self._down = env.events.hooks(StoreUnavailable)
 
     def __call__(self, request: Request) -> Response[Any]:
         ctx = request.context
@@ -79,7 +94,10 @@ class RetryStage:
         fresh = request
         budget = _budget_of(options) if options.policies else None
         if budget is not None:  # every call is a deposit, retried or not
-            budget.record_request(fresh, self._monotonic())
+            if budget.shared is None:
+                budget.record_request(fresh, self._monotonic())
+            else:
+                self._deposit(fresh, budget, budget.shared)
         while True:
             n = len(attempts) + 1
             if n > 1 or self._copy_first:
@@ -189,7 +207,10 @@ class RetryStage:
         """Pass ``retry`` through each gate; a veto or an overlong delay stops."""
         ctx = request.context
         for gate in gates:
-            verdict = gate.review(retry, request=request, attempt=n, now=now)
+            if type(gate) is RetryBudget and gate.shared is not None:
+                verdict = self._withdraw(request, gate, gate.shared, retry, now)
+            else:
+                verdict = gate.review(retry, request=request, attempt=n, now=now)
             if isinstance(verdict, Veto):
                 name = getattr(gate, "name", None) or type(gate).__name__
                 if self._vetoed:
@@ -222,6 +243,51 @@ class RetryStage:
                 f"the {max(deadline_at - now, 0.0):.3g} s left before the deadline",
             )
         return retry
+
+    def _deposit(
+        self, request: Request, budget: RetryBudget, shared: RedisBudgetStore
+    ) -> None:
+        """Count the call in Redis; a failure skips it (event and log line)."""
+        now = self._monotonic()
+        store = shared.store
+        try:
+            shared.deposit(
+                budget.key_of(request),
+                now,
+                budget,
+                store.budget(now, request.context.deadline_at),
+            )
+        except StoreUnavailableError as exc:
+            event = store_unavailable(request, "budget", store, exc, "open")
+            if self._down:
+                emit(self._down, event)
+
+    def _withdraw(
+        self,
+        request: Request,
+        budget: RetryBudget,
+        shared: RedisBudgetStore,
+        retry: Sleep,
+        now: float,
+    ) -> Sleep | Veto:
+        """Ask Redis for a retry; apply ``on_error`` when it fails."""
+        store = shared.store
+        key = budget.key_of(request)
+        try:
+            balance = shared.withdraw(
+                key, now, budget, store.budget(now, request.context.deadline_at)
+            )
+        except StoreUnavailableError as exc:
+            event = store_unavailable(request, "budget", store, exc)
+            if self._down:
+                emit(self._down, event)
+            if store.on_error == "open":
+                return retry
+            return Veto(
+                f"retry budget for {key}: its store is unavailable ({exc}) and "
+                "on_error='closed'"
+            )
+        return budget.verdict(key, balance, retry)
 
     def _ignore(self, request: Request, n: int, value: str) -> None:
         emit(
