@@ -38,6 +38,7 @@ from typing import (
     overload,
 )
 
+from .._aio._hedge import HedgeStage
 from .._body import encode_body
 from .._clock import Clock, SystemClock
 from .._config import (
@@ -79,6 +80,8 @@ from ..policies._failover import (
 )
 from ..policies._failover import as_failover as _as_failover
 from ..policies._gate import RetryGate
+from ..policies._hedge import Hedge
+from ..policies._hedge import as_hedge as _as_hedge
 from ..policies._rate import RateLimit, RateLimiter
 from ..policies._rate import as_rate_limiter as _as_rate_limiter
 from ..policies._retry import Retry
@@ -258,6 +261,12 @@ class AsyncClient:
         bulkhead: A ``restwell.policies.Bulkhead`` (most concurrent attempts,
             optional queue; ``BulkheadFull`` beyond), or an int (most concurrent
             attempts, no queue). Default ``None``: no limit.
+        hedge: A ``restwell.policies.Hedge``: an idempotent call that has not
+            answered after its ``delay`` is sent again, the first answer wins and
+            the other attempts are cancelled. It replaces ``retry`` for the calls
+            it hedges (other methods are retried as usual). Async only: the sync
+            ``restwell.Client`` refuses it with ``ConfigurationError``. With
+            ``stream()``, the race ends at the response head. Default ``None``.
 
     Per call only: ``policies``, a mapping of policy slot → policy (or ``None`` to
     disable it) for the slots this client has: ``"retry"``, ``"rate"`` (a
@@ -265,7 +274,8 @@ class AsyncClient:
     ``"failover"`` with several base URLs (a ``Failover``, a strategy name, or
     ``None``: the call goes to the first base URL, unrouted), and ``"circuit"``
     with a ``circuit_breaker`` (another ``CircuitBreaker``, or ``None``: no
-    breaker for this call).
+    breaker for this call), and ``"hedge"`` (a ``Hedge``, or ``None``: retry
+    instead; async only, as ``hedge``).
 
     Raises:
         ConfigurationError: For an invalid argument (the message names it).
@@ -299,6 +309,7 @@ class AsyncClient:
         rng: Random | None = None,
         rate_limit: RateLimiter | RateLimit | Sequence[RateLimit] | None = None,
         bulkhead: Bulkhead | int | None = None,
+        hedge: Hedge | None = None,
     ) -> None:
         self._pool: HostPool | None = None
         if base_url is None or isinstance(base_url, str):
@@ -355,6 +366,10 @@ class AsyncClient:
                 self._options, {"policies": {"circuit": circuit_breaker}}
             )
         self._breaker = circuit_breaker
+        if _as_hedge(hedge, "hedge") is not None:
+            self._options = resolve_options(
+                self._options, {"policies": {"hedge": hedge}}
+            )
         self._options.retry.warn_if_unbounded(self._options.deadline)
         # The User-Agent is the transport's default (restwell/x.y), so a plain
         # request carries no headers of its own: nothing to merge per call.
@@ -389,6 +404,8 @@ class AsyncClient:
                 emitted.update(stage.EMITS)
         if circuit_breaker is not None:
             emitted.update(CircuitStage.EMITS)
+        if hedge is not None:
+            emitted.update(HedgeStage.EMITS)
         for _, m in self._middleware:
             for cls in getattr(m, "emits", ()):
                 if not (isinstance(cls, type) and issubclass(cls, Event)):
@@ -416,9 +433,9 @@ class AsyncClient:
             self._options.follow_redirects, False, _traffic(self._options)
         )
         self._policy_slots = frozenset(
-            {"retry", "rate", "bulkhead"}
+            {"retry", "rate", "bulkhead", "hedge"}
             if self._pool is None
-            else {"retry", "rate", "bulkhead", "failover"}
+            else {"retry", "rate", "bulkhead", "hedge", "failover"}
         ) | ({"circuit"} if circuit_breaker is not None else set())
         self._closed = False
 
@@ -444,6 +461,8 @@ class AsyncClient:
         for slot, stage in _TRAFFIC:
             if slot in traffic:
                 stages[slot] = _wrap(stage, env)
+        if "hedge" in traffic:  # hedging replaces the retry driver in its slot
+            stages["retry"] = _wrap(HedgeStage, env)
         if not stream:
             stages["body"] = _wrap(BodyStage, env)
         transport: AsyncHandler = self._transport.send
@@ -481,6 +500,7 @@ class AsyncClient:
             failover = _as_failover(policy, 'policies={"failover": ...}')
             resolved = resolve_options(resolved, {"policies": {"failover": failover}})
         policies = resolved.policies
+        _as_hedge(policies.get("hedge"), 'policies={"hedge": ...}')
         rate = policies.get("rate")
         bulkhead = policies.get("bulkhead")
         if (rate is not None and type(rate) is not RateLimiter) or (
@@ -1198,7 +1218,8 @@ def _traffic(options: CallOptions) -> tuple[str, ...]:
     policies = options.policies
     if not policies:
         return ()
-    return tuple(slot for slot, _ in _TRAFFIC if policies.get(slot) is not None)
+    slots = tuple(slot for slot, _ in _TRAFFIC if policies.get(slot) is not None)
+    return (*slots, "hedge") if policies.get("hedge") is not None else slots
 
 
 def _client_policies(
