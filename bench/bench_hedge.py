@@ -5,9 +5,18 @@ before the delay (no hedge is ever sent).
 
 A whole call through ``AsyncClient`` over ``AsyncMockTransport`` (no network, so the
 pipeline's own cost is what is measured), with and without ``hedge=Hedge(60.0)``;
-the difference is what the ``hedge`` stage adds in place of the ``retry`` stage: a
-task group, the attempt and its timer as tasks, a memory stream, a request copy.
+the difference is what the ``hedge`` stage adds in place of the ``retry`` stage.
 Run on asyncio (the default backend) and on trio (``--backend trio``).
+
+Measured here (CPython 3.11, a shared 2-core machine): about 30 µs CPU added per
+request on asyncio (27 → 57 µs), about 105 µs on trio. Nearly all of it is
+concurrency itself: attempt 1 runs as a task (asyncio: a native task and a
+``loop.call_later`` timer; trio: an anyio task group, whose task start and
+cancellation cost far more), and the mock transport never suspends, so the plain
+call takes no turn of the event loop while the hedged one takes two. Over a real
+socket the plain call takes turns of the loop too (not measured here). Keeping
+attempt 1 in the calling task (a loop timer that starts hedges, and a cancel
+scope to stop attempt 1 if a hedge wins) would remove the task; not done yet.
 
 Usage::
 
