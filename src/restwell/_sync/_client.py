@@ -203,7 +203,11 @@ class Client:
             ``None``.
         proxy: A proxy URL (``"http://127.0.0.1:3128"``). Default ``None``: no
             proxy (proxy environment variables are not read).
-        http2: Offer HTTP/2. Default ``False``.
+        http2: Offer HTTP/2 (ALPN ``h2`` on ``https://``; the server may still
+            pick HTTP/1.1, see ``response.http_version``). Default ``False``.
+            httpx and httpx2 need ``h2`` (``pip install "restwell[http2]"``, a
+            ``ConfigurationError`` without it); pyreqwest has it built in;
+            aiohttp refuses it (``ConfigurationError``).
         limits: ``restwell.transports.Limits`` of the connection pool. Default
             ``None``: the transport's own (its docstring says which and why).
         headers: Headers sent with every request (mapping or ``(name, value)`` pairs).
@@ -229,7 +233,8 @@ class Client:
             attempt (per host by default): when open, the attempt is refused with
             ``CircuitOpenError`` without touching the network, and a call whose
             breaker opens stops retrying. Share one between clients to share its
-            state. Default ``None``: no ``circuit`` stage.
+            state. Default ``None``: no breaker (a call, or a service, resource
+            or handler, may still bring one with ``policies={"circuit": ...}``).
         raise_for_status: *(per call)* Raise ``HTTPStatusError`` for a final
             4xx/5xx response. Default ``False``: the response is returned.
         follow_redirects: *(per call)* Follow 301/302/303/307/308. Default
@@ -271,10 +276,9 @@ class Client:
     disable it) for the slots this client has: ``"retry"``, ``"rate"`` (a
     ``RateLimiter`` or ``RateLimit``), ``"bulkhead"`` (a ``Bulkhead`` or an int),
     ``"failover"`` with several base URLs (a ``Failover``, a strategy name, or
-    ``None``: the call goes to the first base URL, unrouted), and ``"circuit"``
-    with a ``circuit_breaker`` (another ``CircuitBreaker``, or ``None``: no
-    breaker for this call), and ``"hedge"`` (a ``Hedge``, or ``None``: retry
-    instead; async only, as ``hedge``).
+    ``None``: the call goes to the first base URL, unrouted), ``"circuit"``
+    (a ``CircuitBreaker``, or ``None``: no breaker for this call), and ``"hedge"``
+    (a ``Hedge``, or ``None``: retry instead; async only, as ``hedge``).
 
     Raises:
         ConfigurationError: For an invalid argument (the message names it).
@@ -364,7 +368,6 @@ class Client:
             self._options = resolve_options(
                 self._options, {"policies": {"circuit": circuit_breaker}}
             )
-        self._breaker = circuit_breaker
         if _as_hedge(hedge, "hedge") is not None:
             self._options = resolve_options(
                 self._options, {"policies": {"hedge": hedge}}
@@ -398,11 +401,8 @@ class Client:
             emitted.update(stage.EMITS)
         if self._pool is not None:
             emitted.update(FailoverStage.EMITS)
-        for slot, stage in _TRAFFIC:
-            if slot in self._options.policies:
-                emitted.update(stage.EMITS)
-        if circuit_breaker is not None:
-            emitted.update(CircuitStage.EMITS)
+        for _, stage in _TRAFFIC:  # a call may bring any of them (policies=)
+            emitted.update(stage.EMITS)
         if hedge is not None:
             emitted.update(HedgeStage.EMITS)
         for _, m in self._middleware:
@@ -432,10 +432,10 @@ class Client:
             self._options.follow_redirects, False, _traffic(self._options)
         )
         self._policy_slots = frozenset(
-            {"retry", "rate", "bulkhead", "hedge"}
+            {"retry", "hedge", *_TRAFFIC_SLOTS}
             if self._pool is None
-            else {"retry", "rate", "bulkhead", "hedge", "failover"}
-        ) | ({"circuit"} if circuit_breaker is not None else set())
+            else {"retry", "hedge", "failover", *_TRAFFIC_SLOTS}
+        )
         self._closed = False
 
     # -- the pipeline ----------------------------------------------------------------
@@ -455,8 +455,6 @@ class Client:
             stages["redirects"] = _wrap(RedirectStage, env)
         if self._pool is not None:
             stages["failover"] = _wrap(FailoverStage, env)
-        if self._breaker is not None:
-            stages["circuit"] = _wrap(CircuitStage, env)
         for slot, stage in _TRAFFIC:
             if slot in traffic:
                 stages[slot] = _wrap(stage, env)
@@ -1205,9 +1203,13 @@ def _middleware(middleware: Any) -> Callable[[Handler], Handler]:
 
 # The traffic-control stages: in a chain only when its call has their policy.
 _TRAFFIC: tuple[tuple[str, Any], ...] = (
+    ("circuit", CircuitStage),
     ("rate", RateStage),
     ("bulkhead", BulkheadStage),
 )
+
+
+_TRAFFIC_SLOTS = tuple(slot for slot, _ in _TRAFFIC)
 
 
 def _traffic(options: CallOptions) -> tuple[str, ...]:

@@ -84,6 +84,8 @@ __all__ = ["MAX_TIMEOUTS", "PyreqwestTransport"]
 MAX_TIMEOUTS: Final = 16
 """Most native clients one owned transport keeps, one per distinct ``Timeout``."""
 _SLACK = 0.05  # s: a timeout this close to the deadline was the deadline's
+# pyreqwest's version names that httpx (and RFC 9113) spell without ".0".
+_VERSIONS: Final = {"HTTP/2.0": "HTTP/2", "HTTP/3.0": "HTTP/3"}
 _MIN_TOTAL = 0.001  # s: a total timeout is never zero (pyreqwest would not wait)
 
 
@@ -150,8 +152,29 @@ class _PyreqwestStream:
             DecodingError: The body does not decode with its Content-Encoding.
             TransportError: A mapped pyreqwest error.
         """
-        chunks = list(self)
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        raw = self._raw
+        if self._closed or "content-encoding" in raw.headers:
+            chunks = list(self)
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        # Nothing to decode: one read into the runtime instead of a chunk loop
+        # (the caller checked the size first: Response.read reads it all this way
+        # only when Content-Length says it fits). About 2x fewer instructions for
+        # a small body at 16 concurrent calls (docs/benchmarks.md).
+        request = self._request
+        try:
+            data = bytes(raw.bytes())
+        except Exception as exc:
+            self.close()
+            mapped = self._transport._body_error(exc, request)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+        except BaseException:  # cancelled: leave the request, drop the connection
+            self.close()
+            raise
+        self.close()
+        _check_deadline(request)  # a streamed body outlives the call
+        return data
 
     def close(self) -> None:
         if not self._closed:
@@ -169,8 +192,9 @@ class _Raw:
 
     @property
     def http_version(self) -> str:
+        """``"HTTP/1.1"``, ``"HTTP/2"`` (as httpx says; pyreqwest says "HTTP/2.0")."""
         version: str = self.response.version
-        return version
+        return _VERSIONS.get(version, version)
 
     @property
     def reason_phrase(self) -> str:
