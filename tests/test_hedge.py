@@ -27,6 +27,7 @@ from restwell import (
     NetworkError,
     Request,
     Response,
+    StreamConsumed,
 )
 from restwell.instrumentation import (
     CallFailed,
@@ -36,8 +37,16 @@ from restwell.instrumentation import (
     RequestSent,
 )
 from restwell.middleware import AsyncHandler, place
-from restwell.policies import Bulkhead, Hedge, Retry, Sleep, Veto, on_status
-from restwell.testing import FakeClock, FaultServer, Step
+from restwell.policies import (
+    Bulkhead,
+    CircuitBreaker,
+    Hedge,
+    Retry,
+    Sleep,
+    Veto,
+    on_status,
+)
+from restwell.testing import AsyncMockTransport, FakeClock, FaultServer, Step
 
 pytestmark = pytest.mark.network
 
@@ -245,6 +254,37 @@ async def test_an_error_that_is_not_hedgeable_ends_the_call_and_cancels_the_rest
 
 
 @pytest.mark.anyio
+async def test_attempts_count_on_across_a_redirect_hop(
+    fault_server: FaultServer,
+) -> None:
+    """The hop after a redirect numbers attempts 2 and 3; call middleware sees all."""
+    fault_server.script("/start", [Step(302, headers={"Location": "/h"})])
+    fault_server.script("/h/2", [Step(503)])
+    fault_server.script("/h/3", [Step(200, body="ok")])
+    seen: list[list[int]] = []
+
+    async def watch(request: Request, call_next: AsyncHandler) -> Response:
+        response = await call_next(request)
+        seen.append([a.number for a in response.attempts])
+        return response
+
+    async with restwell.AsyncClient(
+        transport="httpx",
+        hedge=Hedge(30.0),  # only a failure hedges: no timing involved
+        follow_redirects=True,
+        middleware=[ROUTE, place(watch, after="call")],
+    ) as client:
+        response = await client.get(fault_server.url_for("/start"))
+    assert response.text == "ok"
+    assert [(a.number, a.status_code, a.reason) for a in response.attempts] == [
+        (1, 302, f"redirect 302 followed to {fault_server.url_for('/h')}"),
+        (2, 503, "status 503; hedging at once"),
+        (3, 200, "success"),
+    ]
+    assert seen == [[1, 2, 3]]
+
+
+@pytest.mark.anyio
 async def test_post_is_not_hedged_and_takes_the_retry_road(
     fault_server: FaultServer,
 ) -> None:
@@ -408,6 +448,97 @@ async def test_each_hedge_goes_through_the_attempt_stages(
     assert isinstance(second.error, BulkheadFull)
     assert fault_server.hits("/h/2") == 0  # refused before it was sent
     assert (bulkhead.in_use, bulkhead.queued) == (0, 0)
+
+
+@pytest.mark.anyio
+async def test_up_to_max_attempts_are_sent_one_delay_apart(
+    fault_server: FaultServer,
+) -> None:
+    fault_server.script("/h/1", [Step(200, body="one", delay=SLOW)])
+    fault_server.script("/h/2", [Step(200, body="two", delay=SLOW)])
+    fault_server.script("/h/3", [Step(200, body="three")])
+    events: list[Event] = []
+    async with restwell.AsyncClient(
+        transport="httpx",
+        hedge=Hedge(0.05, max_attempts=3),
+        middleware=[ROUTE],
+        hooks=[events.append],
+    ) as client:
+        before = tasks()
+        response = await client.get(fault_server.url_for("/h"))
+        assert tasks() == before
+    assert response.text == "three"
+    assert [a.reason for a in response.attempts] == [
+        "cancelled: attempt 3 ended the call",
+        "cancelled: attempt 3 ended the call",
+        "success",
+    ]
+    assert response.attempts[2].started >= response.attempts[1].started + 0.05
+    assert [e.attempt for e in events if isinstance(e, HedgeSent)] == [2, 3]
+    assert [(e.sent, e.cancelled) for e in events if isinstance(e, HedgeWon)] == [
+        (3, 2)
+    ]
+    await until(lambda: fault_server.open_connections == 0)
+
+
+@pytest.mark.anyio
+async def test_a_closed_breaker_lets_the_hedge_through(
+    fault_server: FaultServer,
+) -> None:
+    """The breaker reviews each hedge as a retry gate; a closed one allows it."""
+    fault_server.script("/h/1", [Step(503)])
+    fault_server.script("/h/2", [Step(200)])
+    async with restwell.AsyncClient(
+        transport="httpx",
+        circuit_breaker=CircuitBreaker(),
+        hedge=Hedge(30.0),
+        retry_gates=[AllowAll()],
+        middleware=[ROUTE],
+    ) as client:
+        response = await client.get(fault_server.url_for("/h"))
+    assert [a.status_code for a in response.attempts] == [503, 200]
+
+
+@pytest.mark.anyio
+async def test_a_response_that_lost_a_close_race_is_closed() -> None:
+    """Attempt 2 answers and wakes attempt 1: both come back, 1's body is closed."""
+    release = anyio.Event()
+    heads: dict[int, Response] = {}
+
+    async def server(request: Request) -> Response:
+        if request.attempt == 1:
+            await release.wait()
+        else:
+            release.set()
+        return Response(200, content=b"from %d" % request.attempt)
+
+    async def keep(request: Request, call_next: AsyncHandler) -> Response:
+        heads[request.attempt] = response = await call_next(request)
+        return response
+
+    async with (
+        restwell.AsyncClient(
+            transport=AsyncMockTransport(server),
+            clock=FakeClock(),
+            hedge=Hedge(0.5),
+            middleware=[place(keep, before="transport")],
+        ) as client,
+        client.stream("GET", "http://127.0.0.1/x") as response,
+    ):
+        winner = response.attempts[-1].number
+        assert await response.aread() == b"from %d" % winner
+    loser = heads[3 - winner]
+    with pytest.raises(StreamConsumed):
+        await loser.aread()  # closed unread, its connection released
+
+
+class AllowAll:
+    """A retry gate that allows every retry (and hedge) unchanged."""
+
+    def review(
+        self, retry: Sleep, *, request: Request, attempt: int, now: float
+    ) -> Sleep | Veto:
+        return retry
 
 
 class NoHedges:
