@@ -42,6 +42,7 @@ from restwell.policies import (
     CircuitBreaker,
     Hedge,
     Retry,
+    RetryBudget,
     Sleep,
     Veto,
     on_status,
@@ -530,6 +531,26 @@ async def test_a_response_that_lost_a_close_race_is_closed() -> None:
     loser = heads[3 - winner]
     with pytest.raises(StreamConsumed):
         await loser.aread()  # closed unread, its connection released
+
+
+@pytest.mark.anyio
+async def test_a_spent_retry_budget_vetoes_a_hedge(fault_server: FaultServer) -> None:
+    """Each hedged call is a deposit; a hedge is a withdrawal the budget may refuse."""
+    budget = RetryBudget(ratio=0.0, min_retries_per_second=0.01)  # 0.1 per window
+    fault_server.script("/h/1", [Step(503)])
+    async with restwell.AsyncClient(
+        transport="httpx",
+        clock=FakeClock(),
+        hedge=Hedge(30.0),
+        retry_budget=budget,
+        middleware=[ROUTE],
+    ) as client:
+        response = await client.get(fault_server.url_for("/h"))
+    assert response.status_code == 503
+    assert "retry budget exhausted" in (response.attempts[0].reason or "")
+    assert fault_server.hits("/h/2") == 0
+    origin = fault_server.url_for("/").rstrip("/")
+    assert budget.balance(origin, 0.0).requests == 1
 
 
 class AllowAll:

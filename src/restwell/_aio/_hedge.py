@@ -13,9 +13,12 @@ goes down the rest of the chain (``attempt``, ``failover``, ``circuit``, ``rate`
 recorded there.
 
 Before each hedged attempt the open breaker (``CircuitGate``, when the ``circuit``
-stage ran) and the call's retry gates (``ctx.options.retry_gates``) review it as a
-zero-delay retry; a veto stops hedging (the attempts in flight still race). A delay a
-gate asks for is not waited: a hedge is sent now or not at all.
+stage ran), the call's retry gates (``ctx.options.retry_gates``) and then its retry
+budget (``policies["budget"]``) review it as a zero-delay retry; a veto stops
+hedging (the attempts in flight still race). A delay a gate asks for is not waited:
+a hedge is sent now or not at all. Each hedged call is a deposit in the budget
+(``record_request``), as a retried one is, so hedges count against it like retries
+(gRPC throttles hedges with its retry throttling too).
 
 A request the policy does not hedge (``Hedge.start`` declines: a POST, a body that
 cannot be replayed) takes the ``retry`` road, as if the call had no hedge.
@@ -45,7 +48,7 @@ from typing import Any, Self, cast
 
 import anyio
 
-from .._async._stages._retry import RetryStage, give_up_note
+from .._async._stages._retry import RetryStage, _budget_of, give_up_note
 from .._clock import SystemClock
 from .._context import CallContext
 from .._exceptions import RestwellError
@@ -126,6 +129,9 @@ class HedgeStage:
         outcome: Any = None
         winner = 0
         base = len(ctx.attempts)  # attempts of earlier redirect hops
+        budget = _budget_of(ctx.options)
+        if budget is not None:  # every call is a deposit, hedged or not
+            budget.record_request(fresh, self._monotonic())
 
         def send(now: float) -> int:
             nonlocal last_sent
@@ -243,6 +249,9 @@ class HedgeStage:
         gates = ctx.options.retry_gates
         if CIRCUIT_ATTEMPT in ctx:  # an open breaker vetoes first
             gates = (CIRCUIT_GATE, *gates)
+        budget = _budget_of(ctx.options)
+        if budget is not None:  # last: charged only for a hedge that goes
+            gates = (*gates, budget)
         if gates:
             ask = Sleep(0.0, why)
             for gate in gates:

@@ -7,7 +7,9 @@ per attempt; an open breaker is also a retry gate.
 Failover across several base URLs (``Failover`` deciding over a ``HostPool``) is
 driven by the ``failover`` stage, once per attempt; so are rate limiting
 (``RateLimiter``: GCRA over one or more ``RateLimit``, by the ``rate`` stage) and the
-concurrency limit (``Bulkhead``, by the ``bulkhead`` stage).
+concurrency limit (``Bulkhead``, by the ``bulkhead`` stage). A ``RetryBudget``
+(retries within a share of the requests plus a floor per second, per host) is a
+retry gate of the ``retry`` stage, which also tells it of every call.
 
 ``Hedge`` (async only) is driven by the ``hedge`` stage, which takes the ``retry``
 slot of a call that has one: after ``delay`` seconds without an answer it sends the
@@ -50,6 +52,13 @@ from ._backoff import (
     Exponential,
     Fibonacci,
     Linear,
+)
+from ._budget import (
+    GLOBAL_BUDGET_KEY,
+    BudgetBalance,
+    BudgetStore,
+    MemoryBudgetStore,
+    RetryBudget,
 )
 from ._bulkhead import DEFAULT_MAX_CONCURRENT, Bulkhead
 from ._circuit import (
@@ -114,12 +123,15 @@ __all__ = [
     "DEFAULT_RETRY_STATUSES",
     "DEFAULT_TIMEOUT",
     "FAILOVER_STRATEGIES",
+    "GLOBAL_BUDGET_KEY",
     "IDEMPOTENT_METHODS",
     "NEVER_SENT_ERRORS",
     "RATE_MODES",
     "Admission",
     "Backoff",
     "BackoffStrategy",
+    "BudgetBalance",
+    "BudgetStore",
     "Bulkhead",
     "CircuitBreaker",
     "CircuitChange",
@@ -143,6 +155,7 @@ __all__ = [
     "HostPool",
     "Jitter",
     "Linear",
+    "MemoryBudgetStore",
     "MemoryRateStore",
     "NoJitter",
     "Predicate",
@@ -155,6 +168,7 @@ __all__ = [
     "Refusal",
     "Retry",
     "RetryAfter",
+    "RetryBudget",
     "RetryGate",
     "RetryState",
     "Return",
