@@ -62,10 +62,10 @@ def in_use(client: restwell.Client) -> int:
     ("budget", "most"),
     [
         (None, 3 * CALLS),
-        (RetryBudget(ratio=0.1, min_retries_per_second=1.0), 1.25 * CALLS),
+        (RetryBudget(), 1.25 * CALLS),
         (RetryBudget(ratio=0.2, min_retries_per_second=0.0), 1.2 * CALLS),
     ],
-    ids=["no budget", "10% + 1/s", "20%"],
+    ids=["no budget", "defaults (10% + 1/s)", "20%"],
 )
 def test_a_retry_storm_is_capped_by_the_budget(
     fault_server: FaultServer, budget: RetryBudget | None, most: float

@@ -54,18 +54,18 @@ def retries(budget: RetryBudget, now: float, n: int, origin: str = A) -> int:
     return allowed
 
 
-def test_defaults_are_finagles_and_it_is_a_retry_gate() -> None:
+def test_defaults_are_the_sre_books_and_it_is_a_retry_gate() -> None:
     budget = RetryBudget()
     assert (budget.ratio, budget.min_retries_per_second, budget.window) == (
-        0.2,
-        10.0,
+        0.1,
+        1.0,
         10.0,
     )
-    assert (budget.buckets, budget.reserve, budget.name) == (10, 100.0, "retry budget")
+    assert (budget.buckets, budget.reserve, budget.name) == (10, 10.0, "retry budget")
     assert isinstance(budget.store, MemoryBudgetStore)
     assert isinstance(budget, RetryGate)
     assert repr(budget) == (
-        "RetryBudget(ratio=0.2, min_retries_per_second=10, window=10)"
+        "RetryBudget(ratio=0.1, min_retries_per_second=1, window=10)"
     )
     assert RetryBudget(window=timedelta(minutes=1)).window == 60.0
 
