@@ -6,12 +6,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
 
-.PHONY: install demo test check format bench bench-profile clean
+.PHONY: install demo test check format bench bench-profile clean redis-server
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[cli,httpx2,http2,pyreqwest]" --group dev
+	$(BIN)/python -m pip install -q -e ".[cli,httpx2,http2,pyreqwest,redis]" --group dev
 	touch $(STAMP)
 
 # Servers the tests start on 127.0.0.1 (json-server, npm); pinned by package-lock.json.
@@ -24,11 +24,17 @@ $(NODE_STAMP): tests/servers/package.json tests/servers/package-lock.json
 
 install: $(STAMP)
 
+# The RedisStore tests start their own redis-server on 127.0.0.1 (Debian's package).
+redis-server:
+	@command -v redis-server >/dev/null || test -x /usr/bin/redis-server || \
+	  { [ "$$(id -u)" = 0 ] && (apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) ; }
+
 demo: install
 	$(BIN)/restwell demo
 
 # `make test` runs the static checks first, then the whole suite with branch coverage.
-test: check $(NODE_STAMP)
+test: check $(NODE_STAMP) redis-server
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --cov --cov-report=term --cov-fail-under=85 tests
 	$(BIN)/python -m coverage report --include='src/restwell/policies/*' --fail-under=100
 

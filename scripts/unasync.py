@@ -143,6 +143,11 @@ RULES: list[tuple[str, str]] = [
     ("make_async_transport", "make_transport"),
     ("anyio_backend", "anyio_backend"),
     ("restwell._async", "restwell._sync"),
+    # RedisStore's and RedisCircuitStore's two worlds (restwell/stores/_redis.py).
+    ("areserve", "reserve"),
+    ("aadmit", "admit"),
+    ("arecord", "record"),
+    ("arelease", "release"),
 ]
 # Regexes applied in order, before RULES.
 SYNTAX: list[tuple[str, str]] = [

@@ -112,6 +112,112 @@ def httpbin_url() -> Iterator[str]:
         thread.join(timeout=5)
 
 
+def _redis_binary() -> str | None:
+    found = shutil.which("redis-server")
+    if found is None:
+        for path in ("/usr/bin/redis-server", "/usr/sbin/redis-server"):
+            if os.access(path, os.X_OK):
+                return path
+    return found
+
+
+def _redis_ping(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[int]:
+    """
+    A private redis-server on 127.0.0.1 (one per session, so per xdist worker).
+
+    No persistence (``--save '' --appendonly no``); stopped at the end. Yields its
+    port. Skips only when no redis-server binary exists (``make test`` installs
+    Debian's ``redis-server``).
+    """
+    binary = _redis_binary()
+    if binary is None:
+        pytest.skip("redis-server is not installed (make test installs it)")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--loglevel",
+            "warning",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        end = time.monotonic() + 10
+        while not _redis_ping(port):
+            if proc.poll() is not None or time.monotonic() > end:
+                raise RuntimeError(f"redis-server did not start on port {port}")
+            time.sleep(0.02)
+        yield port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def redis_port(redis_server: int) -> int:
+    """The session's redis-server, emptied (FLUSHALL) before the test."""
+    with socket.create_connection(("127.0.0.1", redis_server), timeout=5) as sock:
+        sock.sendall(b"FLUSHALL\r\nCONFIG RESETSTAT\r\n")
+        data = b""
+        while data.count(b"\r\n") < 2:
+            data += sock.recv(64)
+    return redis_server
+
+
+@pytest.fixture(params=["memory", "redis"])
+def traffic_store(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """
+    ``None`` (the policy's in-memory store), then a ``RedisStore`` on the session's
+    redis-server, driven by the test's clock (``_caller_clock``): the store-level
+    rate and circuit tests run against both. Checks no pooled connection is left
+    in use, and closes the client.
+    """
+    if request.param == "memory":
+        yield None
+        return
+    import redis
+
+    from restwell.stores import RedisStore
+
+    port = request.getfixturevalue("redis_port")
+    client = redis.Redis(
+        host="127.0.0.1", port=port, socket_timeout=5, socket_connect_timeout=5
+    )
+    store = RedisStore(sync_client=client, prefix=f"test{os.getpid()}:")
+    store._caller_clock = True
+    try:
+        yield store
+        assert store.in_use() == 0
+    finally:
+        store.close()
+        client.close()
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     """Async tests run on asyncio (trio runs in tests marked for it)."""

@@ -23,6 +23,7 @@ PUBLIC_PACKAGES = [
     "restwell.service",
     "restwell.pagination",
     "restwell.testing.conformance",
+    "restwell.stores",
 ]
 
 

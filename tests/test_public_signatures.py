@@ -35,6 +35,7 @@ PUBLIC_PACKAGES = [
     "restwell.testing",
     "restwell.service",
     "restwell.pagination",
+    "restwell.stores",
 ]
 
 

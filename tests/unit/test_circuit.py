@@ -178,8 +178,10 @@ def test_a_4xx_other_than_408_and_429_never_counts_whatever_the_predicate() -> N
     assert b.state(K, 0.0).state == "closed"
 
 
-def test_consecutive_failures_open_it_and_a_success_resets_the_count() -> None:
-    b = CircuitBreaker(failure_ratio=None, consecutive_failures=3)
+def test_consecutive_failures_open_it_and_a_success_resets_the_count(
+    traffic_store: Any,
+) -> None:
+    b = CircuitBreaker(store=traffic_store, failure_ratio=None, consecutive_failures=3)
     assert run(b, FAIL, 0.0) is None
     assert run(b, FAIL, 0.1) is None
     assert run(b, OK, 0.2) is None  # the run is broken
@@ -194,9 +196,9 @@ def test_consecutive_failures_open_it_and_a_success_resets_the_count() -> None:
     assert refusal == Refusal(K, "open", 4.0)
 
 
-def test_the_ratio_rule_needs_the_minimum_throughput() -> None:
+def test_the_ratio_rule_needs_the_minimum_throughput(traffic_store: Any) -> None:
     """Ten failures of ten attempts do not open it before min_throughput is met."""
-    b = CircuitBreaker(failure_ratio=0.5, min_throughput=20)
+    b = CircuitBreaker(store=traffic_store, failure_ratio=0.5, min_throughput=20)
     for i in range(10):
         assert run(b, FAIL, i * 0.1) is None
     for i in range(9):
@@ -211,16 +213,18 @@ def test_the_ratio_rule_needs_the_minimum_throughput() -> None:
     assert change.reason == "11 of 21 attempts failed in 30 s"
 
 
-def test_the_ratio_stays_below_the_threshold() -> None:
-    b = CircuitBreaker(failure_ratio=0.5, min_throughput=4)
+def test_the_ratio_stays_below_the_threshold(traffic_store: Any) -> None:
+    b = CircuitBreaker(store=traffic_store, failure_ratio=0.5, min_throughput=4)
     for outcome in (OK, OK, FAIL, OK, FAIL, OK):
         assert run(b, outcome, 0.0) is None
     assert b.state(K, 0.0).state == "closed"
 
 
-def test_old_attempts_leave_the_sliding_window() -> None:
+def test_old_attempts_leave_the_sliding_window(traffic_store: Any) -> None:
     """Window 10 s in 10 buckets: failures older than the window stop counting."""
-    b = CircuitBreaker(failure_ratio=0.5, window=10.0, min_throughput=4)
+    b = CircuitBreaker(
+        store=traffic_store, failure_ratio=0.5, window=10.0, min_throughput=4
+    )
     for t in (0.0, 0.5, 1.0):  # buckets [0, 1) and [1, 2)
         assert run(b, FAIL, t) is None
     assert b.state(K, 1.0).total == 3
@@ -235,16 +239,20 @@ def test_old_attempts_leave_the_sliding_window() -> None:
     assert b.state(K, 11.6).state == "closed"
 
 
-def test_either_rule_opens_it_when_both_are_set() -> None:
-    b = CircuitBreaker(failure_ratio=0.5, min_throughput=2, consecutive_failures=5)
+def test_either_rule_opens_it_when_both_are_set(traffic_store: Any) -> None:
+    b = CircuitBreaker(
+        store=traffic_store, failure_ratio=0.5, min_throughput=2, consecutive_failures=5
+    )
     assert run(b, OK, 0.0) is None
     change = run(b, FAIL, 0.1)  # 1 of 2: the ratio rule
     assert change is not None
     assert change.new == "open"
 
 
-def test_open_then_half_open_admits_exactly_the_configured_probes() -> None:
-    b = CircuitBreaker(consecutive_failures=1, half_open_probes=3)
+def test_open_then_half_open_admits_exactly_the_configured_probes(
+    traffic_store: Any,
+) -> None:
+    b = CircuitBreaker(store=traffic_store, consecutive_failures=1, half_open_probes=3)
     run(b, FAIL, 0.0)
     assert b.allow(K, 4.999) == Refusal(K, "open", pytest.approx(0.001))
     first = admit(b, 5.0)
@@ -265,16 +273,19 @@ def test_open_then_half_open_admits_exactly_the_configured_probes() -> None:
     assert not admit(b, 5.4).probe
 
 
-def test_one_probe_closes_it() -> None:
-    b = CircuitBreaker(consecutive_failures=1)
+def test_one_probe_closes_it(traffic_store: Any) -> None:
+    b = CircuitBreaker(store=traffic_store, consecutive_failures=1)
     run(b, FAIL, 0.0)
     change = run(b, OK, 5.0)
     assert change is not None
     assert change.reason == "1 half-open probe succeeded"
 
 
-def test_a_failed_probe_reopens_it_and_the_break_grows_to_its_cap() -> None:
+def test_a_failed_probe_reopens_it_and_the_break_grows_to_its_cap(
+    traffic_store: Any,
+) -> None:
     b = CircuitBreaker(
+        store=traffic_store,
         consecutive_failures=1,
         break_duration=1.0,
         break_growth=2.0,
@@ -305,8 +316,10 @@ def test_a_failed_probe_reopens_it_and_the_break_grows_to_its_cap() -> None:
     assert change.retry_in == 1.0
 
 
-def test_an_attempt_admitted_before_it_opened_does_not_count() -> None:
-    b = CircuitBreaker(consecutive_failures=1)
+def test_an_attempt_admitted_before_it_opened_does_not_count(
+    traffic_store: Any,
+) -> None:
+    b = CircuitBreaker(store=traffic_store, consecutive_failures=1)
     early = admit(b, 0.0)
     run(b, FAIL, 0.0)  # opens
     assert b.record(early, FAIL, 0.1) is None
@@ -314,8 +327,8 @@ def test_an_attempt_admitted_before_it_opened_does_not_count() -> None:
     assert b.state(K, 5.0).state == "half_open"
 
 
-def test_a_cancelled_probe_gives_its_slot_back() -> None:
-    b = CircuitBreaker(consecutive_failures=1)
+def test_a_cancelled_probe_gives_its_slot_back(traffic_store: Any) -> None:
+    b = CircuitBreaker(store=traffic_store, consecutive_failures=1)
     early = admit(b, 0.0)
     run(b, FAIL, 0.0)
     probe = admit(b, 5.0)
@@ -326,12 +339,14 @@ def test_a_cancelled_probe_gives_its_slot_back() -> None:
     again = admit(b, 5.1)
     assert again.probe
     assert again.change is None
-    closed = admit(CircuitBreaker(), 0.0)
-    CircuitBreaker().release(closed)  # a closed admission: nothing to give back
+    other = "http://127.0.0.1:8081"  # the store is shared: another key
+    closed = admit(CircuitBreaker(store=traffic_store), 0.0, other)
+    # A closed admission: nothing to give back.
+    CircuitBreaker(store=traffic_store).release(closed)
 
 
-def test_isolate_and_reset_by_hand() -> None:
-    b = CircuitBreaker(consecutive_failures=2)
+def test_isolate_and_reset_by_hand(traffic_store: Any) -> None:
+    b = CircuitBreaker(store=traffic_store, consecutive_failures=2)
     run(b, FAIL, 0.0)
     change = b.isolate(K)
     assert change == CircuitChange(
@@ -347,9 +362,9 @@ def test_isolate_and_reset_by_hand() -> None:
     assert (status.state, status.consecutive) == ("closed", 0)  # counts forgotten
 
 
-def test_state_of_an_unknown_key_and_of_an_open_one() -> None:
+def test_state_of_an_unknown_key_and_of_an_open_one(traffic_store: Any) -> None:
     clock = FakeClock(100.0)
-    b = CircuitBreaker(consecutive_failures=1, clock=clock)
+    b = CircuitBreaker(store=traffic_store, consecutive_failures=1, clock=clock)
     assert b.state("http://other") == CircuitStatus(
         "http://other", "closed", 0.0, 0, 0, 0, 0
     )
@@ -361,8 +376,8 @@ def test_state_of_an_unknown_key_and_of_an_open_one() -> None:
     assert b.keys() == [K]  # reading a key does not create it
 
 
-def test_keys_are_independent() -> None:
-    b = CircuitBreaker(consecutive_failures=1)
+def test_keys_are_independent(traffic_store: Any) -> None:
+    b = CircuitBreaker(store=traffic_store, consecutive_failures=1)
     run(
         b,
         FAIL,
@@ -372,7 +387,9 @@ def test_keys_are_independent() -> None:
     assert isinstance(b.allow("http://127.0.0.1:8082", 0.0), Admission)
 
 
-def test_state_change_callback_may_read_and_change_the_breaker() -> None:
+def test_state_change_callback_may_read_and_change_the_breaker(
+    traffic_store: Any,
+) -> None:
     """aresilient ran it under a non-reentrant lock: reading the state deadlocked."""
     seen: list[tuple[str, str, str]] = []
     b: CircuitBreaker
@@ -383,7 +400,9 @@ def test_state_change_callback_may_read_and_change_the_breaker() -> None:
         if change.old == "half_open" and change.new == "closed":
             b.isolate(change.key)  # a callback may even change it
 
-    b = CircuitBreaker(consecutive_failures=1, on_state_change=on_change)
+    b = CircuitBreaker(
+        store=traffic_store, consecutive_failures=1, on_state_change=on_change
+    )
     done = threading.Event()
 
     def drive() -> None:
@@ -405,9 +424,11 @@ def test_state_change_callback_may_read_and_change_the_breaker() -> None:
     ]
 
 
-def test_threads_racing_for_a_half_open_breaker_get_exactly_the_probes() -> None:
+def test_threads_racing_for_a_half_open_breaker_get_exactly_the_probes(
+    traffic_store: Any,
+) -> None:
     """aresilient let every waiting caller through; here exactly two of 32 pass."""
-    b = CircuitBreaker(consecutive_failures=1, half_open_probes=2)
+    b = CircuitBreaker(store=traffic_store, consecutive_failures=1, half_open_probes=2)
     run(b, FAIL, 0.0)
     start = threading.Barrier(32)
     verdicts: list[Admission | Refusal] = []

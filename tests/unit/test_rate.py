@@ -87,23 +87,25 @@ def test_bad_limiter_arguments_are_refused() -> None:
     )
 
 
-def test_strict_pacing_without_burst() -> None:
+def test_strict_pacing_without_burst(traffic_store: Any) -> None:
     """burst=1: one request every per/rate seconds, the first at once."""
     clock = FakeClock(start=100.0)
-    times = admitted_times(RateLimiter(RateLimit(4)), clock, 5)
+    times = admitted_times(RateLimiter(RateLimit(4), store=traffic_store), clock, 5)
     assert times == [100.0, 100.25, 100.5, 100.75, 101.0]
 
 
-def test_no_start_up_burst_beyond_burst() -> None:
+def test_no_start_up_burst_beyond_burst(traffic_store: Any) -> None:
     """A fresh key gets exactly `burst` requests at once, then the steady rate."""
     clock = FakeClock()
-    times = admitted_times(RateLimiter(RateLimit(10, burst=3)), clock, 6)
+    times = admitted_times(
+        RateLimiter(RateLimit(10, burst=3), store=traffic_store), clock, 6
+    )
     assert times == [0.0, 0.0, 0.0, 0.1, 0.2, 0.3]
 
 
-def test_a_quiet_spell_refills_at_most_the_burst() -> None:
+def test_a_quiet_spell_refills_at_most_the_burst(traffic_store: Any) -> None:
     clock = FakeClock()
-    limiter = RateLimiter(RateLimit(10, burst=3))
+    limiter = RateLimiter(RateLimit(10, burst=3), store=traffic_store)
     admitted_times(limiter, clock, 3)
     clock.advance(3600)  # an hour of quiet: still only 3 at once
     start = clock.monotonic()
@@ -111,28 +113,30 @@ def test_a_quiet_spell_refills_at_most_the_burst() -> None:
     assert [round(t - start, 9) for t in times] == [0.0, 0.0, 0.0, 0.1, 0.2]
 
 
-def test_any_window_holds_at_most_burst_minus_one_plus_rate() -> None:
+def test_any_window_holds_at_most_burst_minus_one_plus_rate(traffic_store: Any) -> None:
     """The GCRA bound: b - 1 + rate per window of `per` seconds."""
     clock = FakeClock()
-    limiter = RateLimiter(RateLimit(5, burst=3))
+    limiter = RateLimiter(RateLimit(5, burst=3), store=traffic_store)
     times = admitted_times(limiter, clock, 40)
     for t in times:
         assert sum(1 for u in times if t <= u < t + 1.0) <= 3 - 1 + 5
 
 
-def test_several_limits_apply_together() -> None:
+def test_several_limits_apply_together(traffic_store: Any) -> None:
     """10/s with a burst of 10, and 12 per minute: the minute limit bites."""
     clock = FakeClock()
-    limiter = RateLimiter([RateLimit(10, burst=10), RateLimit(12, per=60, burst=12)])
+    limiter = RateLimiter(
+        [RateLimit(10, burst=10), RateLimit(12, per=60, burst=12)], store=traffic_store
+    )
     times = admitted_times(limiter, clock, 14)
     assert times[:10] == [0.0] * 10  # both bursts allow these
     assert times[10:12] == [0.1, 0.2]  # the per-second pace
     assert times[12:] == [5.0, 10.0]  # the per-minute one: one every 5 s after
 
 
-def test_keys_are_per_host_by_default() -> None:
+def test_keys_are_per_host_by_default(traffic_store: Any) -> None:
     clock = FakeClock()
-    limiter = RateLimiter(RateLimit(1))
+    limiter = RateLimiter(RateLimit(1), store=traffic_store)
     assert limiter.decide(req("http://a:1/x"), clock.monotonic()).wait == 0
     assert limiter.decide(req("http://b:1/x?q"), clock.monotonic()).wait == 0
     again = limiter.decide(req("http://a:1/y"), clock.monotonic())
@@ -152,17 +156,17 @@ def test_per_host_key(url: str, key: str) -> None:
     assert per_host(req(url)) == key
 
 
-def test_a_key_function_shares_limits_across_hosts() -> None:
+def test_a_key_function_shares_limits_across_hosts(traffic_store: Any) -> None:
     clock = FakeClock()
-    limiter = RateLimiter(RateLimit(1), key=lambda request: "all")
+    limiter = RateLimiter(RateLimit(1), key=lambda request: "all", store=traffic_store)
     assert limiter.decide(req("http://a/"), clock.monotonic()).wait == 0
     d = limiter.decide(req("http://b/"), clock.monotonic())
     assert (d.wait, d.key) == (1.0, "all")
 
 
-def test_fail_mode_refuses_and_reserves_nothing() -> None:
+def test_fail_mode_refuses_and_reserves_nothing(traffic_store: Any) -> None:
     clock = FakeClock()
-    limiter = RateLimiter(RateLimit(2), mode="fail")
+    limiter = RateLimiter(RateLimit(2), mode="fail", store=traffic_store)
     assert limiter.decide(req(), 0.0).admitted
     for _ in range(3):  # refusals do not push the next slot back
         d = limiter.decide(req(), 0.1)
@@ -172,14 +176,16 @@ def test_fail_mode_refuses_and_reserves_nothing() -> None:
     del clock
 
 
-def test_wait_mode_reserves_so_waiters_queue_in_order() -> None:
-    limiter = RateLimiter(RateLimit(10))
+def test_wait_mode_reserves_so_waiters_queue_in_order(traffic_store: Any) -> None:
+    limiter = RateLimiter(RateLimit(10), store=traffic_store)
     waits = [limiter.decide(req(), 0.0).wait for _ in range(4)]
     assert [round(w, 9) for w in waits] == [0.0, 0.1, 0.2, 0.3]
 
 
-def test_wait_mode_refuses_past_the_deadline_without_reserving() -> None:
-    limiter = RateLimiter(RateLimit(1))
+def test_wait_mode_refuses_past_the_deadline_without_reserving(
+    traffic_store: Any,
+) -> None:
+    limiter = RateLimiter(RateLimit(1), store=traffic_store)
     assert limiter.decide(req(), 0.0, deadline_at=5.0).admitted
     d = limiter.decide(req(), 0.0, deadline_at=0.5)
     assert (d.admitted, d.wait) == (False, 1.0)
@@ -187,8 +193,10 @@ def test_wait_mode_refuses_past_the_deadline_without_reserving() -> None:
     assert (d.admitted, d.wait) == (True, 1.0)
 
 
-def test_wait_mode_refuses_beyond_max_wait() -> None:
-    limiter = RateLimiter(RateLimit(1), max_wait=timedelta(seconds=0.5))
+def test_wait_mode_refuses_beyond_max_wait(traffic_store: Any) -> None:
+    limiter = RateLimiter(
+        RateLimit(1), max_wait=timedelta(seconds=0.5), store=traffic_store
+    )
     assert limiter.max_wait == 0.5
     limiter.decide(req(), 0.0)
     d = limiter.decide(req(), 0.0, deadline_at=100.0)
@@ -234,3 +242,20 @@ def test_rate_limit_exceeded_carries_retry_in_and_pickles() -> None:
         "http://h",
         "no",
     )
+
+
+def test_bound_and_conclude_split_a_decision_for_an_awaited_store() -> None:
+    """What the rate stage uses with a shared store: the same rules as ``decide``."""
+    limiter = RateLimiter(RateLimit(1), max_wait=2.0)
+    assert limiter.shared is None
+    assert limiter.bound(req(), 0.0) == ("http://127.0.0.1:8000", 2.0)
+    assert limiter.bound(req(), 0.0, deadline_at=0.5) == ("http://127.0.0.1:8000", 0.5)
+    assert limiter.bound(req(), 0.0, deadline_at=9.0)[1] == 2.0
+    fail = RateLimiter(RateLimit(1), mode="fail")
+    assert fail.bound(req(), 0.0, deadline_at=9.0)[1] == 0.0
+    go = RateLimiter.conclude("k", 0.0)
+    assert (go.admitted, go.wait) == (True, 0.0)
+    wait = RateLimiter.conclude("k", 0.25)
+    assert (wait.admitted, wait.wait, wait.key) == (True, 0.25, "k")
+    refused = RateLimiter.conclude("k", -0.5)
+    assert (refused.admitted, refused.wait, refused.key) == (False, 0.5, "k")

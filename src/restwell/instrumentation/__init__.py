@@ -29,6 +29,7 @@ from ._events import (
     RetryAfterIgnored,
     RetryScheduled,
     RetryVetoed,
+    StoreUnavailable,
 )
 from ._logging import LoggingHook
 
@@ -56,6 +57,7 @@ __all__ = [
     "RetryAfterIgnored",
     "RetryScheduled",
     "RetryVetoed",
+    "StoreUnavailable",
     "is_sensitive_name",
     "redact_headers",
     "redact_url",

@@ -23,6 +23,7 @@ that wants an event none of its stages emits. The built-in stages emit:
 | ``rate`` | ``RateLimited`` (with a rate limiter only) |
 | ``bulkhead`` | ``BulkheadRejected`` (with a bulkhead only) |
 | ``circuit`` | ``CircuitOpened``, ``CircuitHalfOpened``, ``CircuitClosed`` |
+| ``rate``, ``circuit`` | ``StoreUnavailable`` (with a ``RedisStore`` only) |
 
 Every event carries the ``call_id`` of its call and an attempt number.
 """
@@ -58,6 +59,7 @@ __all__ = [
     "RetryAfterIgnored",
     "RetryScheduled",
     "RetryVetoed",
+    "StoreUnavailable",
 ]
 
 
@@ -378,6 +380,31 @@ class RateLimited(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class StoreUnavailable(Event):
+    """
+    A policy's shared store (Redis) failed or did not answer in time.
+
+    Fired by the ``rate`` or ``circuit`` stage, with a WARNING log line (logger
+    ``restwell.stores``), before it applies the store's ``on_error``.
+
+    Attributes:
+        policy: ``"rate"`` or ``"circuit"``.
+        operation: The decision that failed: ``"reserve"``, ``"admit"``,
+            ``"record"`` or ``"release"``.
+        error: What went wrong, in words (the error's type, or the timeout in
+            seconds; never an address or a credential).
+        fallback: ``"open"``: the attempt went ahead unguarded (or, for
+            ``record``/``release``, the outcome was not counted). ``"closed"``:
+            it was refused (``RateLimitExceeded`` or ``CircuitOpenError``).
+    """
+
+    policy: str
+    operation: str
+    error: str
+    fallback: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BulkheadRejected(Event):
     """
     A bulkhead refused an attempt: no permit free, and no room (or time) to queue.
@@ -399,6 +426,7 @@ class BulkheadRejected(Event):
 ALL_EVENTS: frozenset[type[Event]] = frozenset(
     {
         RateLimited,
+        StoreUnavailable,
         BulkheadRejected,
         CircuitOpened,
         CircuitHalfOpened,

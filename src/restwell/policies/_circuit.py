@@ -67,6 +67,7 @@ from ._predicates import Predicate, on_exception, on_status
 
 if TYPE_CHECKING:
     from .._models import Request, Response
+    from ..stores._redis import RedisCircuitStore, RedisStore
 
 __all__ = [
     "CIRCUIT_ATTEMPT",
@@ -404,6 +405,8 @@ class _MemoryCircuitStore:
                 key, state, retry_in, k.failures, k.total, k.consecutive, k.probes
             )
 
+    peek = status  # what the retry gate reads: here, the state itself
+
     def keys(self) -> list[str]:
         with self._lock:
             return list(self._keys)
@@ -490,6 +493,11 @@ class CircuitBreaker:
             object with ``monotonic()``, e.g. ``restwell.testing.FakeClock``).
             Default ``SystemClock()``. Decisions use the ``now`` passed in.
         buckets: Slices of the window (>= 1). Default 10.
+        store: ``None`` (default): the state lives in this process. A
+            ``restwell.stores.RedisStore``: it lives in Redis, shared by every
+            process using that server and prefix (one script per decision; the
+            ``circuit`` stage awaits it); callbacks and events fire in the
+            process whose decision made the transition.
 
     Raises:
         ConfigurationError: For a value out of range, or no rule at all
@@ -511,6 +519,7 @@ class CircuitBreaker:
         "key",
         "max_break_duration",
         "min_throughput",
+        "shared",
         "window",
     )
 
@@ -530,6 +539,7 @@ class CircuitBreaker:
         on_state_change: Callable[[CircuitChange], object] | None = None,
         clock: object = None,
         buckets: int = 10,
+        store: RedisStore | None = None,
     ) -> None:
         where = "CircuitBreaker"
         ratio: object = failure_ratio  # checked for callers without a type checker
@@ -605,7 +615,17 @@ class CircuitBreaker:
             if monotonic is None
             else cast("Callable[[], float]", monotonic)
         )
-        self._store = _MemoryCircuitStore(self)
+        if store is not None and not callable(getattr(store, "circuit", None)):
+            raise ConfigurationError(
+                f"{where}(store={store!r}) must be a restwell.stores.RedisStore or None"
+            )
+        self.shared: RedisCircuitStore | None = (
+            None if store is None else store.circuit(self)
+        )
+        """The Redis-backed state the stage awaits, or ``None`` (in memory)."""
+        self._store: _MemoryCircuitStore | RedisCircuitStore = (
+            _MemoryCircuitStore(self) if self.shared is None else self.shared
+        )
 
     def __repr__(self) -> str:
         rules = []
@@ -698,6 +718,14 @@ class CircuitBreaker:
         """Every key the breaker has seen (``list[str]``)."""
         return self._store.keys()
 
+    def notify(self, change: CircuitChange | None) -> CircuitChange | None:
+        """
+        Run ``on_state_change`` for ``change`` (if any); return ``change``.
+
+        The ``circuit`` stage calls it after an awaited (Redis) decision.
+        """
+        return self._notify(change)
+
     def _notify(self, change: CircuitChange | None) -> CircuitChange | None:
         if change is not None and self._on_change is not None:
             self._on_change(change)
@@ -730,7 +758,7 @@ class CircuitGate:
         if last is None:
             return retry
         breaker, key = last
-        status = breaker.state(key, now)
+        status = breaker._store.peek(key, now)  # no round trip
         if status.retry_in > retry.delay:  # open (or isolated) past the sleep
             return Veto(
                 f"the circuit for {key} is {status.state}"

@@ -44,6 +44,7 @@ from .._exceptions import ConfigurationError
 
 if TYPE_CHECKING:
     from .._models import Request
+    from ..stores._redis import RedisStore
 
 __all__ = [
     "RATE_MODES",
@@ -272,7 +273,9 @@ class RateLimiter:
             ``None``: bounded only by the deadline.
         store: Where the state lives. Default a new ``MemoryRateStore`` (this
             process). The limiter is meant to be shared by every call of a client
-            (or of many clients: pass the same object).
+            (or of many clients: pass the same object). A
+            ``restwell.stores.RedisStore`` shares the limits between processes:
+            the ``rate`` stage then awaits it (one round trip per decision).
 
     Raises:
         ConfigurationError: If ``limits`` is empty or holds something else than
@@ -280,7 +283,16 @@ class RateLimiter:
             ``max_wait`` is negative.
     """
 
-    __slots__ = ("_limits", "_max_wait", "key", "limits", "max_wait", "mode", "store")
+    __slots__ = (
+        "_limits",
+        "_max_wait",
+        "key",
+        "limits",
+        "max_wait",
+        "mode",
+        "shared",
+        "store",
+    )
 
     def __init__(
         self,
@@ -315,6 +327,10 @@ class RateLimiter:
         self.max_wait = wait
         """The longest wait in seconds, or ``None``."""
         self.store: RateStore = MemoryRateStore() if store is None else store
+        self.shared: RedisStore | None = (
+            cast("RedisStore", store) if hasattr(store, "areserve") else None
+        )
+        """The store when it is shared (Redis): the stage awaits it; else ``None``."""
         self._limits = self.limits
         self._max_wait = math.inf if wait is None else wait
 
@@ -342,6 +358,33 @@ class RateLimiter:
             if deadline_at is not None and deadline_at - now < bound:
                 bound = deadline_at - now
         wait = self.store.reserve(key, self._limits, now, bound)
+        if wait == 0.0:
+            return _GO
+        if wait < 0:
+            return RateDecision(False, -wait, str(key))
+        return RateDecision(True, wait, str(key))
+
+    def bound(
+        self, request: Request, now: float, deadline_at: float | None = None
+    ) -> tuple[Hashable, float]:
+        """
+        ``decide``'s first half, for a store the stage awaits: the key and wait bound.
+
+        Returns:
+            ``(key, max_wait)``: the request's key and the longest wait (seconds)
+            it may be given (0.0 in ``"fail"`` mode).
+        """
+        key = self.key(request)
+        if self.mode == "fail":
+            return key, 0.0
+        bound = self._max_wait
+        if deadline_at is not None and deadline_at - now < bound:
+            bound = deadline_at - now
+        return key, bound
+
+    @staticmethod
+    def conclude(key: Hashable, wait: float) -> RateDecision:
+        """``decide``'s second half: the store's answer ``wait`` as a decision."""
         if wait == 0.0:
             return _GO
         if wait < 0:

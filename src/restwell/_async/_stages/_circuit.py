@@ -15,8 +15,17 @@ breaker and key in the context (``CIRCUIT_ATTEMPT``), where the retry stage's
 ``CircuitGate`` reads them: a breaker that opened during the call vetoes the call's
 remaining retries. (A success costs no write to the context.)
 
+With a breaker on a ``RedisStore`` (``breaker.shared``) the stage awaits each
+decision (one round trip each, bounded by the store's timeout and the deadline)
+and runs ``on_state_change`` itself (``breaker.notify``). When Redis fails it emits
+``StoreUnavailable`` and logs a WARNING: an admission then goes ahead unguarded
+(``on_error="open"``, nothing recorded after it) or raises ``CircuitOpenError``
+with ``retry_in=0`` (``"closed"``); a failed ``record`` or ``release`` loses that
+outcome only.
+
 Reads ``ctx.options.policies["circuit"]``; writes ``CIRCUIT_ATTEMPT``. Emits
-``CircuitOpened``, ``CircuitHalfOpened`` and ``CircuitClosed``.
+``CircuitOpened``, ``CircuitHalfOpened``, ``CircuitClosed`` and
+``StoreUnavailable``.
 """
 
 from __future__ import annotations
@@ -32,12 +41,19 @@ from ...instrumentation._events import (
     CircuitClosed,
     CircuitHalfOpened,
     CircuitOpened,
+    StoreUnavailable,
 )
 from ...policies._circuit import (
     CIRCUIT_ATTEMPT,
+    Admission,
     CircuitBreaker,
     CircuitChange,
     Refusal,
+)
+from ...stores._redis import (
+    RedisCircuitStore,
+    StoreUnavailableError,
+    store_unavailable,
 )
 
 __all__ = ["CircuitStage"]
@@ -47,8 +63,8 @@ class CircuitStage:
     """Admits or refuses each attempt per the call's breaker (see the module doc)."""
 
     name = "circuit"
-    EMITS = (CircuitOpened, CircuitHalfOpened, CircuitClosed)
-    __slots__ = ("_closed", "_half", "_monotonic", "_next", "_opened")
+    EMITS = (CircuitOpened, CircuitHalfOpened, CircuitClosed, StoreUnavailable)
+    __slots__ = ("_closed", "_down", "_half", "_monotonic", "_next", "_opened")
 
     def __init__(self, call_next: AsyncHandler, env: StageEnv) -> None:
         self._next = call_next
@@ -56,6 +72,7 @@ class CircuitStage:
         self._opened = env.events.hooks(CircuitOpened)
         self._half = env.events.hooks(CircuitHalfOpened)
         self._closed = env.events.hooks(CircuitClosed)
+        self._down = env.events.hooks(StoreUnavailable)
 
     async def __call__(self, request: Request) -> Response[Any]:
         ctx = request.context
@@ -63,7 +80,14 @@ class CircuitStage:
         if breaker is None:
             return await self._next(request)  # off for this call
         key = breaker.key(request)
-        verdict = breaker.allow(key, self._monotonic())
+        shared = breaker.shared
+        if shared is None:
+            verdict = breaker.allow(key, self._monotonic())
+        else:
+            admitted = await self._admit(request, breaker, shared, key)
+            if admitted is None:  # the store failed, on_error="open": unguarded
+                return await self._next(request)
+            verdict = admitted
         if isinstance(verdict, Refusal):
             ctx.set(CIRCUIT_ATTEMPT, (breaker, key))
             raise CircuitOpenError(
@@ -85,19 +109,95 @@ class CircuitStage:
             response = await self._next(request)
         except Exception as exc:
             ctx.set(CIRCUIT_ATTEMPT, (breaker, key))
-            change = breaker.record(verdict, exc, self._monotonic())
+            if shared is None:
+                change = breaker.record(verdict, exc, self._monotonic())
+            else:
+                change = await self._record(request, breaker, shared, verdict, exc)
             if change is not None:
                 await self._emit(request, change)
             raise
         except BaseException:  # cancelled: no outcome, give a probe slot back
-            breaker.release(verdict)
+            if shared is None:
+                breaker.release(verdict)
+            else:
+                await self._release(request, shared, verdict)
             raise
-        change = breaker.record(verdict, response, self._monotonic())
+        if shared is None:
+            change = breaker.record(verdict, response, self._monotonic())
+        else:
+            change = await self._record(request, breaker, shared, verdict, response)
         if response.status_code >= 400:  # may be retried: the gate needs the key
             ctx.set(CIRCUIT_ATTEMPT, (breaker, key))
         if change is not None:
             await self._emit(request, change)
         return response
+
+    async def _admit(
+        self,
+        request: Request,
+        breaker: CircuitBreaker,
+        shared: RedisCircuitStore,
+        key: str,
+    ) -> Admission | Refusal | None:
+        """Ask Redis; ``None`` when it failed and the store fails open."""
+        now = self._monotonic()
+        store = shared.store
+        try:
+            verdict = await shared.aadmit(
+                key, now, store.budget(now, request.context.deadline_at)
+            )
+        except StoreUnavailableError as exc:
+            event = store_unavailable(request, "circuit", store, exc)
+            if self._down:
+                await aemit(self._down, event)
+            if store.on_error == "open":
+                return None
+            raise CircuitOpenError(
+                f"circuit breaker for {key}: its store is unavailable ({exc}) and "
+                "on_error='closed': the request was not sent",
+                request=request,
+                key=key,
+                state="open",
+                retry_in=0.0,
+            ) from None
+        if type(verdict) is Admission and verdict.change is not None:
+            breaker.notify(verdict.change)
+        return verdict
+
+    async def _record(
+        self,
+        request: Request,
+        breaker: CircuitBreaker,
+        shared: RedisCircuitStore,
+        admission: Admission,
+        outcome: Response[Any] | BaseException,
+    ) -> CircuitChange | None:
+        """Count ``outcome`` in Redis; a failure loses it (event and log line)."""
+        now = self._monotonic()
+        store = shared.store
+        try:
+            change = await shared.arecord(
+                admission,
+                breaker.is_failure(outcome),
+                outcome,
+                now,
+                store.budget(now, request.context.deadline_at),
+            )
+        except StoreUnavailableError as exc:
+            event = store_unavailable(request, "circuit", store, exc, "open")
+            if self._down:
+                await aemit(self._down, event)
+            return None
+        return breaker.notify(change)
+
+    async def _release(
+        self, request: Request, shared: RedisCircuitStore, admission: Admission
+    ) -> None:
+        """Give a probe slot back in Redis; a failure is logged (the lease frees it)."""
+        try:
+            await shared.arelease(admission)
+        except StoreUnavailableError as exc:
+            store_unavailable(request, "circuit", shared.store, exc, "open")
 
     async def _emit(self, request: Request, change: CircuitChange) -> None:
         """Send ``change`` to the hooks of its event, if any."""

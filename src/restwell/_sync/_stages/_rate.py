@@ -13,7 +13,13 @@ A wait never passes the deadline: one that would raises ``DeadlineExceeded`` at
 once, without sleeping. ``"fail"`` mode, or a wait beyond ``max_wait``, raises
 ``RateLimitExceeded(retry_in=...)``. Nothing is sent in either case.
 
-Reads ``ctx.options.policies``, ``ctx.deadline_at``; emits ``RateLimited``.
+With a shared store (``RedisStore``) the stage awaits the store's decision (one
+round trip, bounded by the store's timeout and the deadline); when Redis fails it
+emits ``StoreUnavailable``, logs a WARNING and admits (``on_error="open"``) or
+raises ``RateLimitExceeded(retry_in=0)`` (``"closed"``).
+
+Reads ``ctx.options.policies``, ``ctx.deadline_at``; emits ``RateLimited``,
+``StoreUnavailable``.
 """
 
 from __future__ import annotations
@@ -26,8 +32,9 @@ from ..._middleware import Handler
 from ..._models import Request, Response
 from ..._pipeline import StageEnv
 from ..._redact import redact_url
-from ...instrumentation._events import RateLimited
+from ...instrumentation._events import RateLimited, StoreUnavailable
 from ...policies._rate import RateDecision, RateLimiter
+from ...stores._redis import RedisStore, StoreUnavailableError, store_unavailable
 from ._timeout import deadline_error
 
 __all__ = ["RateStage"]
@@ -37,14 +44,15 @@ class RateStage:
     """Paces attempts with the call's ``RateLimiter`` (see the module docstring)."""
 
     name = "rate"
-    EMITS = (RateLimited,)
-    __slots__ = ("_hooks", "_monotonic", "_next", "_sleep")
+    EMITS = (RateLimited, StoreUnavailable)
+    __slots__ = ("_down", "_hooks", "_monotonic", "_next", "_sleep")
 
     def __init__(self, call_next: Handler, env: StageEnv) -> None:
         self._next = call_next
         self._monotonic = env.monotonic
         self._sleep = env.clock.sleep
         self._hooks = env.events.hooks(RateLimited)
+        self._down = env.events.hooks(StoreUnavailable)
 
     def __call__(self, request: Request) -> Response[Any]:
         ctx = request.context
@@ -53,7 +61,10 @@ class RateStage:
             return self._next(request)
         now = self._monotonic()
         deadline_at = ctx.deadline_at
-        decision = limiter.decide(request, now, deadline_at)
+        if limiter.shared is None:
+            decision = limiter.decide(request, now, deadline_at)
+        else:
+            decision = self._shared(request, limiter, limiter.shared, now)
         if decision.wait:
             if self._hooks:
                 self._emit(request, decision)
@@ -61,6 +72,32 @@ class RateStage:
                 raise self._refusal(request, limiter, decision, now, deadline_at)
             self._sleep(decision.wait)
         return self._next(request)
+
+    def _shared(
+        self, request: Request, limiter: RateLimiter, store: RedisStore, now: float
+    ) -> RateDecision:
+        """Decide with a store the stage awaits (Redis); apply ``on_error``."""
+        deadline_at = request.context.deadline_at
+        key, bound = limiter.bound(request, now, deadline_at)
+        try:
+            wait = store.reserve(
+                key, limiter.limits, now, bound, store.budget(now, deadline_at)
+            )
+        except StoreUnavailableError as exc:
+            event = store_unavailable(request, "rate", store, exc)
+            if self._down:
+                emit(self._down, event)
+            if store.on_error == "open":
+                return limiter.conclude(key, 0.0)
+            raise RateLimitExceeded(
+                f"rate limit for {redact_url(str(key))}: its store is unavailable "
+                f"({exc}) and on_error='closed' ({request.method} "
+                f"{redact_url(request.url)} not sent)",
+                request=request,
+                retry_in=0.0,
+                key=str(key),
+            ) from None
+        return limiter.conclude(key, wait)
 
     @staticmethod
     def _refusal(
