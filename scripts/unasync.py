@@ -105,6 +105,8 @@ RULES: list[tuple[str, str]] = [
     ("async_builder", "sync_builder"),
     ("is_async_client", "is_sync_client"),
     ("strip_credentials", "strip_credentials_sync"),
+    # Hedging is async only: the sync client refuses a Hedge (STYLE.md §3).
+    ("as_hedge", "as_hedge_sync"),
     ("AsyncMockHandler", "MockHandler"),
     ("ahandler_response", "handler_response"),
     ("_AsyncBytesStream", "_BytesStream"),

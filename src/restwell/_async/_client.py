@@ -38,6 +38,7 @@ from typing import (
     overload,
 )
 
+from .._aio._hedge import HedgeStage
 from .._body import encode_body
 from .._clock import Clock, SystemClock
 from .._config import (
@@ -81,6 +82,8 @@ from ..policies._failover import (
 )
 from ..policies._failover import as_failover as _as_failover
 from ..policies._gate import RetryGate
+from ..policies._hedge import Hedge
+from ..policies._hedge import as_hedge as _as_hedge
 from ..policies._rate import RateLimit, RateLimiter
 from ..policies._rate import as_rate_limiter as _as_rate_limiter
 from ..policies._retry import Retry
@@ -271,14 +274,21 @@ class AsyncClient:
             it is vetoed (``RetryVetoed``) and the call ends with its last
             response or error. Asked after the other retry gates. Share one
             between clients to share the budget. Default ``None``: no budget.
+        hedge: A ``restwell.policies.Hedge``: an idempotent call that has not
+            answered after its ``delay`` is sent again, the first answer wins and
+            the other attempts are cancelled. It replaces ``retry`` for the calls
+            it hedges (other methods are retried as usual). Async only: the sync
+            ``restwell.Client`` refuses it with ``ConfigurationError``. With
+            ``stream()``, the race ends at the response head. Default ``None``.
 
     Per call only: ``policies``, a mapping of policy slot → policy (or ``None`` to
     disable it) for the slots this client has: ``"retry"``, ``"rate"`` (a
     ``RateLimiter`` or ``RateLimit``), ``"bulkhead"`` (a ``Bulkhead`` or an int),
     ``"failover"`` with several base URLs (a ``Failover``, a strategy name, or
     ``None``: the call goes to the first base URL, unrouted), ``"circuit"`` (a
-    ``CircuitBreaker``, or ``None``: no breaker for this call), and ``"budget"``
-    (a ``RetryBudget``, or ``None``: no retry budget for this call).
+    ``CircuitBreaker``, or ``None``: no breaker for this call), ``"budget"`` (a
+    ``RetryBudget``, or ``None``: no retry budget for this call), and ``"hedge"``
+    (a ``Hedge``, or ``None``: retry instead; async only, as ``hedge``).
 
     Raises:
         ConfigurationError: For an invalid argument (the message names it).
@@ -313,6 +323,7 @@ class AsyncClient:
         rate_limit: RateLimiter | RateLimit | Sequence[RateLimit] | None = None,
         bulkhead: Bulkhead | int | None = None,
         retry_budget: RetryBudget | None = None,
+        hedge: Hedge | None = None,
     ) -> None:
         self._pool: HostPool | None = None
         if base_url is None or isinstance(base_url, str):
@@ -373,6 +384,10 @@ class AsyncClient:
             self._options = resolve_options(
                 self._options, {"policies": {"budget": budget}}
             )
+        if _as_hedge(hedge, "hedge") is not None:
+            self._options = resolve_options(
+                self._options, {"policies": {"hedge": hedge}}
+            )
         self._options.retry.warn_if_unbounded(self._options.deadline)
         # The User-Agent is the transport's default (restwell/x.y), so a plain
         # request carries no headers of its own: nothing to merge per call.
@@ -404,6 +419,8 @@ class AsyncClient:
             emitted.update(FailoverStage.EMITS)
         for _, stage in _TRAFFIC:  # a call may bring any of them (policies=)
             emitted.update(stage.EMITS)
+        if hedge is not None:
+            emitted.update(HedgeStage.EMITS)
         for _, m in self._middleware:
             for cls in getattr(m, "emits", ()):
                 if not (isinstance(cls, type) and issubclass(cls, Event)):
@@ -431,9 +448,9 @@ class AsyncClient:
             self._options.follow_redirects, False, _traffic(self._options)
         )
         self._policy_slots = frozenset(
-            {"retry", "budget", *_TRAFFIC_SLOTS}
+            {"retry", "budget", "hedge", *_TRAFFIC_SLOTS}
             if self._pool is None
-            else {"retry", "budget", "failover", *_TRAFFIC_SLOTS}
+            else {"retry", "budget", "hedge", "failover", *_TRAFFIC_SLOTS}
         )
         self._closed = False
 
@@ -457,6 +474,8 @@ class AsyncClient:
         for slot, stage in _TRAFFIC:
             if slot in traffic:
                 stages[slot] = _wrap(stage, env)
+        if "hedge" in traffic:  # hedging replaces the retry driver in its slot
+            stages["retry"] = _wrap(HedgeStage, env)
         if not stream:
             stages["body"] = _wrap(BodyStage, env)
         transport: AsyncHandler = self._transport.send
@@ -497,6 +516,7 @@ class AsyncClient:
             failover = _as_failover(policy, 'policies={"failover": ...}')
             resolved = resolve_options(resolved, {"policies": {"failover": failover}})
         policies = resolved.policies
+        _as_hedge(policies.get("hedge"), 'policies={"hedge": ...}')
         rate = policies.get("rate")
         bulkhead = policies.get("bulkhead")
         if (rate is not None and type(rate) is not RateLimiter) or (
@@ -1218,7 +1238,8 @@ def _traffic(options: CallOptions) -> tuple[str, ...]:
     policies = options.policies
     if not policies:
         return ()
-    return tuple(slot for slot, _ in _TRAFFIC if policies.get(slot) is not None)
+    slots = tuple(slot for slot, _ in _TRAFFIC if policies.get(slot) is not None)
+    return (*slots, "hedge") if policies.get("hedge") is not None else slots
 
 
 def _client_policies(

@@ -17,6 +17,7 @@ that wants an event none of its stages emits. The built-in stages emit:
 |---|---|
 | ``call`` | ``CallStarted``; then exactly one of ``CallSucceeded`` / ``CallFailed`` |
 | ``retry`` | ``RetryScheduled``, ``RetryAfterIgnored``, ``RetryVetoed`` |
+| ``hedge`` (in ``retry``'s slot) | ``HedgeSent``, ``HedgeWon`` (async only) |
 | ``attempt`` | ``RequestSent``; then ``ResponseReceived`` or ``AttemptFailed`` |
 | ``failover`` | ``HostMarkedDown``, ``HostRecovered`` (several base URLs only) |
 | ``rate`` | ``RateLimited`` (with a rate limiter only) |
@@ -48,6 +49,8 @@ __all__ = [
     "CircuitOpened",
     "Event",
     "EventHook",
+    "HedgeSent",
+    "HedgeWon",
     "HostMarkedDown",
     "HostRecovered",
     "RateLimited",
@@ -172,6 +175,46 @@ class RetryVetoed(Event):
     gate: str
     reason: str
     outcome: Response[JSON] | BaseException
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HedgeSent(Event):
+    """
+    The ``hedge`` stage sent another attempt while earlier ones are in flight.
+
+    Fired just after the attempt was started (its ``RequestSent`` may come
+    before or after this event).
+
+    Attributes:
+        attempt: The new attempt's number (2 for the first hedge).
+        delay: Seconds since the previous attempt was sent: the policy's
+            ``delay``, or less when a failed attempt made it send at once.
+        reason: Why, in words (``"no answer after 0.5 s"``,
+            ``"status 503; hedging at once"``).
+    """
+
+    delay: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HedgeWon(Event):
+    """
+    A hedged call got its answer; the attempts still in flight are cancelled.
+
+    Fired only when more than one attempt was sent, before the losers are
+    cancelled.
+
+    Attributes:
+        attempt: The winning attempt's number.
+        sent: Attempts sent in all.
+        cancelled: Attempts still in flight, about to be cancelled.
+        response: The winning response.
+    """
+
+    sent: int
+    cancelled: int
+    response: Response[JSON]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -399,6 +442,8 @@ ALL_EVENTS: frozenset[type[Event]] = frozenset(
         RetryScheduled,
         RetryAfterIgnored,
         RetryVetoed,
+        HedgeSent,
+        HedgeWon,
         CallStarted,
         CallSucceeded,
         CallFailed,

@@ -11,6 +11,10 @@ concurrency limit (``Bulkhead``, by the ``bulkhead`` stage). A ``RetryBudget``
 (retries within a share of the requests plus a floor per second, per host) is a
 retry gate of the ``retry`` stage, which also tells it of every call.
 
+``Hedge`` (async only) is driven by the ``hedge`` stage, which takes the ``retry``
+slot of a call that has one: after ``delay`` seconds without an answer it sends the
+request again, and the first answer wins ("The Tail at Scale", Dean & Barroso 2013).
+
 A driver (the client's retry loop) asks ``Retry.next(state, outcome, now, wall, rng)``
 and acts on the ``Sleep | Return | Raise`` it gets. Everything here is tested with a
 fake clock and seeded randomness (``tests/unit``), and shared by the async and sync
@@ -80,6 +84,7 @@ from ._failover import (
     HostPool,
 )
 from ._gate import RetryGate, Veto
+from ._hedge import DEFAULT_HEDGE_DELAY, DEFAULT_HEDGE_MAX_ATTEMPTS, Hedge, HedgeState
 from ._jitter import DecorrelatedJitter, EqualJitter, FullJitter, Jitter, NoJitter
 from ._predicates import (
     DEFAULT_RETRY_ON,
@@ -105,6 +110,8 @@ __all__ = [
     "DEFAULT_CIRCUIT_FAILURE",
     "DEFAULT_COOL_DOWN",
     "DEFAULT_DEADLINE",
+    "DEFAULT_HEDGE_DELAY",
+    "DEFAULT_HEDGE_MAX_ATTEMPTS",
     "DEFAULT_MARK_DOWN",
     "DEFAULT_MAX_ATTEMPTS",
     "DEFAULT_MAX_CONCURRENT",
@@ -141,6 +148,8 @@ __all__ = [
     "FailoverStrategy",
     "Fibonacci",
     "FullJitter",
+    "Hedge",
+    "HedgeState",
     "HostChange",
     "HostHealth",
     "HostPool",
