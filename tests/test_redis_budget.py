@@ -446,3 +446,37 @@ def test_a_second_process_is_vetoed_once_the_shared_budget_is_spent(
     assert b["codes"] == [503] * 3
     assert fault_server.hits("/b") == 3  # no retry left for B
     assert b["vetoed"] == 3
+
+
+@pytest.mark.anyio
+async def test_a_hedged_call_uses_the_shared_budget_asynchronously(
+    redis_port: int, fault_server: FaultServer
+) -> None:
+    """Hedging with a Redis budget: the deposit and the hedge's withdrawal go to Redis.
+
+    The store has only an async client, so a sync call into Redis would fail: the
+    hedge stage must await the store as the retry stage does.
+    """
+    client = redis.asyncio.Redis(port=redis_port)
+    store = RedisStore(client, prefix=prefix())
+    budget = RetryBudget(store=store)
+    shared = budget.shared
+    assert shared is not None
+    await shared.abalance("warm", 0.0, budget)  # loads the script
+    fault_server.script("/hg", [Step(503), Step(200)])
+    async with restwell.AsyncClient(
+        transport="httpx",
+        clock=FakeClock(),
+        hedge=restwell.policies.Hedge(30.0),
+        retry_budget=budget,
+    ) as http:
+        reset_stats(redis_port)
+        response = await http.get(fault_server.url_for("/hg"))
+        assert response.status_code == 200  # the 503 was hedged at once
+        assert commandstats(redis_port) == {"evalsha": 2}  # deposit, withdraw
+    b = await shared.abalance(fault_server.url, 0.0, budget)
+    assert (b.requests, b.retries) == (1, 1)
+    assert fault_server.hits("/hg") == 2
+    assert store.in_use() == 0
+    await store.aclose()
+    await client.aclose()

@@ -57,6 +57,7 @@ from .._middleware import AsyncHandler
 from .._models import Attempt, Request, Response
 from .._pipeline import StageEnv
 from ..instrumentation._events import HedgeSent, HedgeWon
+from ..policies._budget import RetryBudget
 from ..policies._circuit import CIRCUIT_ATTEMPT, CIRCUIT_GATE
 from ..policies._decision import Decision, Raise, Return, Sleep
 from ..policies._gate import Veto
@@ -131,7 +132,10 @@ class HedgeStage:
         base = len(ctx.attempts)  # attempts of earlier redirect hops
         budget = _budget_of(ctx.options)
         if budget is not None:  # every call is a deposit, hedged or not
-            budget.record_request(fresh, self._monotonic())
+            if budget.shared is None:
+                budget.record_request(fresh, self._monotonic())
+            else:  # in Redis: awaited, deadline-bounded, fails open
+                await self._retry._deposit(fresh, budget, budget.shared)
 
         def send(now: float) -> int:
             nonlocal last_sent
@@ -255,7 +259,12 @@ class HedgeStage:
         if gates:
             ask = Sleep(0.0, why)
             for gate in gates:
-                verdict = gate.review(ask, request=fresh, attempt=n, now=now)
+                if type(gate) is RetryBudget and gate.shared is not None:
+                    verdict = await self._retry._withdraw(
+                        fresh, gate, gate.shared, ask, now
+                    )
+                else:
+                    verdict = gate.review(ask, request=fresh, attempt=n, now=now)
                 if isinstance(verdict, Veto):
                     name = getattr(gate, "name", None) or type(gate).__name__
                     return policy.stop(
