@@ -6,7 +6,8 @@ per attempt; an open breaker is also a retry gate.
 
 Failover across several base URLs (``Failover`` deciding over a ``HostPool``) is
 driven by the ``failover`` stage, once per attempt; so are rate limiting
-(``RateLimiter``: GCRA over one or more ``RateLimit``, by the ``rate`` stage) and the
+(``RateLimiter``: GCRA over one or more ``RateLimit``, optionally following the
+server with ``Adaptive``, by the ``rate`` stage) and the
 concurrency limit (``Bulkhead``, by the ``bulkhead`` stage).
 
 A driver (the client's retry loop) asks ``Retry.next(state, outcome, now, wall, rng)``
@@ -38,6 +39,7 @@ from .._config import (
     IDEMPOTENT_METHODS,
 )
 from .._public import set_public_module
+from ._adaptive import Adaptive, RateAdjustment, RateQuota, parse_rate_quota
 from ._backoff import (
     Backoff,
     BackoffStrategy,
@@ -110,6 +112,7 @@ __all__ = [
     "IDEMPOTENT_METHODS",
     "NEVER_SENT_ERRORS",
     "RATE_MODES",
+    "Adaptive",
     "Admission",
     "Backoff",
     "BackoffStrategy",
@@ -138,10 +141,12 @@ __all__ = [
     "NoJitter",
     "Predicate",
     "Raise",
+    "RateAdjustment",
     "RateDecision",
     "RateLimit",
     "RateLimiter",
     "RateMode",
+    "RateQuota",
     "RateStore",
     "Refusal",
     "Retry",
@@ -156,6 +161,7 @@ __all__ = [
     "on_status",
     "origin_key",
     "parse_http_date",
+    "parse_rate_quota",
     "parse_retry_after",
     "per_host",
 ]

@@ -11,7 +11,14 @@ A wait never passes the deadline: one that would raises ``DeadlineExceeded`` at
 once, without sleeping. ``"fail"`` mode, or a wait beyond ``max_wait``, raises
 ``RateLimitExceeded(retry_in=...)``. Nothing is sent in either case.
 
-Reads ``ctx.options.policies``, ``ctx.deadline_at``; emits ``RateLimited``.
+With an adaptive limiter (``RateLimiter(adaptive=Adaptive(...))``) the stage also
+tells the limiter every attempt's response on its way back (``observe``: status and
+headers, the 429 the ``retry`` stage will retry included), so the next attempt's
+wait follows the server; a change of the adaptive rate emits ``RateAdjusted``.
+Attempts that end in an exception are not observed.
+
+Reads ``ctx.options.policies``, ``ctx.deadline_at``; emits ``RateLimited``,
+``RateAdjusted``.
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ from ..._middleware import AsyncHandler
 from ..._models import Request, Response
 from ..._pipeline import StageEnv
 from ..._redact import redact_url
-from ...instrumentation._events import RateLimited
+from ...instrumentation._events import RateAdjusted, RateLimited
+from ...policies._adaptive import RateAdjustment
 from ...policies._rate import RateDecision, RateLimiter
 from ._timeout import deadline_error
 
@@ -35,14 +43,16 @@ class RateStage:
     """Paces attempts with the call's ``RateLimiter`` (see the module docstring)."""
 
     name = "rate"
-    EMITS = (RateLimited,)
-    __slots__ = ("_hooks", "_monotonic", "_next", "_sleep")
+    EMITS = (RateLimited, RateAdjusted)
+    __slots__ = ("_adjusted", "_hooks", "_monotonic", "_next", "_sleep", "_wall")
 
     def __init__(self, call_next: AsyncHandler, env: StageEnv) -> None:
         self._next = call_next
         self._monotonic = env.monotonic
+        self._wall = env.wall
         self._sleep = env.clock.asleep
         self._hooks = env.events.hooks(RateLimited)
+        self._adjusted = env.events.hooks(RateAdjusted)
 
     async def __call__(self, request: Request) -> Response[Any]:
         ctx = request.context
@@ -58,7 +68,19 @@ class RateStage:
             if not decision.admitted:
                 raise self._refusal(request, limiter, decision, now, deadline_at)
             await self._sleep(decision.wait)
-        return await self._next(request)
+        if limiter.adaptive is None:
+            return await self._next(request)
+        response = await self._next(request)
+        change = limiter.observe(
+            request,
+            response.status_code,
+            response.headers,
+            self._monotonic(),
+            self._wall(),
+        )
+        if change is not None and self._adjusted:
+            await self._emit_adjusted(request, change)
+        return response
 
     @staticmethod
     def _refusal(
@@ -92,6 +114,20 @@ class RateStage:
             request=request,
             retry_in=wait,
             key=decision.key,
+        )
+
+    async def _emit_adjusted(self, request: Request, change: RateAdjustment) -> None:
+        await aemit(
+            self._adjusted,
+            RateAdjusted(
+                request=request,
+                attempt=request.attempt,
+                call_id=request.context.call_id,
+                key=change.key,
+                rate=change.rate,
+                reason=change.reason,
+                hold=change.hold,
+            ),
         )
 
     async def _emit(self, request: Request, decision: RateDecision) -> None:
