@@ -306,7 +306,7 @@ def test_adaptive_limiting_gets_fewer_429s_from_a_5_per_second_server(
         assert server.refused == 35
         assert clock.monotonic() == 0.0
         return
-    assert server.refused < 35 / 3
+    assert server.refused == 7  # the figure docs/guide.md gives
     assert clock.monotonic() > 5.0  # it slowed down to the server's pace
     changes = [e for e in seen if isinstance(e, RateAdjusted)]
     assert [e.reason for e in changes].count("throttled") == server.refused

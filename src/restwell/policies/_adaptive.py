@@ -79,6 +79,7 @@ __all__ = ["Adaptive", "RateAdjustment", "RateQuota", "parse_rate_quota"]
 _BETA = 0.7  # RFC 9438 §4.6 beta_cubic; AWS SDK ClientRateLimiter _BETA
 _C = 0.4  # RFC 9438 §4.2 C; AWS SDK _SCALE_CONSTANT
 _BUCKET = 0.5  # seconds per measuring bucket (AWS SDK _TIME_BUCKET_RANGE)
+_PER_SECOND = 1 / _BUCKET  # buckets per second
 _SMOOTH = 0.8  # weight of the newest bucket (AWS SDK _SMOOTHING)
 _MAX_FIELD = 4096  # longest rate-limit header read, in characters
 _MAX_MEMBERS = 16  # most policies read from one field
@@ -218,6 +219,39 @@ def _reset_seconds(
     return reset
 
 
+_FIELDS = frozenset(
+    {
+        "ratelimit",
+        "ratelimit-policy",
+        "ratelimit-remaining",
+        "ratelimit-reset",
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+    }
+)
+
+
+def _rate_fields(headers: Mapping[str, str]) -> dict[str, str] | None:
+    """
+    The rate-limit fields of ``headers`` (lowercased names), in one pass, or ``None``.
+
+    One loop over the pairs with a substring test per name is the cheapest way to
+    learn that a response has none (the common case); repeated fields are joined
+    with ``", "`` (RFC 9110 §5.3).
+    """
+    pairs = getattr(headers, "_pairs", None)  # restwell.Headers, without a copy
+    items = cast("list[tuple[str, str]]", pairs()) if pairs else headers.items()
+    found: dict[str, str] | None = None
+    for name, value in items:
+        if "imit" in name or "IMIT" in name:  # "RateLimit", "ratelimit", "RATELIMIT"
+            low = name.lower()
+            if low in _FIELDS:
+                if found is None:
+                    found = {}
+                found[low] = f"{found[low]}, {value}" if low in found else value
+    return found
+
+
 def parse_rate_quota(headers: Mapping[str, str], wall: float) -> RateQuota | None:
     """
     Read a response's rate-limit headers (see the module docstring for the forms).
@@ -235,15 +269,18 @@ def parse_rate_quota(headers: Mapping[str, str], wall: float) -> RateQuota | Non
     Returns:
         A ``RateQuota``, or ``None`` when no usable rate-limit header is present.
     """
+    fields = _rate_fields(headers)
+    if fields is None:
+        return None
     rate: float | None = None
-    policy = headers.get("ratelimit-policy")
+    policy = fields.get("ratelimit-policy")
     if policy is not None:
         for member in _members(policy) or ():
             q, w = _number(member.get("q")), _number(member.get("w"))
             if q is not None and w is not None and w > 0:
                 r = min(q, _MAX_COUNT) / w
                 rate = r if rate is None else min(rate, r)
-    field = headers.get("ratelimit")
+    field = fields.get("ratelimit")
     if field is not None:
         best: tuple[float, float | None] | None = None
         source = "ratelimit"
@@ -268,9 +305,9 @@ def parse_rate_quota(headers: Mapping[str, str], wall: float) -> RateQuota | Non
         if best is not None:
             return RateQuota(best[0], best[1], rate, source)
     for prefix, epoch in (("ratelimit-", False), ("x-ratelimit-", True)):
-        left = _number(headers.get(prefix + "remaining"))
+        left = _number(fields.get(prefix + "remaining"))
         if left is not None:
-            reset = _reset_seconds(headers.get(prefix + "reset"), headers, wall, epoch)
+            reset = _reset_seconds(fields.get(prefix + "reset"), headers, wall, epoch)
             source = "ratelimit-remaining" if not epoch else "x-ratelimit"
             return RateQuota(min(left, _MAX_COUNT), reset, rate, source)
     if rate is not None:
@@ -342,7 +379,7 @@ class _State:
         self.recovered = True
         self.quota = math.inf  # rate from headers, until quota_until
         self.quota_until = 0.0
-        self.start = math.floor(now / _BUCKET) * _BUCKET  # measuring bucket
+        self.start = int(now * _PER_SECOND)  # measuring bucket's index
         self.count = 0
         self.measured = 0.0  # smoothed sending rate, requests per second
         self.last = now
@@ -521,28 +558,39 @@ class Adaptive:
             report (every decrease, a new quota rate differing by more than 10%,
             a recovery), else ``None``. Never raises on header values.
         """
-        quota = parse_rate_quota(headers, wall) if self.headers else None
+        quota = (
+            parse_rate_quota(headers, wall)
+            if self.headers and _rate_fields(headers) is not None
+            else None
+        )
         throttled = status in self.statuses
         retry_after: float | None = None
         if status == 503 or throttled:
             retry_after = parse_retry_after(headers, wall).delay
             if status == 503 and retry_after is not None:
                 throttled = True
+        st = self._states.get(key)
+        if (
+            st is not None
+            and quota is None
+            and not throttled
+            and st.cubic == math.inf
+            and not st.quota_until
+        ):
+            # The happy path: only the measured rate moves (no lock: a count lost
+            # to a race between threads changes an estimate, nothing else).
+            st.last = now
+            st.count += 1
+            if int(now * _PER_SECOND) > st.start:
+                self._measure(st, now, 0)
+            return None
         with self._lock:
             st = self._states.get(key)
             if st is None:
                 if len(self._states) >= self._sweep_at:
                     self._sweep(now)
                 st = self._states[key] = _State(now)
-            st.last = now
-            # Measured sending rate: a count per 0.5 s bucket, smoothed.
-            st.count += 1
-            bucket = math.floor(now / _BUCKET) * _BUCKET
-            if bucket > st.start:
-                current = st.count / (bucket - st.start)
-                st.measured = current * _SMOOTH + st.measured * (1 - _SMOOTH)
-                st.count = 0
-                st.start = bucket
+            self._measure(st, now)
             reason: str | None = None
             hold = 0.0
             if throttled:
@@ -579,6 +627,18 @@ class Adaptive:
             ):
                 return None
             return RateAdjustment(str(key), st.rate, reason, max(0.0, st.held - now))
+
+    @staticmethod
+    def _measure(st: _State, now: float, add: int = 1) -> None:
+        """Count a response; at a new 0.5 s bucket fold the count into the EWMA."""
+        st.last = now
+        st.count += add
+        bucket = int(now * _PER_SECOND)
+        if bucket > st.start:
+            current = st.count * _PER_SECOND / (bucket - st.start)
+            st.measured = current * _SMOOTH + st.measured * (1 - _SMOOTH)
+            st.count = 0
+            st.start = bucket
 
     def _estimate(self, st: _State, now: float) -> float:
         """The sending rate: the smoothed one, or this bucket's when none yet."""

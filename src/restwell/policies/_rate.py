@@ -364,7 +364,18 @@ class RateLimiter:
             A ``RateDecision``: admitted after ``wait`` seconds (reserved), or
             refused with ``wait`` the time until it would be admitted.
         """
-        key = self.key(request)
+        return self.decide_key(self.key(request), now, deadline_at)
+
+    def decide_key(
+        self, key: Hashable, now: float, deadline_at: float | None = None
+    ) -> RateDecision:
+        """
+        ``decide`` for a key already computed (``key(request)``).
+
+        For a driver that also passes the key to ``adaptive.observe`` (the ``rate``
+        stage), so the key function runs once per attempt. Arguments and result
+        as ``decide``.
+        """
         if self.mode == "fail":
             bound = 0.0
         else:

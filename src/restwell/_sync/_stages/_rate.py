@@ -63,18 +63,20 @@ class RateStage:
             return self._next(request)
         now = self._monotonic()
         deadline_at = ctx.deadline_at
-        decision = limiter.decide(request, now, deadline_at)
+        adaptive = limiter.adaptive
+        key = limiter.key(request)
+        decision = limiter.decide_key(key, now, deadline_at)
         if decision.wait:
             if self._hooks:
                 self._emit(request, decision)
             if not decision.admitted:
                 raise self._refusal(request, limiter, decision, now, deadline_at)
             self._sleep(decision.wait)
-        if limiter.adaptive is None:
+        if adaptive is None:
             return self._next(request)
         response = self._next(request)
-        change = limiter.observe(
-            request,
+        change = adaptive.observe(
+            key,
             response.status_code,
             response.headers,
             self._monotonic(),
