@@ -250,13 +250,22 @@ async def test_a_full_bulkhead_refuses_without_sending(
     bulkhead.release()
 
 
+@pytest.mark.parametrize("adaptive", [False, True])
 @pytest.mark.anyio
 async def test_429_with_retry_after_zero_is_bounded_by_max_attempts(
-    fault_server: FaultServer,
+    fault_server: FaultServer, adaptive: bool
 ) -> None:
-    """aiorequestful's seed bug: 25 answers of 429, Retry-After: 0, gave 26 attempts."""
+    """
+    aiorequestful's seed bug: 25 answers of 429, Retry-After: 0, gave 26 attempts.
+
+    With an adaptive limiter too: it slows the attempts down, never adds any.
+    """
     fault_server.script("/busy", [Step(429, retry_after=0)] * 25 + [Step(200)])
-    async with restwell.AsyncClient(transport="httpx", clock=FakeClock()) as client:
+    async with restwell.AsyncClient(
+        transport="httpx",
+        clock=FakeClock(),
+        rate_limit=Adaptive() if adaptive else None,
+    ) as client:
         response = await client.get(fault_server.url_for("/busy"))
     assert response.status_code == 429
     assert len(response.attempts) == 3  # Retry()'s max_attempts
@@ -358,17 +367,25 @@ async def test_the_429_that_retry_retries_is_observed(
     assert clock.monotonic() == pytest.approx(2.0)  # one wait, not two
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "3"},
+        {  # GitHub: epoch seconds, against the response's Date
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": "1700000003",
+            "Date": "Tue, 14 Nov 2023 22:13:20 GMT",  # 1700000000
+        },
+        {"RateLimit": '"default";r=0;t=3', "RateLimit-Policy": '"default";q=9;w=3'},
+        {"RateLimit": "limit=9, remaining=0, reset=3"},
+        {"RateLimit-Remaining": "0", "RateLimit-Reset": "3"},
+    ],
+)
 @pytest.mark.anyio
 async def test_remaining_zero_makes_the_next_request_wait_until_the_reset(
-    fault_server: FaultServer,
+    fault_server: FaultServer, headers: dict[str, str]
 ) -> None:
-    fault_server.script(
-        "/q",
-        [
-            Step(200, headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "3"}),
-            Step(200),
-        ],
-    )
+    fault_server.script("/q", [Step(200, headers=headers), Step(200)])
     clock = FakeClock()
     sent: list[float] = []
 

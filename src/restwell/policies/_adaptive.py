@@ -42,6 +42,11 @@ Three rules, in order of authority:
 
 3. **Nothing else changes the rate.** Successes only move the CUBIC curve forward.
 
+The adaptive limit paces strictly (GCRA with a burst of 1, ``RateLimit``'s
+default): no burst of a second's worth as the AWS SDK's token bucket allows, since
+a client that has just waited could then send twice its rate within a second and be
+throttled again. After a throttle the next request waits one full interval.
+
 Why CUBIC rather than AIMD: AIMD (additive increase, multiplicative decrease, RFC
 5681's congestion avoidance) recovers linearly, at a speed that depends on the step
 chosen and on how often responses come back; after a throttle at 100 req/s it needs
@@ -66,7 +71,7 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections.abc import Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping
 from datetime import timedelta
 from typing import cast
 
@@ -394,8 +399,11 @@ class Adaptive:
     back; ``RateLimiter(adaptive=Adaptive())`` has no fixed limit, only the adaptive
     one. The algorithm, the headers read and every bound are in the module
     docstring (``restwell.policies._adaptive``). The object holds per-key state
-    (thread-safe, one lock held for arithmetic only): share one between the calls
-    and clients that talk to the same server. State is in this process only.
+    (thread-safe: one lock, held for arithmetic only; on the happy path, a key
+    that was never throttled, only a counter for the measured rate moves, without
+    the lock): share one between the calls and clients that talk to the same
+    server. State is in this process only; keys with nothing to remember, and keys
+    idle for 600 s, are swept once the map has doubled past 1024 keys.
 
     Args:
         min_rate: The lowest rate CUBIC drops to, requests per second (> 0).
@@ -440,7 +448,7 @@ class Adaptive:
         max_rate: float | None = None,
         beta: float = _BETA,
         scale: float = _C,
-        statuses: frozenset[int] | set[int] | tuple[int, ...] = frozenset({429}),
+        statuses: Collection[int] = frozenset({429}),
         headers: bool = True,
         max_delay: float | timedelta = DEFAULT_MAX_RETRY_AFTER,
     ) -> None:
@@ -528,7 +536,11 @@ class Adaptive:
             st.tat = (tat if tat > at else at) + st.interval
 
     def rate(self, key: Hashable) -> float:
-        """The adaptive rate for ``key`` now, requests per second (``inf``: none)."""
+        """
+        The adaptive rate for ``key`` as last computed, in requests per second.
+
+        ``math.inf``: no adaptive limit for the key (never throttled, no quota).
+        """
         st = self._states.get(key)
         return math.inf if st is None else st.rate
 
