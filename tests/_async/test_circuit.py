@@ -267,16 +267,50 @@ async def test_a_call_may_turn_it_off_or_bring_its_own(
 
 
 @pytest.mark.anyio
-async def test_without_a_breaker_there_is_no_circuit_stage(
+async def test_a_client_without_a_breaker_takes_one_per_call(
     fault_server: FaultServer, clock: FakeClock
 ) -> None:
+    fault_server.script("/x", [Step(502)])
+    breaker = CircuitBreaker(consecutive_failures=1)
     async with make(clock, None) as client:
-        with pytest.raises(restwell.ConfigurationError, match="no 'circuit' stage"):
-            await client.get(
-                fault_server.url_for("/json"), policies={"circuit": CircuitBreaker()}
-            )
+        url = fault_server.url_for("/x")
+        assert (await client.get(url, policies={"circuit": breaker})).status_code == 502
+        with pytest.raises(restwell.CircuitOpenError):
+            await client.get(url, policies={"circuit": breaker})
+        # a call without the breaker is not refused: the client has none
+        assert (await client.get(url, retry=None)).status_code == 502
+        with pytest.raises(restwell.ConfigurationError, match="CircuitBreaker"):
+            await client.get(url, policies={"circuit": "on"})
+    assert fault_server.hits("/x") == 2
     with pytest.raises(restwell.ConfigurationError, match="circuit_breaker="):
         make(clock, "on")  # type: ignore[arg-type]
+
+
+@pytest.mark.anyio
+async def test_a_resource_brings_its_own_breaker(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
+    """A breaker set on one resource guards its calls only (most specific wins)."""
+    fault_server.script("/flaky", [Step(502)])
+    breaker = CircuitBreaker(consecutive_failures=1)
+    api = restwell.Service(
+        "api",
+        fault_server.url,
+        resources=[
+            restwell.Resource(
+                "/flaky", handlers=[("GET", "")], policies={"circuit": breaker}
+            ),
+            restwell.Resource("/json", handlers=[("GET", "")]),
+        ],
+    )
+    async with make(clock, None) as client:
+        bound = api.bind(client)
+        assert (await bound.flaky.get("")).status_code == 502
+        with pytest.raises(restwell.CircuitOpenError):
+            await bound.flaky.get("")
+        # same origin, other resource: no breaker there
+        assert (await bound.json.get("")).status_code == 200
+    assert fault_server.hits("/flaky") == 1
 
 
 @pytest.mark.anyio

@@ -255,16 +255,49 @@ def test_a_call_may_turn_it_off_or_bring_its_own(
     assert fault_server.hits() == 2
 
 
-def test_without_a_breaker_there_is_no_circuit_stage(
+def test_a_client_without_a_breaker_takes_one_per_call(
     fault_server: FaultServer, clock: FakeClock
 ) -> None:
+    fault_server.script("/x", [Step(502)])
+    breaker = CircuitBreaker(consecutive_failures=1)
     with make(clock, None) as client:
-        with pytest.raises(restwell.ConfigurationError, match="no 'circuit' stage"):
-            client.get(
-                fault_server.url_for("/json"), policies={"circuit": CircuitBreaker()}
-            )
+        url = fault_server.url_for("/x")
+        assert (client.get(url, policies={"circuit": breaker})).status_code == 502
+        with pytest.raises(restwell.CircuitOpenError):
+            client.get(url, policies={"circuit": breaker})
+        # a call without the breaker is not refused: the client has none
+        assert (client.get(url, retry=None)).status_code == 502
+        with pytest.raises(restwell.ConfigurationError, match="CircuitBreaker"):
+            client.get(url, policies={"circuit": "on"})
+    assert fault_server.hits("/x") == 2
     with pytest.raises(restwell.ConfigurationError, match="circuit_breaker="):
         make(clock, "on")  # type: ignore[arg-type]
+
+
+def test_a_resource_brings_its_own_breaker(
+    fault_server: FaultServer, clock: FakeClock
+) -> None:
+    """A breaker set on one resource guards its calls only (most specific wins)."""
+    fault_server.script("/flaky", [Step(502)])
+    breaker = CircuitBreaker(consecutive_failures=1)
+    api = restwell.Service(
+        "api",
+        fault_server.url,
+        resources=[
+            restwell.Resource(
+                "/flaky", handlers=[("GET", "")], policies={"circuit": breaker}
+            ),
+            restwell.Resource("/json", handlers=[("GET", "")]),
+        ],
+    )
+    with make(clock, None) as client:
+        bound = api.bind(client)
+        assert (bound.flaky.get("")).status_code == 502
+        with pytest.raises(restwell.CircuitOpenError):
+            bound.flaky.get("")
+        # same origin, other resource: no breaker there
+        assert (bound.json.get("")).status_code == 200
+    assert fault_server.hits("/flaky") == 1
 
 
 def test_a_shared_breaker_opened_by_one_client_refuses_for_another(

@@ -226,7 +226,8 @@ class Client:
             attempt (per host by default): when open, the attempt is refused with
             ``CircuitOpenError`` without touching the network, and a call whose
             breaker opens stops retrying. Share one between clients to share its
-            state. Default ``None``: no ``circuit`` stage.
+            state. Default ``None``: no breaker (a call, or a service, resource
+            or handler, may still bring one with ``policies={"circuit": ...}``).
         raise_for_status: *(per call)* Raise ``HTTPStatusError`` for a final
             4xx/5xx response. Default ``False``: the response is returned.
         follow_redirects: *(per call)* Follow 301/302/303/307/308. Default
@@ -263,8 +264,7 @@ class Client:
     ``RateLimiter`` or ``RateLimit``), ``"bulkhead"`` (a ``Bulkhead`` or an int),
     ``"failover"`` with several base URLs (a ``Failover``, a strategy name, or
     ``None``: the call goes to the first base URL, unrouted), and ``"circuit"``
-    with a ``circuit_breaker`` (another ``CircuitBreaker``, or ``None``: no
-    breaker for this call).
+    (a ``CircuitBreaker``, or ``None``: no breaker for this call).
 
     Raises:
         ConfigurationError: For an invalid argument (the message names it).
@@ -353,7 +353,6 @@ class Client:
             self._options = resolve_options(
                 self._options, {"policies": {"circuit": circuit_breaker}}
             )
-        self._breaker = circuit_breaker
         self._options.retry.warn_if_unbounded(self._options.deadline)
         # The User-Agent is the transport's default (restwell/x.y), so a plain
         # request carries no headers of its own: nothing to merge per call.
@@ -383,11 +382,8 @@ class Client:
             emitted.update(stage.EMITS)
         if self._pool is not None:
             emitted.update(FailoverStage.EMITS)
-        for slot, stage in _TRAFFIC:
-            if slot in self._options.policies:
-                emitted.update(stage.EMITS)
-        if circuit_breaker is not None:
-            emitted.update(CircuitStage.EMITS)
+        for _, stage in _TRAFFIC:  # a call may bring any of them (policies=)
+            emitted.update(stage.EMITS)
         for _, m in self._middleware:
             for cls in getattr(m, "emits", ()):
                 if not (isinstance(cls, type) and issubclass(cls, Event)):
@@ -415,10 +411,10 @@ class Client:
             self._options.follow_redirects, False, _traffic(self._options)
         )
         self._policy_slots = frozenset(
-            {"retry", "rate", "bulkhead"}
+            {"retry", *_TRAFFIC_SLOTS}
             if self._pool is None
-            else {"retry", "rate", "bulkhead", "failover"}
-        ) | ({"circuit"} if circuit_breaker is not None else set())
+            else {"retry", "failover", *_TRAFFIC_SLOTS}
+        )
         self._closed = False
 
     # -- the pipeline ----------------------------------------------------------------
@@ -438,8 +434,6 @@ class Client:
             stages["redirects"] = _wrap(RedirectStage, env)
         if self._pool is not None:
             stages["failover"] = _wrap(FailoverStage, env)
-        if self._breaker is not None:
-            stages["circuit"] = _wrap(CircuitStage, env)
         for slot, stage in _TRAFFIC:
             if slot in traffic:
                 stages[slot] = _wrap(stage, env)
@@ -1185,9 +1179,13 @@ def _middleware(middleware: Any) -> Callable[[Handler], Handler]:
 
 # The traffic-control stages: in a chain only when its call has their policy.
 _TRAFFIC: tuple[tuple[str, Any], ...] = (
+    ("circuit", CircuitStage),
     ("rate", RateStage),
     ("bulkhead", BulkheadStage),
 )
+
+
+_TRAFFIC_SLOTS = tuple(slot for slot, _ in _TRAFFIC)
 
 
 def _traffic(options: CallOptions) -> tuple[str, ...]:

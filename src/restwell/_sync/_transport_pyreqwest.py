@@ -150,8 +150,29 @@ class _PyreqwestStream:
             DecodingError: The body does not decode with its Content-Encoding.
             TransportError: A mapped pyreqwest error.
         """
-        chunks = list(self)
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        raw = self._raw
+        if self._closed or "content-encoding" in raw.headers:
+            chunks = list(self)
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        # Nothing to decode: one read into the runtime instead of a chunk loop
+        # (the caller checked the size first: Response.read reads it all this way
+        # only when Content-Length says it fits). About 2x fewer instructions for
+        # a small body at 16 concurrent calls (docs/benchmarks.md).
+        request = self._request
+        try:
+            data = bytes(raw.bytes())
+        except Exception as exc:
+            self.close()
+            mapped = self._transport._body_error(exc, request)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+        except BaseException:  # cancelled: leave the request, drop the connection
+            self.close()
+            raise
+        self.close()
+        _check_deadline(request)  # a streamed body outlives the call
+        return data
 
     def close(self) -> None:
         if not self._closed:

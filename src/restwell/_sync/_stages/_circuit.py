@@ -3,14 +3,14 @@
 """
 The ``circuit`` stage: asks the call's ``CircuitBreaker`` before each attempt.
 
-In the chain only when the client has a breaker (``circuit_breaker=``) or lets
-calls bring one (``policies={"circuit": breaker}``; ``None`` turns it off for a
-call). Per attempt, below ``failover`` (so it keys by the host the attempt really
-goes to) and above ``rate``: the breaker's ``allow`` admits the attempt or refuses
-it, and a refusal raises ``CircuitOpenError`` before anything below runs (no rate
-token, no connection, no bytes). The outcome of an admitted attempt goes back to
-``record``; an attempt cancelled before its outcome gives a half-open probe slot
-back (``release``).
+In the chain only when the call has a breaker: the client's (``circuit_breaker=``)
+or its own (``policies={"circuit": breaker}``, also from a service, resource or
+handler; ``None`` turns the client's off for a call). Per attempt, below
+``failover`` (so it keys by the host the attempt really goes to) and above ``rate``:
+the breaker's ``allow`` admits the attempt or refuses it, and a refusal raises
+``CircuitOpenError`` before anything below runs (no rate token, no connection, no
+bytes). The outcome of an admitted attempt goes back to ``record``; an attempt
+cancelled before its outcome gives a half-open probe slot back (``release``).
 
 An attempt that may be retried (refused, raised, or answered 4xx/5xx) leaves its
 breaker and key in the context (``CIRCUIT_ATTEMPT``), where the retry stage's
