@@ -405,3 +405,33 @@ def test_idle_keys_are_swept() -> None:
     for i in range(2000, 2000 + 2 * 1024):  # idle for 600 s: even throttled go
         a.observe(i, 200, Headers(), 601.0, EPOCH)
     assert a.rate(K) == math.inf
+
+
+def test_a_quiet_key_has_its_headers_read_on_one_response_in_8() -> None:
+    """The happy path skips the header scan 7 times in 8 until a key sends any."""
+    a = Adaptive()
+    zero = h(ratelimit='"d";r=0;t=5')
+    a.observe(K, 200, Headers(), 0.0, EPOCH)  # the first response: read, none
+    for _ in range(7):  # responses 2..8: not read
+        assert a.observe(K, 200, zero, 0.0, EPOCH) is None
+    assert a.earliest(K, 0.0) == 0.0
+    change = a.observe(K, 200, zero, 0.0, EPOCH)  # the 9th: read
+    assert change is not None and change.reason == "exhausted"
+    assert a.earliest(K, 0.0) == 5.0
+    # From now on every response is read.
+    a.observe(K, 200, h(ratelimit='"d";r=0;t=9'), 1.0, EPOCH)
+    assert a.earliest(K, 1.0) == 9.0
+
+
+def test_a_quiet_key_reads_every_429_and_503() -> None:
+    a = Adaptive()
+    a.observe(K, 200, Headers(), 0.0, EPOCH)
+    assert a.observe(K, 503, Headers(), 0.0, EPOCH) is None  # no Retry-After
+    change = a.observe(
+        K, 503, h(x_ratelimit_remaining="0", x_ratelimit_reset="4"), 0.0, 0.0
+    )
+    assert change is not None and (change.reason, change.hold) == ("exhausted", 4.0)
+    b = Adaptive()
+    b.observe(K, 200, Headers(), 0.0, EPOCH)
+    change = b.observe(K, 429, h(retry_after="2"), 0.0, EPOCH)
+    assert change is not None and (change.reason, change.hold) == ("retry-after", 2.0)

@@ -30,6 +30,13 @@ Three rules, in order of authority:
      measured against the response's ``Date`` header when it has one (so client
      clock skew does not matter), else against ``wall``.
 
+   Cost: the headers of a key's first response, of every 429 and 503, and of every
+   response once the key has sent such headers or been throttled are read; on a
+   key that has done neither (a server that sends no rate-limit headers: the happy
+   path) one response in 8 is read, so such a server costs a counter per
+   response, not a header scan, and a server that starts sending them is noticed
+   within 8 responses.
+
 2. **A throttle (429, or 503 with ``Retry-After``) lowers the rate with CUBIC.**
    The rate drops to ``beta`` (0.7) times the rate the client was actually sending
    (a smoothed count per 0.5 s, not the limit it was allowed), then grows back along
@@ -90,6 +97,7 @@ _MAX_FIELD = 4096  # longest rate-limit header read, in characters
 _MAX_MEMBERS = 16  # most policies read from one field
 _MAX_COUNT = 1e9  # largest remaining / quota count believed
 _EPOCH = 1e9  # X-RateLimit-Reset at or above this is Unix epoch seconds
+_SKIP = 7  # quiet keys: headers read when (responses & _SKIP) == 0, 1 in 8
 _SWEEP_IDLE = 600.0  # seconds after which an idle key's state may be dropped
 
 _NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
@@ -362,10 +370,12 @@ class _State:
         "k",
         "last",
         "measured",
+        "quiet",
         "quota",
         "quota_until",
         "rate",
         "recovered",
+        "seen",
         "start",
         "t_drop",
         "tat",
@@ -388,6 +398,8 @@ class _State:
         self.count = 0
         self.measured = 0.0  # smoothed sending rate, requests per second
         self.last = now
+        self.quiet = True  # never throttled, never sent rate-limit headers
+        self.seen = 0  # responses on the happy path, for reading 1 in 8 headers
 
 
 class Adaptive:
@@ -432,6 +444,7 @@ class Adaptive:
         "_lock",
         "_states",
         "_sweep_at",
+        "_watch",
         "beta",
         "headers",
         "max_delay",
@@ -500,6 +513,7 @@ class Adaptive:
         self.beta = float(beta)
         self.scale = float(scale)
         self.statuses = frozenset(cast("tuple[int, ...]", codes))
+        self._watch = self.statuses | {503}
         self.headers = bool(headers)
         self.max_delay = cast(float, delay)
         self._states: dict[Hashable, _State] = {}
@@ -507,6 +521,15 @@ class Adaptive:
         self._sweep_at = 1024
 
     # -- admission -------------------------------------------------------------
+
+    def idle(self, key: Hashable, now: float) -> bool:
+        """
+        Whether ``key`` has no adaptive limit and no hold at ``now``.
+
+        Then ``earliest`` is 0 and ``commit`` does nothing: a driver may skip both.
+        """
+        st = self._states.get(key)
+        return st is None or (not st.interval and st.held <= now)
 
     def earliest(self, key: Hashable, now: float) -> float:
         """
@@ -570,6 +593,19 @@ class Adaptive:
             report (every decrease, a new quota rate differing by more than 10%,
             a recovery), else ``None``. Never raises on header values.
         """
+        st = self._states.get(key)
+        if st is not None and st.quiet and status not in self._watch:
+            # The happy path: a key never throttled that never sent rate-limit
+            # headers. Only the measured rate moves (no lock: a count lost to a
+            # race between threads changes an estimate, nothing else), and the
+            # headers are read on one response in 8.
+            st.seen += 1
+            if st.seen & _SKIP or not self.headers or _rate_fields(headers) is None:
+                st.last = now
+                st.count += 1
+                if int(now * _PER_SECOND) > st.start:
+                    self._measure(st, now, 0)
+                return None
         quota = (
             parse_rate_quota(headers, wall)
             if self.headers and _rate_fields(headers) is not None
@@ -581,16 +617,7 @@ class Adaptive:
             retry_after = parse_retry_after(headers, wall).delay
             if status == 503 and retry_after is not None:
                 throttled = True
-        st = self._states.get(key)
-        if (
-            st is not None
-            and quota is None
-            and not throttled
-            and st.cubic == math.inf
-            and not st.quota_until
-        ):
-            # The happy path: only the measured rate moves (no lock: a count lost
-            # to a race between threads changes an estimate, nothing else).
+        if st is not None and st.quiet and quota is None and not throttled:
             st.last = now
             st.count += 1
             if int(now * _PER_SECOND) > st.start:
@@ -603,6 +630,8 @@ class Adaptive:
                     self._sweep(now)
                 st = self._states[key] = _State(now)
             self._measure(st, now)
+            if throttled or quota is not None:
+                st.quiet = False
             reason: str | None = None
             hold = 0.0
             if throttled:

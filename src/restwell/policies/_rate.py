@@ -397,6 +397,10 @@ class RateLimiter:
         self, adaptive: Adaptive, key: Hashable, now: float, bound: float
     ) -> float:
         """The adaptive wait first, then ``limits`` reserved at that time."""
+        if adaptive.idle(key, now):
+            if self._limits:
+                return self.store.reserve(key, self._limits, now, bound)
+            return 0.0
         first = adaptive.earliest(key, now)
         if first > bound:
             return -first
