@@ -11,7 +11,7 @@ PYTEST_WORKERS ?= 2
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[cli,httpx2,pyreqwest]" --group dev
+	$(BIN)/python -m pip install -q -e ".[cli,httpx2,http2,pyreqwest]" --group dev
 	touch $(STAMP)
 
 # Servers the tests start on 127.0.0.1 (json-server, npm); pinned by package-lock.json.

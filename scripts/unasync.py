@@ -95,6 +95,7 @@ RULES: list[tuple[str, str]] = [
     ("AsyncResourceBinding", "ResourceBinding"),
     ("acall_callback", "call_callback"),
     ("AsyncTransportConformance", "TransportConformance"),
+    ("agather", "gather"),
     ("AsyncHttpxTransport", "HttpxTransport"),
     ("_AsyncHttpxStream", "_HttpxStream"),
     ("AsyncMockTransport", "MockTransport"),

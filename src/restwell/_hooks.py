@@ -43,7 +43,10 @@ def subscribe(
 
     Args:
         hooks: Callables ``(event) -> None``; an ``event_types`` attribute (a
-            collection of event classes) limits what a hook receives.
+            collection of event classes) limits what a hook receives, and an
+            ``optional_event_types`` attribute adds classes it takes only where
+            the client emits them (``LoggingHook`` uses it for the events of
+            stages a client may not have, such as ``failover``).
         emitted: The event classes the client's stages emit.
         sync: Whether the client is sync (then ``async`` hooks are refused).
 
@@ -85,6 +88,9 @@ def subscribe(
                     "hook's event_types"
                 )
             table[cls].append(hook)
+        for cls in getattr(hook, "optional_event_types", ()):
+            if cls in table and hook not in table[cls]:
+                table[cls].append(hook)
     return {cls: tuple(hs) for cls, hs in table.items() if hs}
 
 

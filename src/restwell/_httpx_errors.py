@@ -105,6 +105,12 @@ def map_httpx_error(
             break
     else:
         target = e.TransportError
+    if target is e.ProtocolError and text.startswith("<StreamReset "):
+        # httpcore reports an HTTP/2 RST_STREAM from the server (RFC 9113 §6.4) as
+        # RemoteProtocolError; it is the server aborting this response, as a
+        # connection reset is on HTTP/1.1: the same class, ReadError.
+        target = e.ReadError
+        text = f"the server reset the HTTP/2 stream (RST_STREAM): {text}"
     detail = scrub(text, request, defaults, local=target is e.TransportError)
     return target(
         f"{target.__name__} on {request.method} {redact_url(request.url)}: "

@@ -288,6 +288,9 @@ def _strip(request: Any) -> None:
 _FRAMING = ("error sending request for url", "builder error for url")
 
 
+_STREAM_RESET = "stream error received"  # the h2 crate's words for a peer's RST_STREAM
+
+
 def _causes(exc: BaseException) -> list[str]:
     details = getattr(exc, "details", None)
     causes = details.get("causes") if isinstance(details, dict) else None
@@ -329,7 +332,12 @@ def map_pyreqwest_error(
         return exc
     causes = _causes(exc)
     target: type[e.RequestError]
-    if name == "ConnectTimeoutError":
+    if any(cause.startswith(_STREAM_RESET) for cause in causes):
+        # An HTTP/2 RST_STREAM from the server (RFC 9113 §6.4; hyper reports it
+        # as a body decode error): the server aborted this response, as a
+        # connection reset does on HTTP/1.1, so the same class.
+        target = e.ReadError
+    elif name == "ConnectTimeoutError":
         target = e.ConnectTimeout if _connect_step(causes) else e.ReadTimeout
     elif name == "ConnectError":
         if _connect_step(causes):

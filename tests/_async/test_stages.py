@@ -505,8 +505,8 @@ def test_per_call_options_are_checked() -> None:
         c._resolve({"follow_redirects": "yes"})
     with pytest.raises(restwell.ConfigurationError, match="timout"):
         c._resolve({"timout": 3})
-    with pytest.raises(restwell.ConfigurationError, match="circuit"):
-        c._resolve({"policies": {"circuit": None}})
+    with pytest.raises(restwell.ConfigurationError, match="no 'cache' stage"):
+        c._resolve({"policies": {"cache": None}})
     with pytest.raises(restwell.ConfigurationError, match="not a policy slot"):
         c._resolve({"policies": {"nope": None}})
     with pytest.raises(restwell.ConfigurationError, match=r"restwell\.Timeout"):

@@ -673,6 +673,42 @@ def test_logging_redacts_credentials(
     assert "[REDACTED]" in caplog.text
 
 
+def test_default_logging_reports_breaker_and_traffic_refusals(
+    fault_server: FaultServer, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The default LoggingHook logs the breaker's changes and the refusals, redacted."""
+    fault_server.script("/flaky", [Step(502)])
+    secret = "s3cr3t-value"
+    base = fault_server.url.replace("http://", f"http://user:{secret}@")
+    breaker = restwell.policies.CircuitBreaker(consecutive_failures=1)
+    with restwell.Client(
+        transport="httpx",
+        clock=clock,
+        retry=None,
+        circuit_breaker=breaker,
+        bulkhead=restwell.policies.Bulkhead(1),
+    ) as client:
+        with caplog.at_level(logging.INFO, logger="restwell"):
+            client.get(base + f"/flaky?api_key={secret}")
+            with pytest.raises(restwell.CircuitOpenError):
+                client.get(base + "/flaky")
+            limiter = restwell.policies.RateLimiter(
+                restwell.policies.RateLimit(1, per=60), mode="fail"
+            )
+            only_rate = {"rate": limiter, "circuit": None}  # the breaker is open
+            client.get(fault_server.url_for("/json"), policies=only_rate)
+            with pytest.raises(restwell.RateLimitExceeded):
+                client.get(fault_server.url_for("/json"), policies=only_rate)
+    opened = [r for r in caplog.records if "opened" in r.getMessage()]
+    assert [r.levelno for r in opened] == [logging.WARNING]
+    assert "circuit breaker for" in opened[0].getMessage()
+    assert any("rate limit for" in r.getMessage() for r in caplog.records)
+    assert secret not in caplog.text
+    # a plain client (no failover, no breaker) takes the default hook as before
+    with restwell.Client(transport="httpx", clock=clock) as plain:
+        assert (plain.get(fault_server.url_for("/json"))).status_code == 200
+
+
 def test_errors_never_carry_credentials(clock: FakeClock) -> None:
     """An error's message redacts URL userinfo and secret query parameters."""
     secret = "pa55word"

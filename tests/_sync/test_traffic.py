@@ -11,6 +11,7 @@ queue, cancellation) is in tests/test_traffic_concurrency.py, written per world.
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
@@ -346,6 +347,25 @@ def test_the_429_that_retry_retries_is_observed(
     assert [(e.reason, e.hold, e.attempt) for e in changes] == [("retry-after", 2.0, 1)]
     assert adaptive.rate(fault_server.url) < 10
     assert clock.monotonic() == pytest.approx(2.0)  # one wait, not two
+
+
+def test_the_default_logging_reports_an_adaptive_decrease(
+    fault_server: FaultServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    fault_server.script("/l", [Step(429, retry_after=1), Step(200)])
+    secret = "s3cr3t-value"
+    base = fault_server.url.replace("http://", f"http://user:{secret}@")
+    with restwell.Client(
+        transport="httpx", clock=FakeClock(), rate_limit=Adaptive()
+    ) as client:
+        with caplog.at_level(logging.INFO, logger="restwell"):
+            client.get(base + "/l")
+    lines = [
+        r.getMessage() for r in caplog.records if "adaptive rate" in r.getMessage()
+    ]
+    assert len(lines) == 1
+    assert "(retry-after), holding 1.000 s" in lines[0]
+    assert secret not in caplog.text
 
 
 @pytest.mark.parametrize(

@@ -201,7 +201,11 @@ class AsyncClient:
             ``None``.
         proxy: A proxy URL (``"http://127.0.0.1:3128"``). Default ``None``: no
             proxy (proxy environment variables are not read).
-        http2: Offer HTTP/2. Default ``False``.
+        http2: Offer HTTP/2 (ALPN ``h2`` on ``https://``; the server may still
+            pick HTTP/1.1, see ``response.http_version``). Default ``False``.
+            httpx and httpx2 need ``h2`` (``pip install "restwell[http2]"``, a
+            ``ConfigurationError`` without it); pyreqwest has it built in;
+            aiohttp refuses it (``ConfigurationError``).
         limits: ``restwell.transports.Limits`` of the connection pool. Default
             ``None``: the transport's own (its docstring says which and why).
         headers: Headers sent with every request (mapping or ``(name, value)`` pairs).

@@ -48,8 +48,11 @@ from .._exceptions import (
     ConfigurationError,
     DeadlineExceeded,
     DecodingError,
+    ReadError,
     TransportTimeout,
+    WriteError,
 )
+from .._http2 import require_h2
 from .._httpx_errors import (
     build_error,
     closed_error,
@@ -232,7 +235,9 @@ class AsyncHttpxTransport:
     Raises:
         ConfigurationError: If ``backend`` is unknown or its package is missing,
             both ``client`` and ``client_kwargs`` are given, the client has a
-            ``base_url``, or the client cannot be created from ``client_kwargs``.
+            ``base_url``, the client cannot be created from ``client_kwargs``, or
+            ``http2=True`` is given without ``h2`` installed (the message names
+            ``pip install "restwell[http2]"``).
     """
 
     __slots__ = (
@@ -448,6 +453,12 @@ class AsyncHttpxTransport:
                 request=request,
             )
         mapped = map_httpx_error(exc, request, defaults=self._defaults())
+        if type(mapped) is WriteError:
+            # Only HTTP/2 writes while a body arrives (WINDOW_UPDATE frames, RFC 9113
+            # §6.9): a connection lost then lost the response, as a reset does
+            # mid-body on HTTP/1.1: the same class, ReadError.
+            text = str(mapped).replace("WriteError", "ReadError", 1)
+            mapped = ReadError(text, request=request)
         ctx: CallContext | None = request.context
         if (
             isinstance(mapped, TransportTimeout)
@@ -602,6 +613,8 @@ def _refuse_base_url(client: Any, package: str, cls: str) -> None:
 
 def _create(module: ModuleType, cls: str, kwargs: dict[str, Any]) -> Any:
     given = ", ".join(f"{name}=..." for name in sorted(kwargs))
+    if kwargs.get("http2"):  # httpx's own ImportError names httpx's extra
+        require_h2(f"http2=True on {module.__name__}.{cls}")
     kwargs.setdefault("follow_redirects", False)
     if "limits" not in kwargs:  # see AsyncHttpxTransport: "Pool limits"
         kwargs["limits"] = module.Limits(

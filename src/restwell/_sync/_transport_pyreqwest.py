@@ -84,6 +84,8 @@ __all__ = ["MAX_TIMEOUTS", "PyreqwestTransport"]
 MAX_TIMEOUTS: Final = 16
 """Most native clients one owned transport keeps, one per distinct ``Timeout``."""
 _SLACK = 0.05  # s: a timeout this close to the deadline was the deadline's
+# pyreqwest's version names that httpx (and RFC 9113) spell without ".0".
+_VERSIONS: Final = {"HTTP/2.0": "HTTP/2", "HTTP/3.0": "HTTP/3"}
 _MIN_TOTAL = 0.001  # s: a total timeout is never zero (pyreqwest would not wait)
 
 
@@ -190,8 +192,9 @@ class _Raw:
 
     @property
     def http_version(self) -> str:
+        """``"HTTP/1.1"``, ``"HTTP/2"`` (as httpx says; pyreqwest says "HTTP/2.0")."""
         version: str = self.response.version
-        return version
+        return _VERSIONS.get(version, version)
 
     @property
     def reason_phrase(self) -> str:

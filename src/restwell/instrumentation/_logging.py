@@ -3,7 +3,11 @@ Logging as a subscriber of the event stream, with credentials redacted.
 
 ``LoggingHook()`` (on by default in every client) logs the rare events: retries
 scheduled, vetoed and ignored Retry-After values at INFO, calls that gave up (a limit
-stopped a retryable outcome, or an error was raised) at WARNING.
+stopped a retryable outcome, or an error was raised) at WARNING; and, in a client
+whose stages emit them, a host marked down (WARNING) or recovered (INFO), a circuit
+breaker opened (WARNING), half-opened or closed (INFO), a rate limiter's refusal
+(INFO), an adaptive rate limiter's decrease or hold (INFO; its recoveries and quota
+changes at DEBUG with ``verbose``) and a bulkhead's refusal (WARNING).
 ``LoggingHook(verbose=True)`` adds every call started and ended and every attempt sent
 and answered, at DEBUG.
 Nothing it writes contains ``Authorization``, ``Cookie``, API-key headers or query
@@ -18,10 +22,18 @@ from typing import Any
 from .._redact import redact_headers, redact_url
 from ._events import (
     AttemptFailed,
+    BulkheadRejected,
     CallFailed,
     CallStarted,
     CallSucceeded,
+    CircuitClosed,
+    CircuitHalfOpened,
+    CircuitOpened,
     Event,
+    HostMarkedDown,
+    HostRecovered,
+    RateAdjusted,
+    RateLimited,
     RequestSent,
     ResponseReceived,
     RetryAfterIgnored,
@@ -49,9 +61,11 @@ class LoggingHook:
 
     Attributes:
         event_types: The event classes this hook handles (the client skips the rest).
+        optional_event_types: The classes it also handles where the client emits
+            them (failover, circuit, rate and bulkhead events).
     """
 
-    __slots__ = ("event_types", "logger", "verbose")
+    __slots__ = ("event_types", "logger", "optional_event_types", "verbose")
 
     def __init__(
         self, logger: logging.Logger | str = "restwell", *, verbose: bool = False
@@ -73,6 +87,18 @@ class LoggingHook:
                 CallSucceeded,
             }
         self.event_types = frozenset(quiet)
+        self.optional_event_types = frozenset(
+            {
+                HostMarkedDown,
+                HostRecovered,
+                CircuitOpened,
+                CircuitHalfOpened,
+                CircuitClosed,
+                RateLimited,
+                RateAdjusted,
+                BulkheadRejected,
+            }
+        )
 
     def __call__(self, event: Event) -> None:
         """Log ``event`` at its level (see the module docstring)."""
@@ -143,6 +169,77 @@ class LoggingHook:
                 event.attempt,
                 type(event.error).__name__,
                 event.duration,
+            )
+        elif isinstance(event, CircuitOpened):
+            log.warning(
+                "%s: circuit breaker for %s opened (was %s) for %.3f s: %s",
+                where,
+                redact_url(event.key),
+                event.previous,
+                event.retry_in,
+                event.reason,
+            )
+        elif isinstance(event, CircuitHalfOpened | CircuitClosed):
+            log.info(
+                "%s: circuit breaker for %s %s: %s",
+                where,
+                redact_url(event.key),
+                "half-open" if isinstance(event, CircuitHalfOpened) else "closed",
+                event.reason,
+            )
+        elif isinstance(event, HostMarkedDown):
+            log.warning(
+                "%s: host %s marked down for %.3f s: %s",
+                where,
+                event.host,
+                event.cool_down,
+                event.reason,
+            )
+        elif isinstance(event, HostRecovered):
+            log.info("%s: host %s recovered: %s", where, event.host, event.reason)
+        elif isinstance(event, RateLimited):
+            if not event.admitted:
+                log.info(
+                    "%s: rate limit for %s refused attempt %d (next slot in %.3f s)",
+                    where,
+                    redact_url(event.key),
+                    event.attempt,
+                    event.wait,
+                )
+            elif self.verbose:
+                log.debug(
+                    "%s: rate limit for %s: attempt %d waits %.3f s",
+                    where,
+                    redact_url(event.key),
+                    event.attempt,
+                    event.wait,
+                )
+        elif isinstance(event, RateAdjusted):
+            if event.reason in ("throttled", "retry-after", "exhausted"):
+                log.info(
+                    "%s: adaptive rate for %s now %.3g/s (%s), holding %.3f s",
+                    where,
+                    redact_url(event.key),
+                    event.rate,
+                    event.reason,
+                    event.hold,
+                )
+            elif self.verbose:
+                log.debug(
+                    "%s: adaptive rate for %s now %.3g/s (%s)",
+                    where,
+                    redact_url(event.key),
+                    event.rate,
+                    event.reason,
+                )
+        elif isinstance(event, BulkheadRejected):
+            log.warning(
+                "%s: bulkhead (%d concurrent, %d queued) refused attempt %d: %s",
+                where,
+                event.max_concurrent,
+                event.max_queued,
+                event.attempt,
+                event.reason,
             )
         elif isinstance(event, CallSucceeded):
             log.debug(

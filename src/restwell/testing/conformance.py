@@ -24,7 +24,9 @@ check, what it holds a transport to, and the known differences of the built-in
 transports.
 
 Also here, for tests of your own: ``TLSTerminator`` (``https://`` in front of a
-``FaultServer``), ``ForwardProxy`` (CONNECT and absolute-form, loopback only),
+``FaultServer``), ``H2Server`` (HTTP/2 and HTTP/1.1 by ALPN over TLS, with
+``H2Request`` records; needs ``h2``: ``pip install 'restwell[http2]'``),
+``ForwardProxy`` (CONNECT and absolute-form, loopback only),
 ``LocalCA`` (a trustme CA with certificates for 127.0.0.1 and a client), and
 ``wait_closed(server, what)``.
 """
@@ -32,12 +34,15 @@ Also here, for tests of your own: ``TLSTerminator`` (``https://`` in front of a
 from restwell._async._conformance import AsyncTransportConformance, wait_closed
 from restwell._public import set_public_module
 from restwell._sync._conformance import TransportConformance
+from restwell.testing._h2_server import H2Request, H2Server
 from restwell.testing._relay import ForwardProxy, ProxiedRequest, TLSTerminator
 from restwell.testing._tls import LocalCA
 
 __all__ = [
     "AsyncTransportConformance",
     "ForwardProxy",
+    "H2Request",
+    "H2Server",
     "LocalCA",
     "ProxiedRequest",
     "TLSTerminator",

@@ -112,7 +112,9 @@ class TransportOptions:
         proxy: A proxy URL (``"http://127.0.0.1:3128"``, userinfo allowed), or
             ``None``. Default ``None``: no proxy (environment variables such as
             ``HTTPS_PROXY`` are not read: a client's proxy is what its code says).
-        http2: Offer HTTP/2 (ALPN ``h2`` on TLS). Default ``False``.
+        http2: Offer HTTP/2 (ALPN ``h2`` and ``http/1.1`` on TLS; plain
+            ``http://`` stays HTTP/1.1). Default ``False``. httpx and httpx2 need
+            ``h2`` (``pip install "restwell[http2]"``).
         limits: ``Limits`` for a pool restwell creates, or ``None`` for the
             transport's own default (each transport's docstring says what it
             picks and why). Default ``None``.
