@@ -367,6 +367,11 @@ def test_headers_off_reads_none() -> None:
 # -- the ceiling -------------------------------------------------------------------
 
 
+def test_an_idle_key_is_paced_by_the_fixed_limits_alone() -> None:
+    limiter = RateLimiter(RateLimit(1), adaptive=Adaptive(), key=lambda r: K)
+    assert [limiter.decide(req(), 0.0).wait for _ in range(3)] == [0.0, 1.0, 2.0]
+
+
 def test_the_limiters_own_limits_stay_the_ceiling() -> None:
     a = Adaptive()
     limiter = RateLimiter(RateLimit(2), adaptive=a, key=lambda r: K)
@@ -435,3 +440,33 @@ def test_a_quiet_key_reads_every_429_and_503() -> None:
     b.observe(K, 200, Headers(), 0.0, EPOCH)
     change = b.observe(K, 429, h(retry_after="2"), 0.0, EPOCH)
     assert change is not None and (change.reason, change.hold) == ("retry-after", 2.0)
+
+
+def test_values_and_corners() -> None:
+    q = RateQuota(1, 2, None, "x-ratelimit")
+    assert q != 1 and q != RateQuota(1, 3, None, "x-ratelimit")
+    assert repr(q) == "RateQuota(remaining=1, reset=2, rate=None, source='x-ratelimit')"
+    # the least remaining wins whatever the order of the policies
+    got = parse_rate_quota(h(ratelimit='"a";r=3;t=1, "b";r=9;t=5'), 0.0)
+    assert got == RateQuota(3, 1, None, "ratelimit")
+    a = Adaptive()
+    assert a.earliest("unknown", 0.0) == 0.0
+    # remaining left but the window already reset: nothing to follow
+    assert a.observe(K, 200, h(ratelimit='"d";r=5;t=0'), 0.0, EPOCH) is None
+    assert a.rate(K) == math.inf
+    limiter = RateLimiter(adaptive=a, key=lambda r: K)
+    assert limiter.decide(req(), 0.0).wait == 0.0  # idle key, no fixed limit
+    change = limiter.observe(req(), 429, Headers(), 0.0, EPOCH)
+    assert change is not None and change.reason == "throttled"
+
+
+def test_the_measured_rate_moves_on_the_quiet_paths() -> None:
+    """Quiet keys (headers skipped, or a 503 without Retry-After) still measure."""
+    a = Adaptive()
+    a.observe(K, 200, Headers(), 0.0, EPOCH)
+    a.observe(K, 200, Headers(), 1.0, EPOCH)  # a new bucket, headers skipped
+    a.observe(K, 503, Headers(), 2.0, EPOCH)  # a new bucket, read, not a throttle
+    change = a.observe(K, 429, Headers(), 2.0, EPOCH)
+    # folded at 1.0 s: 2 responses over 1 s, 2/s, EWMA 0.8 * 2 = 1.6; at 2.0 s:
+    # 1 over 1 s, 0.8 * 1 + 0.2 * 1.6 = 1.12 (the AWS SDK's bucket arithmetic)
+    assert change is not None and change.rate == pytest.approx(0.7 * 1.12)

@@ -725,9 +725,9 @@ class Adaptive:
         return ("quota", 0.0)
 
     def _expire_quota(self, st: _State, now: float) -> None:
-        if st.quota_until and now >= st.quota_until:
-            st.quota, st.quota_until = math.inf, 0.0
-            self._apply(st, now)
+        """The quota's window has ended (checked by the caller): back to CUBIC."""
+        st.quota, st.quota_until = math.inf, 0.0
+        self._apply(st, now)
 
     def _apply(self, st: _State, now: float) -> None:
         rate = st.cubic
@@ -741,9 +741,8 @@ class Adaptive:
             return
         # Strict pacing, no burst (RateLimit's default burst of 1): a burst of a
         # second's worth (the AWS SDK's bucket) lets a client that has just waited
-        # send up to twice its rate within a second, and be throttled again.
-        if st.interval == 0.0 and st.tat < now:
-            st.tat = now
+        # send up to twice its rate within a second, and be throttled again. A tat
+        # in the past needs no update: earliest and commit take max(tat, now).
         st.interval = 1.0 / rate
 
     def _sweep(self, now: float) -> None:
