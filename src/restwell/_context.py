@@ -58,9 +58,23 @@ NO_RETRY = Retry(max_attempts=1)
 """What ``retry=None`` resolves to: one attempt, no retries."""
 
 POLICY_SLOTS = frozenset(
-    {"retry", "hedge", "cache", "failover", "circuit", "rate", "bulkhead", "auth"}
+    {
+        "retry",
+        "hedge",
+        "cache",
+        "failover",
+        "circuit",
+        "rate",
+        "bulkhead",
+        "auth",
+        "budget",
+    }
 )
-"""Pipeline slots whose policy ``CallOptions.policies`` may replace or disable."""
+"""
+Pipeline slots whose policy ``CallOptions.policies`` may replace or disable.
+
+``"budget"`` is the retry budget (a ``RetryBudget``), a gate of the ``retry`` slot.
+"""
 
 _EMPTY: Mapping[str, object] = MappingProxyType({})
 
@@ -173,6 +187,13 @@ def _gates(value: object) -> tuple[RetryGate, ...]:
             raise ConfigurationError(
                 f"retry gate {gate!r} has no review() method: implement "
                 "restwell.policies.RetryGate"
+            )
+        if callable(getattr(gate, "record_request", None)):  # a RetryBudget
+            raise ConfigurationError(
+                f"retry gate {gate!r} counts requests: give it as retry_budget= "
+                '(client) or policies={"budget": ...} (service, resource, handler, '
+                "call), where the retry stage tells it of every call; in retry_gates "
+                "it would see only the retries"
             )
     return tuple(value)
 

@@ -67,6 +67,8 @@ from .._urls import QueryParams, check_base_url, join_url, same_origin
 from ..instrumentation._events import Event, EventHook
 from ..instrumentation._logging import LoggingHook
 from ..pagination import ItemsPath, PaginationStrategy
+from ..policies._budget import RetryBudget
+from ..policies._budget import as_retry_budget as _as_retry_budget
 from ..policies._bulkhead import Bulkhead
 from ..policies._bulkhead import as_bulkhead as _as_bulkhead
 from ..policies._circuit import CircuitBreaker
@@ -263,13 +265,20 @@ class AsyncClient:
         bulkhead: A ``restwell.policies.Bulkhead`` (most concurrent attempts,
             optional queue; ``BulkheadFull`` beyond), or an int (most concurrent
             attempts, no queue). Default ``None``: no limit.
+        retry_budget: A ``restwell.policies.RetryBudget``: retries only while
+            they stay within a share of the requests plus a floor per second over
+            a sliding window, per host by default (Finagle, Envoy); a retry beyond
+            it is vetoed (``RetryVetoed``) and the call ends with its last
+            response or error. Asked after the other retry gates. Share one
+            between clients to share the budget. Default ``None``: no budget.
 
     Per call only: ``policies``, a mapping of policy slot → policy (or ``None`` to
     disable it) for the slots this client has: ``"retry"``, ``"rate"`` (a
     ``RateLimiter`` or ``RateLimit``), ``"bulkhead"`` (a ``Bulkhead`` or an int),
     ``"failover"`` with several base URLs (a ``Failover``, a strategy name, or
-    ``None``: the call goes to the first base URL, unrouted), and ``"circuit"``
-    (a ``CircuitBreaker``, or ``None``: no breaker for this call).
+    ``None``: the call goes to the first base URL, unrouted), ``"circuit"`` (a
+    ``CircuitBreaker``, or ``None``: no breaker for this call), and ``"budget"``
+    (a ``RetryBudget``, or ``None``: no retry budget for this call).
 
     Raises:
         ConfigurationError: For an invalid argument (the message names it).
@@ -303,6 +312,7 @@ class AsyncClient:
         rng: Random | None = None,
         rate_limit: RateLimiter | RateLimit | Sequence[RateLimit] | None = None,
         bulkhead: Bulkhead | int | None = None,
+        retry_budget: RetryBudget | None = None,
     ) -> None:
         self._pool: HostPool | None = None
         if base_url is None or isinstance(base_url, str):
@@ -357,6 +367,11 @@ class AsyncClient:
                 )
             self._options = resolve_options(
                 self._options, {"policies": {"circuit": circuit_breaker}}
+            )
+        budget = _as_retry_budget(retry_budget)
+        if budget is not None:
+            self._options = resolve_options(
+                self._options, {"policies": {"budget": budget}}
             )
         self._options.retry.warn_if_unbounded(self._options.deadline)
         # The User-Agent is the transport's default (restwell/x.y), so a plain
@@ -416,9 +431,9 @@ class AsyncClient:
             self._options.follow_redirects, False, _traffic(self._options)
         )
         self._policy_slots = frozenset(
-            {"retry", *_TRAFFIC_SLOTS}
+            {"retry", "budget", *_TRAFFIC_SLOTS}
             if self._pool is None
-            else {"retry", "failover", *_TRAFFIC_SLOTS}
+            else {"retry", "budget", "failover", *_TRAFFIC_SLOTS}
         )
         self._closed = False
 
@@ -474,6 +489,9 @@ class AsyncClient:
                 f'policies={{"circuit": {breaker!r}}} must be a '
                 "restwell.policies.CircuitBreaker, or None to turn it off"
             )
+        budget = resolved.policies.get("budget")
+        if budget is not None and type(budget) is not RetryBudget:
+            _as_retry_budget(budget, 'policies={"budget": ...}')
         policy = resolved.policies.get("failover")
         if policy is not None and type(policy) is not Failover:  # a name: coerce
             failover = _as_failover(policy, 'policies={"failover": ...}')

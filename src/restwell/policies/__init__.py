@@ -8,7 +8,9 @@ Failover across several base URLs (``Failover`` deciding over a ``HostPool``) is
 driven by the ``failover`` stage, once per attempt; so are rate limiting
 (``RateLimiter``: GCRA over one or more ``RateLimit``, optionally following the
 server with ``Adaptive``, by the ``rate`` stage) and the
-concurrency limit (``Bulkhead``, by the ``bulkhead`` stage).
+concurrency limit (``Bulkhead``, by the ``bulkhead`` stage). A ``RetryBudget``
+(retries within a share of the requests plus a floor per second, per host) is a
+retry gate of the ``retry`` stage, which also tells it of every call.
 
 A driver (the client's retry loop) asks ``Retry.next(state, outcome, now, wall, rng)``
 and acts on the ``Sleep | Return | Raise`` it gets. Everything here is tested with a
@@ -48,6 +50,13 @@ from ._backoff import (
     Exponential,
     Fibonacci,
     Linear,
+)
+from ._budget import (
+    GLOBAL_BUDGET_KEY,
+    BudgetBalance,
+    BudgetStore,
+    MemoryBudgetStore,
+    RetryBudget,
 )
 from ._bulkhead import DEFAULT_MAX_CONCURRENT, Bulkhead
 from ._circuit import (
@@ -109,6 +118,7 @@ __all__ = [
     "DEFAULT_RETRY_STATUSES",
     "DEFAULT_TIMEOUT",
     "FAILOVER_STRATEGIES",
+    "GLOBAL_BUDGET_KEY",
     "IDEMPOTENT_METHODS",
     "NEVER_SENT_ERRORS",
     "RATE_MODES",
@@ -116,6 +126,8 @@ __all__ = [
     "Admission",
     "Backoff",
     "BackoffStrategy",
+    "BudgetBalance",
+    "BudgetStore",
     "Bulkhead",
     "CircuitBreaker",
     "CircuitChange",
@@ -137,6 +149,7 @@ __all__ = [
     "HostPool",
     "Jitter",
     "Linear",
+    "MemoryBudgetStore",
     "MemoryRateStore",
     "NoJitter",
     "Predicate",
@@ -151,6 +164,7 @@ __all__ = [
     "Refusal",
     "Retry",
     "RetryAfter",
+    "RetryBudget",
     "RetryGate",
     "RetryState",
     "Return",

@@ -8,7 +8,9 @@ ends the call as running out of attempts does: the last response is returned or 
 last error re-raised, and the reason is recorded in the last ``Attempt`` and in the
 ``RetryVetoed`` and completion events. A gate is sans-IO: it reads only its
 arguments (and its own state) and never sleeps or sends. The retry budget (Finagle,
-Envoy) and an open circuit breaker are gates.
+Envoy; ``RetryBudget``) and an open circuit breaker are gates; the budget also hears
+of every call (``record_request``), so it is given as ``retry_budget=`` or
+``policies={"budget": ...}``, never in ``retry_gates``.
 """
 
 from __future__ import annotations

@@ -3,25 +3,29 @@ The ``retry`` stage: the loop that drives the ``Retry`` policy.
 
 Per attempt: send it down the chain, give the outcome to ``ctx.options.retry``
 (sans-IO), let each retry gate (``ctx.options.retry_gates``, after the
-``CircuitGate`` when the ``circuit`` stage ran) allow, delay or veto a retry,
-record the delay and reason in the attempt's ``Attempt``, and sleep. It never
-sleeps past the deadline (the policy and the gates' delays are checked against
-``ctx.deadline_at``). Emits ``RetryScheduled`` (before the sleep; a context manager a
-hook returns spans it), ``RetryAfterIgnored`` and ``RetryVetoed``. Writes
-``ctx.reason`` and ``ctx.gave_up``.
+``CircuitGate`` when the ``circuit`` stage ran, then the call's ``RetryBudget``,
+``policies["budget"]``) allow, delay or veto a retry, record the delay and reason
+in the attempt's ``Attempt``, and sleep. It never sleeps past the deadline (the
+policy and the gates' delays are checked against ``ctx.deadline_at``). Before the
+first attempt it tells the retry budget, if any, of the call (``record_request``: a
+deposit), whether or not the call will retry. Emits ``RetryScheduled`` (before the
+sleep; a context manager a hook returns spans it), ``RetryAfterIgnored`` and
+``RetryVetoed``. Writes ``ctx.reason`` and ``ctx.gave_up``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
+from ..._context import CallOptions
 from ..._exceptions import DeadlineExceeded, RestwellError
 from ..._hooks import aemit, enter_spans, exit_spans
 from ..._middleware import AsyncHandler
 from ..._models import Attempt, Request, Response
 from ..._pipeline import StageEnv
 from ...instrumentation._events import RetryAfterIgnored, RetryScheduled, RetryVetoed
+from ...policies._budget import RetryBudget
 from ...policies._circuit import CIRCUIT_ATTEMPT, CIRCUIT_GATE
 from ...policies._decision import Decision, Raise, Return, Sleep
 from ...policies._gate import RetryGate, Veto
@@ -71,6 +75,9 @@ class RetryStage:
         started = ctx.started
         state = None
         fresh = request
+        budget = _budget_of(options) if options.policies else None
+        if budget is not None:  # every call is a deposit, retried or not
+            budget.record_request(fresh, self._monotonic())
         while True:
             n = len(attempts) + 1
             if n > 1 or self._copy_first:
@@ -115,6 +122,8 @@ class RetryStage:
                     gates = options.retry_gates
                     if CIRCUIT_ATTEMPT in ctx:  # an open breaker vetoes first
                         gates = (CIRCUIT_GATE, *gates)
+                    if budget is not None:  # last: charged only for a retry that goes
+                        gates = (*gates, budget)
                     if gates:
                         decision = await self._review(
                             gates, decision, request, outcome, n, now
@@ -219,6 +228,11 @@ class RetryStage:
                 request=request, attempt=n, call_id=request.context.call_id, value=value
             ),
         )
+
+
+def _budget_of(options: CallOptions) -> RetryBudget | None:
+    """The call's retry budget (``policies["budget"]``, checked when resolved)."""
+    return cast("RetryBudget | None", options.policies.get("budget"))
 
 
 def _stop(outcome: Response[Any] | BaseException, reason: str) -> Raise | Return:
