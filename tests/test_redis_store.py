@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import socket
 import time
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,9 +36,9 @@ from restwell.instrumentation import (
     Event,
     StoreUnavailable,
 )
-from restwell.policies import CircuitBreaker, RateLimit, RateLimiter
+from restwell.policies import Adaptive, CircuitBreaker, RateLimit, RateLimiter
 from restwell.stores import RedisStore, StoreUnavailableError
-from restwell.testing import FaultServer, Step
+from restwell.testing import FakeClock, FaultServer, Step
 
 pytestmark = pytest.mark.network
 
@@ -543,6 +544,36 @@ async def test_async_client_fails_open_with_an_event_when_redis_is_silent(
     events = [e for e in seen if isinstance(e, StoreUnavailable)]
     assert [(e.policy, e.fallback) for e in events] == [(policy, "open")] * 2
     assert all("no answer within 0.05 s" in e.error for e in events)
+    assert store.in_use() == 0
+    await store.aclose()
+    await client.aclose()
+
+
+@pytest.mark.anyio
+async def test_an_adaptive_limiter_on_a_redis_store_holds_after_a_429(
+    redis_port: int, fault_server: FaultServer
+) -> None:
+    """Adaptive + Redis: a 429's Retry-After holds the key; Redis keeps the ceiling.
+
+    The adaptive wait is decided in this process, the fixed limit in Redis (one
+    round trip per attempt); the waits add up, on the client's FakeClock.
+    """
+    client = redis.asyncio.Redis(port=redis_port)
+    store = RedisStore(client, prefix=f"ad{uuid.uuid4().hex[:8]}:")
+    limiter = RateLimiter(RateLimit(100), store=store, adaptive=Adaptive())
+    fault_server.script(
+        "/ad", [Step(429, headers={"Retry-After": "2"}), Step(200), Step(200)]
+    )
+    clock = FakeClock()
+    async with restwell.AsyncClient(
+        transport="httpx", clock=clock, rate_limit=limiter, retry=None
+    ) as http:
+        assert (await http.get(fault_server.url_for("/ad"))).status_code == 429
+        reset_stats(redis_port)
+        assert (await http.get(fault_server.url_for("/ad"))).status_code == 200
+        assert clock.monotonic() >= 2.0  # held by the Retry-After
+        assert commandstats(redis_port) == {"evalsha": 1}
+    assert fault_server.hits("/ad") == 2
     assert store.in_use() == 0
     await store.aclose()
     await client.aclose()

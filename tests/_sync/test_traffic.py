@@ -11,6 +11,7 @@ queue, cancellation) is in tests/test_traffic_concurrency.py, written per world.
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
@@ -23,10 +24,10 @@ from restwell import (
     Request,
     Response,
 )
-from restwell.instrumentation import BulkheadRejected, Event, RateLimited
+from restwell.instrumentation import BulkheadRejected, Event, RateAdjusted, RateLimited
 from restwell.middleware import Handler, place
-from restwell.policies import Bulkhead, RateLimit, RateLimiter
-from restwell.testing import FakeClock, FaultServer, Step
+from restwell.policies import Adaptive, Bulkhead, RateLimit, RateLimiter
+from restwell.testing import FakeClock, FaultServer, RecordedRequest, Step
 
 pytestmark = pytest.mark.network
 
@@ -235,13 +236,199 @@ def test_a_full_bulkhead_refuses_without_sending(
     bulkhead.release()
 
 
+@pytest.mark.parametrize("adaptive", [False, True])
 def test_429_with_retry_after_zero_is_bounded_by_max_attempts(
-    fault_server: FaultServer,
+    fault_server: FaultServer, adaptive: bool
 ) -> None:
-    """aiorequestful's seed bug: 25 answers of 429, Retry-After: 0, gave 26 attempts."""
+    """
+    aiorequestful's seed bug: 25 answers of 429, Retry-After: 0, gave 26 attempts.
+
+    With an adaptive limiter too: it slows the attempts down, never adds any.
+    """
     fault_server.script("/busy", [Step(429, retry_after=0)] * 25 + [Step(200)])
-    with restwell.Client(transport="httpx", clock=FakeClock()) as client:
+    with restwell.Client(
+        transport="httpx",
+        clock=FakeClock(),
+        rate_limit=Adaptive() if adaptive else None,
+    ) as client:
         response = client.get(fault_server.url_for("/busy"))
     assert response.status_code == 429
     assert len(response.attempts) == 3  # Retry()'s max_attempts
     assert fault_server.hits("/busy") == 3
+
+
+class WindowServer(FaultServer):
+    """
+    A FaultServer that enforces 5 requests per second of ``clock`` on every path.
+
+    It answers 200 while fewer than 5 requests were answered 200 in the last second
+    of the client's FakeClock (read in the server thread as each request arrives,
+    which is safe: the client waits for the answer), else 429 without Retry-After.
+    Overrides FaultServer's private per-request hook: a test-only server.
+    """
+
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__()
+        self.clock = clock
+        self.passed: list[float] = []
+        self.refused = 0
+
+    def _record_and_pick(self, record: RecordedRequest) -> Step | None:
+        super()._record_and_pick(record)
+        now = self.clock.monotonic()
+        if sum(1 for t in self.passed if t > now - 1.0) >= 5:
+            self.refused += 1
+            return Step(429)
+        self.passed.append(now)
+        return Step(200)
+
+
+@pytest.mark.parametrize("adaptive", [False, True])
+def test_adaptive_limiting_gets_fewer_429s_from_a_5_per_second_server(
+    adaptive: bool,
+) -> None:
+    """
+    40 calls in a row against a server that allows 5 per second (counted there).
+
+    Without a limiter the client never waits: 5 pass and 35 are refused. With
+    ``Adaptive`` each 429 cuts the rate (CUBIC), the client waits on the FakeClock,
+    and fewer than a third as many are refused. Exact and instant: no real sleep.
+    """
+    clock = FakeClock()
+    seen: list[Event] = []
+    limiter = RateLimiter(adaptive=Adaptive()) if adaptive else None
+    with WindowServer(clock) as server:
+        origin = server.url
+        with restwell.Client(
+            transport="httpx",
+            clock=clock,
+            retry=None,
+            deadline=None,
+            rate_limit=limiter,
+            hooks=[seen.append],
+        ) as client:
+            statuses = [
+                (client.get(server.url_for("/api"))).status_code for _ in range(40)
+            ]
+    assert server.hits() == 40
+    assert statuses.count(429) == server.refused
+    if not adaptive:
+        assert server.refused == 35
+        assert clock.monotonic() == 0.0
+        return
+    assert server.refused == 7  # the figure docs/guide.md gives
+    assert clock.monotonic() > 5.0  # it slowed down to the server's pace
+    changes = [e for e in seen if isinstance(e, RateAdjusted)]
+    assert [e.reason for e in changes].count("throttled") == server.refused
+    assert {e.key for e in changes} == {origin}
+    # After the first refusals the sends never exceed the server's 5 per second
+    # by much: the last 20 calls see at most 2 refusals.
+    assert statuses[-20:].count(429) <= 2
+
+
+def test_the_429_that_retry_retries_is_observed(
+    fault_server: FaultServer,
+) -> None:
+    """The rate stage is per attempt: it sees the 429 on its way back to retry."""
+    fault_server.script("/r", [Step(429, retry_after=2), Step(200)])
+    clock = FakeClock()
+    seen: list[Event] = []
+    adaptive = Adaptive()
+    with restwell.Client(
+        transport="httpx",
+        clock=clock,
+        rate_limit=RateLimiter(adaptive=adaptive),
+        hooks=[seen.append],
+    ) as client:
+        response = client.get(fault_server.url_for("/r"))
+    assert response.status_code == 200
+    assert len(response.attempts) == 2
+    changes = [e for e in seen if isinstance(e, RateAdjusted)]
+    assert [(e.reason, e.hold, e.attempt) for e in changes] == [("retry-after", 2.0, 1)]
+    assert adaptive.rate(fault_server.url) < 10
+    assert clock.monotonic() == pytest.approx(2.0)  # one wait, not two
+
+
+def test_the_default_logging_reports_an_adaptive_decrease(
+    fault_server: FaultServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    fault_server.script("/l", [Step(429, retry_after=1), Step(200)])
+    secret = "s3cr3t-value"
+    base = fault_server.url.replace("http://", f"http://user:{secret}@")
+    with restwell.Client(
+        transport="httpx", clock=FakeClock(), rate_limit=Adaptive()
+    ) as client:
+        with caplog.at_level(logging.INFO, logger="restwell"):
+            client.get(base + "/l")
+    lines = [
+        r.getMessage() for r in caplog.records if "adaptive rate" in r.getMessage()
+    ]
+    assert len(lines) == 1
+    assert "(retry-after), holding 1.000 s" in lines[0]
+    assert secret not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "3"},
+        {  # GitHub: epoch seconds, against the response's Date
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": "1700000003",
+            "Date": "Tue, 14 Nov 2023 22:13:20 GMT",  # 1700000000
+        },
+        {"RateLimit": '"default";r=0;t=3', "RateLimit-Policy": '"default";q=9;w=3'},
+        {"RateLimit": "limit=9, remaining=0, reset=3"},
+        {"RateLimit-Remaining": "0", "RateLimit-Reset": "3"},
+    ],
+)
+def test_remaining_zero_makes_the_next_request_wait_until_the_reset(
+    fault_server: FaultServer, headers: dict[str, str]
+) -> None:
+    fault_server.script("/q", [Step(200, headers=headers), Step(200)])
+    clock = FakeClock()
+    sent: list[float] = []
+
+    def stamp(request: Request, call_next: Handler) -> Response:
+        sent.append(clock.monotonic())
+        return call_next(request)
+
+    with restwell.Client(
+        transport="httpx",
+        clock=clock,
+        rate_limit=Adaptive(),
+        middleware=[place(stamp, before="transport")],
+    ) as client:
+        for _ in range(3):
+            client.get(fault_server.url_for("/q"))
+    assert sent == [0.0, 3.0, 3.0]
+    assert fault_server.hits("/q") == 3
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "4102444800"},  # 2100
+        {"RateLimit": '"default";r=0;t=99999999999'},
+        {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1e99"},  # ignored
+        {"RateLimit": '"d";r=-5;t=-1', "RateLimit-Policy": '"d";q=nan;w=0'},
+    ],
+)
+def test_a_hostile_reset_never_hangs_past_the_deadline(
+    fault_server: FaultServer, headers: dict[str, str]
+) -> None:
+    """A reset years ahead: DeadlineExceeded at once; garbage: ignored."""
+    fault_server.script("/h", [Step(200, headers=headers)])
+    clock = FakeClock()
+    with restwell.Client(
+        transport="httpx", clock=clock, deadline=30.0, rate_limit=Adaptive()
+    ) as client:
+        client.get(fault_server.url_for("/h"))
+        if "1e99" in str(headers) or "-5" in str(headers):
+            client.get(fault_server.url_for("/h"))  # ignored: goes at once
+            assert fault_server.hits("/h") == 2
+        else:
+            with pytest.raises(DeadlineExceeded, match="rate limiter's wait of 120 s"):
+                client.get(fault_server.url_for("/h"))
+            assert fault_server.hits("/h") == 1
+    assert clock.monotonic() == 0.0  # never slept

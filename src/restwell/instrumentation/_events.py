@@ -20,7 +20,7 @@ that wants an event none of its stages emits. The built-in stages emit:
 | ``hedge`` (in ``retry``'s slot) | ``HedgeSent``, ``HedgeWon`` (async only) |
 | ``attempt`` | ``RequestSent``; then ``ResponseReceived`` or ``AttemptFailed`` |
 | ``failover`` | ``HostMarkedDown``, ``HostRecovered`` (several base URLs only) |
-| ``rate`` | ``RateLimited`` (with a rate limiter only) |
+| ``rate`` | ``RateLimited``, ``RateAdjusted`` (with a rate limiter only) |
 | ``bulkhead`` | ``BulkheadRejected`` (with a bulkhead only) |
 | ``circuit`` | ``CircuitOpened``, ``CircuitHalfOpened``, ``CircuitClosed`` |
 | ``rate``, ``circuit`` | ``StoreUnavailable`` (with a ``RedisStore`` only) |
@@ -53,6 +53,7 @@ __all__ = [
     "HedgeWon",
     "HostMarkedDown",
     "HostRecovered",
+    "RateAdjusted",
     "RateLimited",
     "RequestSent",
     "ResponseReceived",
@@ -408,6 +409,34 @@ class StoreUnavailable(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RateAdjusted(Event):
+    """
+    An adaptive rate limiter changed its rate for a key after a response.
+
+    Fired by the ``rate`` stage (only with ``RateLimiter(adaptive=...)``) after the
+    response of the attempt that caused it: on every decrease, when a quota from
+    rate-limit headers first applies or moves by more than 10%, and when CUBIC has
+    recovered the rate it had before its last decrease.
+
+    Attributes:
+        key: The limiter's key for the request (by default ``scheme://host:port``).
+        rate: The adaptive rate now, requests per second (``math.inf``: no adaptive
+            limit, the limiter's own limits alone apply).
+        reason: ``"throttled"`` (429, or 503 with Retry-After: CUBIC decrease),
+            ``"retry-after"`` (the same, and its Retry-After holds the key),
+            ``"quota"`` (a rate from ``RateLimit``/``X-RateLimit-*`` headers),
+            ``"exhausted"`` (remaining 0: held until the reset), ``"recovered"``.
+        hold: Seconds from now during which the key sends nothing (0.0: none;
+            at most the policy's ``max_delay``).
+    """
+
+    key: str
+    rate: float
+    reason: str
+    hold: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BulkheadRejected(Event):
     """
     A bulkhead refused an attempt: no permit free, and no room (or time) to queue.
@@ -430,6 +459,7 @@ ALL_EVENTS: frozenset[type[Event]] = frozenset(
     {
         RateLimited,
         StoreUnavailable,
+        RateAdjusted,
         BulkheadRejected,
         CircuitOpened,
         CircuitHalfOpened,

@@ -6,7 +6,8 @@ scheduled, vetoed and ignored Retry-After values at INFO, calls that gave up (a 
 stopped a retryable outcome, or an error was raised) at WARNING; and, in a client
 whose stages emit them, a host marked down (WARNING) or recovered (INFO), a circuit
 breaker opened (WARNING), half-opened or closed (INFO), a rate limiter's refusal
-(INFO) and a bulkhead's (WARNING).
+(INFO), an adaptive rate limiter's decrease or hold (INFO; its recoveries and quota
+changes at DEBUG with ``verbose``) and a bulkhead's refusal (WARNING).
 ``LoggingHook(verbose=True)`` adds every call started and ended and every attempt sent
 and answered, at DEBUG.
 Nothing it writes contains ``Authorization``, ``Cookie``, API-key headers or query
@@ -31,6 +32,7 @@ from ._events import (
     Event,
     HostMarkedDown,
     HostRecovered,
+    RateAdjusted,
     RateLimited,
     RequestSent,
     ResponseReceived,
@@ -93,6 +95,7 @@ class LoggingHook:
                 CircuitHalfOpened,
                 CircuitClosed,
                 RateLimited,
+                RateAdjusted,
                 BulkheadRejected,
             }
         )
@@ -210,6 +213,24 @@ class LoggingHook:
                     redact_url(event.key),
                     event.attempt,
                     event.wait,
+                )
+        elif isinstance(event, RateAdjusted):
+            if event.reason in ("throttled", "retry-after", "exhausted"):
+                log.info(
+                    "%s: adaptive rate for %s now %.3g/s (%s), holding %.3f s",
+                    where,
+                    redact_url(event.key),
+                    event.rate,
+                    event.reason,
+                    event.hold,
+                )
+            elif self.verbose:
+                log.debug(
+                    "%s: adaptive rate for %s now %.3g/s (%s)",
+                    where,
+                    redact_url(event.key),
+                    event.rate,
+                    event.reason,
                 )
         elif isinstance(event, BulkheadRejected):
             log.warning(

@@ -6,7 +6,8 @@ per attempt; an open breaker is also a retry gate.
 
 Failover across several base URLs (``Failover`` deciding over a ``HostPool``) is
 driven by the ``failover`` stage, once per attempt; so are rate limiting
-(``RateLimiter``: GCRA over one or more ``RateLimit``, by the ``rate`` stage) and the
+(``RateLimiter``: GCRA over one or more ``RateLimit``, optionally following the
+server with ``Adaptive``, by the ``rate`` stage) and the
 concurrency limit (``Bulkhead``, by the ``bulkhead`` stage). A ``RetryBudget``
 (retries within a share of the requests plus a floor per second, per host) is a
 retry gate of the ``retry`` stage, which also tells it of every call.
@@ -44,6 +45,7 @@ from .._config import (
     IDEMPOTENT_METHODS,
 )
 from .._public import set_public_module
+from ._adaptive import Adaptive, RateAdjustment, RateQuota, parse_rate_quota
 from ._backoff import (
     Backoff,
     BackoffStrategy,
@@ -127,6 +129,7 @@ __all__ = [
     "IDEMPOTENT_METHODS",
     "NEVER_SENT_ERRORS",
     "RATE_MODES",
+    "Adaptive",
     "Admission",
     "Backoff",
     "BackoffStrategy",
@@ -160,10 +163,12 @@ __all__ = [
     "NoJitter",
     "Predicate",
     "Raise",
+    "RateAdjustment",
     "RateDecision",
     "RateLimit",
     "RateLimiter",
     "RateMode",
+    "RateQuota",
     "RateStore",
     "Refusal",
     "Retry",
@@ -179,6 +184,7 @@ __all__ = [
     "on_status",
     "origin_key",
     "parse_http_date",
+    "parse_rate_quota",
     "parse_retry_after",
     "per_host",
 ]

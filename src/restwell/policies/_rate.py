@@ -35,16 +35,18 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Literal, Protocol, cast, get_args
 
 from .._config import seconds
 from .._exceptions import ConfigurationError
+from ._adaptive import Adaptive
 
 if TYPE_CHECKING:
     from .._models import Request
     from ..stores._redis import RedisStore
+    from ._adaptive import RateAdjustment
 
 __all__ = [
     "RATE_MODES",
@@ -276,16 +278,26 @@ class RateLimiter:
             (or of many clients: pass the same object). A
             ``restwell.stores.RedisStore`` shares the limits between processes:
             the ``rate`` stage then awaits it (one round trip per decision).
+        adaptive: An ``Adaptive`` policy (``restwell.policies.Adaptive``) or
+            ``None`` (default). With it the limiter also follows the server: the
+            ``rate`` stage tells it every attempt's response (``observe``) and it
+            lowers the rate per key on 429s and rate-limit headers, then recovers.
+            ``limits`` stay the ceiling; with ``limits`` empty the adaptive limit is
+            the only one. The adaptive wait comes first, then ``limits`` are
+            reserved at the time the request will go. The adaptive state is in
+            this process only, whatever ``store`` is.
 
     Raises:
-        ConfigurationError: If ``limits`` is empty or holds something else than
-            ``RateLimit``, ``key`` is not callable, ``mode`` is unknown, or
-            ``max_wait`` is negative.
+        ConfigurationError: If ``limits`` is empty without ``adaptive`` or holds
+            something else than ``RateLimit``, ``key`` is not callable, ``mode`` is
+            unknown, ``max_wait`` is negative, or ``adaptive`` is not an
+            ``Adaptive``.
     """
 
     __slots__ = (
         "_limits",
         "_max_wait",
+        "adaptive",
         "key",
         "limits",
         "max_wait",
@@ -296,20 +308,28 @@ class RateLimiter:
 
     def __init__(
         self,
-        limits: RateLimit | Sequence[RateLimit],
+        limits: RateLimit | Sequence[RateLimit] = (),
         *,
         key: Callable[[Request], Hashable] = per_host,
         mode: RateMode = "wait",
         max_wait: float | timedelta | None = None,
         store: RateStore | None = None,
+        adaptive: Adaptive | None = None,
     ) -> None:
         given: tuple[object, ...] = (
             (limits,) if isinstance(limits, RateLimit) else tuple(limits)
         )
-        if not given or not all(isinstance(x, RateLimit) for x in given):
+        if adaptive is not None and not isinstance(adaptive, Adaptive):
+            raise ConfigurationError(
+                f"adaptive={adaptive!r} must be restwell.policies.Adaptive(...) or None"
+            )
+        if (not given and adaptive is None) or not all(
+            isinstance(x, RateLimit) for x in given
+        ):
             raise ConfigurationError(
                 f"limits={limits!r} must be a RateLimit or a non-empty list of them, "
-                "e.g. [RateLimit(10), RateLimit(1000, per=3600)]"
+                "e.g. [RateLimit(10), RateLimit(1000, per=3600)] (or give "
+                "adaptive=Adaptive() alone)"
             )
         if not callable(key):
             raise ConfigurationError(
@@ -331,6 +351,8 @@ class RateLimiter:
             cast("RedisStore", store) if hasattr(store, "areserve") else None
         )
         """The store when it is shared (Redis): the stage awaits it; else ``None``."""
+        self.adaptive = adaptive
+        """The ``Adaptive`` policy, or ``None``."""
         self._limits = self.limits
         self._max_wait = math.inf if wait is None else wait
 
@@ -350,14 +372,29 @@ class RateLimiter:
             A ``RateDecision``: admitted after ``wait`` seconds (reserved), or
             refused with ``wait`` the time until it would be admitted.
         """
-        key = self.key(request)
+        return self.decide_key(self.key(request), now, deadline_at)
+
+    def decide_key(
+        self, key: Hashable, now: float, deadline_at: float | None = None
+    ) -> RateDecision:
+        """
+        ``decide`` for a key already computed (``key(request)``).
+
+        For a driver that also passes the key to ``adaptive.observe`` (the ``rate``
+        stage), so the key function runs once per attempt. Arguments and result
+        as ``decide``.
+        """
         if self.mode == "fail":
             bound = 0.0
         else:
             bound = self._max_wait
             if deadline_at is not None and deadline_at - now < bound:
                 bound = deadline_at - now
-        wait = self.store.reserve(key, self._limits, now, bound)
+        adaptive = self.adaptive
+        if adaptive is None:
+            wait = self.store.reserve(key, self._limits, now, bound)
+        else:
+            wait = self._adapt(adaptive, key, now, bound)
         if wait == 0.0:
             return _GO
         if wait < 0:
@@ -391,23 +428,76 @@ class RateLimiter:
             return RateDecision(False, -wait, str(key))
         return RateDecision(True, wait, str(key))
 
+    def _adapt(
+        self, adaptive: Adaptive, key: Hashable, now: float, bound: float
+    ) -> float:
+        """The adaptive wait first, then ``limits`` reserved at that time."""
+        if adaptive.idle(key, now):
+            if self._limits:
+                return self.store.reserve(key, self._limits, now, bound)
+            return 0.0
+        first = adaptive.earliest(key, now)
+        if first > bound:
+            return -first
+        wait = first
+        if self._limits:
+            more = self.store.reserve(key, self._limits, now + first, bound - first)
+            if more < 0:
+                return more - first
+            wait += more
+        adaptive.commit(key, now + wait)
+        return wait
+
+    def observe(
+        self,
+        request: Request,
+        status: int,
+        headers: Mapping[str, str],
+        now: float,
+        wall: float,
+    ) -> RateAdjustment | None:
+        """
+        Tell the ``adaptive`` policy one response to ``request`` (no-op without it).
+
+        Args:
+            request: The attempt's request (its key comes from ``key``).
+            status: The response's status code.
+            headers: The response's headers.
+            now: Monotonic seconds.
+            wall: Wall-clock Unix seconds.
+
+        Returns:
+            The ``RateAdjustment`` to report, or ``None``.
+        """
+        adaptive = self.adaptive
+        if adaptive is None:
+            return None
+        return adaptive.observe(self.key(request), status, headers, now, wall)
+
     def __repr__(self) -> str:
         limits = ", ".join(map(repr, self.limits))
+        if self.adaptive is not None:
+            return (
+                f"RateLimiter([{limits}], mode={self.mode!r}, "
+                f"adaptive={self.adaptive!r})"
+            )
         return f"RateLimiter([{limits}], mode={self.mode!r})"
 
 
 def as_rate_limiter(value: object, where: str = "rate_limit") -> RateLimiter | None:
     """
-    Coerce a ``rate_limit=`` argument: a ``RateLimiter``, a ``RateLimit``, or ``None``.
+    Coerce a ``rate_limit=`` argument: a limiter, limit(s), ``Adaptive`` or ``None``.
 
     A ``RateLimit`` (or a list of them) gives ``RateLimiter(value)`` (per host,
-    waiting).
+    waiting); an ``Adaptive`` gives ``RateLimiter(adaptive=value)``.
 
     Raises:
         ConfigurationError: For anything else.
     """
     if value is None or isinstance(value, RateLimiter):
         return value
+    if isinstance(value, Adaptive):
+        return RateLimiter(adaptive=value)
     if isinstance(value, RateLimit) or (
         isinstance(value, list | tuple)
         and value
@@ -416,5 +506,5 @@ def as_rate_limiter(value: object, where: str = "rate_limit") -> RateLimiter | N
         return RateLimiter(value)
     raise ConfigurationError(
         f"{where}={value!r} must be restwell.policies.RateLimiter(...), a RateLimit "
-        "(or a list of them), or None"
+        "(or a list of them), an Adaptive, or None"
     )

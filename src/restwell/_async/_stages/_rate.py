@@ -16,12 +16,23 @@ round trip, bounded by the store's timeout and the deadline); when Redis fails i
 emits ``StoreUnavailable``, logs a WARNING and admits (``on_error="open"``) or
 raises ``RateLimitExceeded(retry_in=0)`` (``"closed"``).
 
+With an adaptive limiter (``RateLimiter(adaptive=Adaptive(...))``) the stage also
+tells the limiter every attempt's response on its way back (``observe``: status and
+headers, the 429 the ``retry`` stage will retry included), so the next attempt's
+wait follows the server; a change of the adaptive rate emits ``RateAdjusted``.
+Attempts that end in an exception are not observed.
+
+With both, the adaptive wait is decided in this process and Redis reserves the
+fixed limits at its own time: the waits add up, so the fixed limits stay a
+ceiling (erring on the slow side by up to the adaptive wait).
+
 Reads ``ctx.options.policies``, ``ctx.deadline_at``; emits ``RateLimited``,
-``StoreUnavailable``.
+``RateAdjusted``, ``StoreUnavailable``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any, cast
 
 from ..._exceptions import RateLimitExceeded
@@ -30,7 +41,8 @@ from ..._middleware import AsyncHandler
 from ..._models import Request, Response
 from ..._pipeline import StageEnv
 from ..._redact import redact_url
-from ...instrumentation._events import RateLimited, StoreUnavailable
+from ...instrumentation._events import RateAdjusted, RateLimited, StoreUnavailable
+from ...policies._adaptive import RateAdjustment
 from ...policies._rate import RateDecision, RateLimiter
 from ...stores._redis import RedisStore, StoreUnavailableError, store_unavailable
 from ._timeout import deadline_error
@@ -42,15 +54,25 @@ class RateStage:
     """Paces attempts with the call's ``RateLimiter`` (see the module docstring)."""
 
     name = "rate"
-    EMITS = (RateLimited, StoreUnavailable)
-    __slots__ = ("_down", "_hooks", "_monotonic", "_next", "_sleep")
+    EMITS = (RateLimited, RateAdjusted, StoreUnavailable)
+    __slots__ = (
+        "_adjusted",
+        "_down",
+        "_hooks",
+        "_monotonic",
+        "_next",
+        "_sleep",
+        "_wall",
+    )
 
     def __init__(self, call_next: AsyncHandler, env: StageEnv) -> None:
         self._next = call_next
         self._monotonic = env.monotonic
+        self._wall = env.wall
         self._sleep = env.clock.asleep
         self._hooks = env.events.hooks(RateLimited)
         self._down = env.events.hooks(StoreUnavailable)
+        self._adjusted = env.events.hooks(RateAdjusted)
 
     async def __call__(self, request: Request) -> Response[Any]:
         ctx = request.context
@@ -59,26 +81,68 @@ class RateStage:
             return await self._next(request)
         now = self._monotonic()
         deadline_at = ctx.deadline_at
+        adaptive = limiter.adaptive
         if limiter.shared is None:
-            decision = limiter.decide(request, now, deadline_at)
+            key = limiter.key(request)
+            decision = limiter.decide_key(key, now, deadline_at)
         else:
-            decision = await self._shared(request, limiter, limiter.shared, now)
+            key, decision = await self._shared(request, limiter, limiter.shared, now)
         if decision.wait:
             if self._hooks:
                 await self._emit(request, decision)
             if not decision.admitted:
                 raise self._refusal(request, limiter, decision, now, deadline_at)
             await self._sleep(decision.wait)
-        return await self._next(request)
+        if adaptive is None:
+            return await self._next(request)
+        response = await self._next(request)
+        change = adaptive.observe(
+            key,
+            response.status_code,
+            response.headers,
+            self._monotonic(),
+            self._wall(),
+        )
+        if change is not None and self._adjusted:
+            await self._emit_adjusted(request, change)
+        return response
 
     async def _shared(
         self, request: Request, limiter: RateLimiter, store: RedisStore, now: float
-    ) -> RateDecision:
+    ) -> tuple[Hashable, RateDecision]:
         """Decide with a store the stage awaits (Redis); apply ``on_error``."""
         deadline_at = request.context.deadline_at
         key, bound = limiter.bound(request, now, deadline_at)
+        adaptive = limiter.adaptive
+        first = 0.0  # the adaptive wait, decided in this process
+        if adaptive is not None and not adaptive.idle(key, now):
+            first = adaptive.earliest(key, now)
+            if first > bound:
+                return key, limiter.conclude(key, -first)
+        if not limiter.limits:  # adaptive only: nothing in Redis
+            wait = 0.0
+        else:
+            wait = await self._reserve(request, limiter, store, key, now, bound - first)
+        if wait < 0:
+            return key, limiter.conclude(key, wait - first)
+        if first:
+            wait += first
+            adaptive.commit(key, now + wait)  # type: ignore[union-attr]  # set with first
+        return key, limiter.conclude(key, wait)
+
+    async def _reserve(
+        self,
+        request: Request,
+        limiter: RateLimiter,
+        store: RedisStore,
+        key: Hashable,
+        now: float,
+        bound: float,
+    ) -> float:
+        """The store's ``areserve``; ``on_error`` applied when Redis fails."""
+        deadline_at = request.context.deadline_at
         try:
-            wait = await store.areserve(
+            return await store.areserve(
                 key, limiter.limits, now, bound, store.budget(now, deadline_at)
             )
         except StoreUnavailableError as exc:
@@ -86,7 +150,7 @@ class RateStage:
             if self._down:
                 await aemit(self._down, event)
             if store.on_error == "open":
-                return limiter.conclude(key, 0.0)
+                return 0.0
             raise RateLimitExceeded(
                 f"rate limit for {redact_url(str(key))}: its store is unavailable "
                 f"({exc}) and on_error='closed' ({request.method} "
@@ -95,7 +159,6 @@ class RateStage:
                 retry_in=0.0,
                 key=str(key),
             ) from None
-        return limiter.conclude(key, wait)
 
     @staticmethod
     def _refusal(
@@ -129,6 +192,20 @@ class RateStage:
             request=request,
             retry_in=wait,
             key=decision.key,
+        )
+
+    async def _emit_adjusted(self, request: Request, change: RateAdjustment) -> None:
+        await aemit(
+            self._adjusted,
+            RateAdjusted(
+                request=request,
+                attempt=request.attempt,
+                call_id=request.context.call_id,
+                key=change.key,
+                rate=change.rate,
+                reason=change.reason,
+                hold=change.hold,
+            ),
         )
 
     async def _emit(self, request: Request, decision: RateDecision) -> None:
