@@ -134,6 +134,21 @@ def test_several_limits_apply_together(traffic_store: Any) -> None:
     assert times[12:] == [5.0, 10.0]  # the per-minute one: one every 5 s after
 
 
+def test_several_limits_in_fail_mode_refuse_and_change_nothing(
+    traffic_store: Any,
+) -> None:
+    """A refusal under several limits gives the wait and reserves no slot."""
+    limiter = RateLimiter(
+        [RateLimit(1, per=10), RateLimit(100, per=60)], mode="fail", store=traffic_store
+    )
+    assert limiter.decide(req(), 0.0).admitted
+    refused = limiter.decide(req(), 4.0)
+    assert (refused.admitted, refused.wait) == (False, pytest.approx(6.0))
+    again = limiter.decide(req(), 4.0)  # the refusal reserved nothing
+    assert again.wait == pytest.approx(6.0)
+    assert limiter.decide(req(), 10.0).admitted
+
+
 def test_keys_are_per_host_by_default(traffic_store: Any) -> None:
     clock = FakeClock()
     limiter = RateLimiter(RateLimit(1), store=traffic_store)

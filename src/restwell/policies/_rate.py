@@ -212,6 +212,17 @@ class MemoryRateStore:
                 if len(self._tats) >= self._sweep_at:
                     self._sweep(now)
                 tats = self._tats[key] = [now] * len(limits)
+            if len(limits) == 1:  # the common case, without the loops
+                limit = limits[0]
+                tat = tats[0]
+                at = tat - limit._ahead  # admitted no earlier than this
+                if at < now:
+                    at = now
+                wait = at - now
+                if wait > max_wait:
+                    return -wait
+                tats[0] = (tat if tat > at else at) + limit.interval
+                return wait
             at = now
             for limit, tat in zip(limits, tats, strict=True):
                 start = tat - limit._ahead  # admitted no earlier than this
