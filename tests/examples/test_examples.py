@@ -102,15 +102,21 @@ def test_examples_exist() -> None:
 
 
 def test_runner_refuses_other_hosts(tmp_path: Path) -> None:
-    """The runner's guard works: an example reaching past loopback fails."""
+    """
+    The runner's guard works: an example reaching past loopback fails.
+
+    The addresses tried cannot carry traffic even if the guard broke: 0.0.0.1 is
+    not routable (the kernel refuses it locally) and ``.invalid`` never resolves
+    (RFC 6761 §6.4).
+    """
     script = tmp_path / "reach_out.py"
     script.write_text(
-        "import socket\nsocket.create_connection(('192.0.2.1', 80), timeout=0.1)\n"
+        "import socket\nsocket.create_connection(('0.0.0.1', 80), timeout=0.1)\n"
     )
     proc = _run(script)
     assert proc.returncode != 0
     assert "not loopback" in proc.stderr
-    script.write_text("import socket\nsocket.getaddrinfo('example.com', 80)\n")
+    script.write_text("import socket\nsocket.getaddrinfo('example.invalid', 80)\n")
     proc = _run(script)
     assert proc.returncode != 0
     assert "not loopback" in proc.stderr
