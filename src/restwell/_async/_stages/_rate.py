@@ -114,20 +114,20 @@ class RateStage:
         deadline_at = request.context.deadline_at
         key, bound = limiter.bound(request, now, deadline_at)
         adaptive = limiter.adaptive
-        first = 0.0  # the adaptive wait, decided in this process
-        if adaptive is not None and not adaptive.idle(key, now):
-            first = adaptive.earliest(key, now)
-            if first > bound:
-                return key, limiter.conclude(key, -first)
+        if adaptive is not None and adaptive.idle(key, now):
+            adaptive = None  # nothing to wait for or commit in this process
+        first = 0.0 if adaptive is None else adaptive.earliest(key, now)
+        if first > bound:
+            return key, limiter.conclude(key, -first)
         if not limiter.limits:  # adaptive only: nothing in Redis
             wait = 0.0
         else:
             wait = await self._reserve(request, limiter, store, key, now, bound - first)
         if wait < 0:
             return key, limiter.conclude(key, wait - first)
-        if first:
+        if adaptive is not None:
             wait += first
-            adaptive.commit(key, now + wait)  # type: ignore[union-attr]  # set with first
+            adaptive.commit(key, now + wait)
         return key, limiter.conclude(key, wait)
 
     async def _reserve(
